@@ -1,0 +1,43 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Stages of the pipeline, one module each:
+//   PairGraph (parse, compact, assemble, components) -> Spectral (operators, Lanczos)
+//   -> ClosedForms (one file per loss) -> Diagnostics -> Output.
+// C interop lives only in the thin system-library targets (C*), see docs/architecture.md.
+let package = Package(
+    name: "Eigenpair",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "eigenpair", targets: ["eigenpair"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Bindings to Debian's C libraries (see ../shared/SWIFT_INTEROP.md).
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
+        .systemLibrary(name: "CPARPACK", pkgConfig: "ompi-c", providers: [.apt(["libparpack2-dev"])]),
+        .systemLibrary(name: "CCHOLMOD", providers: [.apt(["libsuitesparse-dev"])]),
+        .systemLibrary(name: "CLAPACKE", providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]),
+
+        .target(name: "Distributed", dependencies: ["CMPI"]),
+        .target(name: "NpyFormat"),
+        .target(name: "DenseAlgebra", dependencies: ["CLAPACKE"]),
+        .target(name: "PairGraph", dependencies: ["Distributed", "NpyFormat", "DenseAlgebra", "CCHOLMOD"]),
+        .target(name: "Spectral", dependencies: ["Distributed", "PairGraph", "DenseAlgebra", "CPARPACK", "CCHOLMOD"]),
+        .target(name: "ClosedForms", dependencies: ["PairGraph", "Spectral", "DenseAlgebra"]),
+        .target(name: "Diagnostics", dependencies: ["PairGraph", "ClosedForms", "DenseAlgebra"]),
+        .target(name: "Output", dependencies: ["NpyFormat", "Distributed"]),
+        .executableTarget(name: "eigenpair", dependencies: [
+            "Distributed", "NpyFormat", "DenseAlgebra", "PairGraph", "Spectral", "ClosedForms", "Diagnostics", "Output",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "PairGraphTests", dependencies: ["PairGraph", "NpyFormat"]),
+        .testTarget(name: "SpectralTests", dependencies: ["Spectral", "PairGraph", "DenseAlgebra"]),
+        .testTarget(name: "ClosedFormsTests", dependencies: ["ClosedForms", "Spectral", "PairGraph", "DenseAlgebra"]),
+        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "ClosedForms", "PairGraph", "DenseAlgebra"]),
+        .testTarget(name: "CLITests", dependencies: ["NpyFormat"]),
+    ]
+)

@@ -1,0 +1,1 @@
+#include <suitesparse/cholmod.h>
