@@ -1,6 +1,162 @@
 import ArgumentParser
+import ClosedForms
+import DenseAlgebra
+import Distributed
+import Foundation
+import Output
+import PairGraph
+import Spectral
 
 struct Embed: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Closed-form Z* of each loss for a pair graph.")
-    func run() throws {}
+    static let configuration = CommandConfiguration(
+        abstract: "Closed-form optimal representation Z* of each loss for a pair graph.",
+        discussion: """
+        Reads GRAPH (an edge list `u v [w]` in SNAP/TSV/CSV form, or a Matrix Market coordinate file), \
+        symmetrises it, and writes into DIR: <loss>.npy (float64, N x K, row i = node i), nodes.npy \
+        (int64 original ID of each row), spectrum-<operator>.npy, and report.json. One eigen-solve per \
+        operator serves every loss that uses it.
+
+        Example: eigenpair embed pairs.tsv --out results --dim 16 --loss all --labels labels.txt
+        """
+    )
+
+    @Argument(help: "Pair graph: edge list (.txt/.tsv/.csv/.edges, `u v` or `u v w`) or Matrix Market (.mtx).")
+    var graph: String
+
+    @Option(name: .long, help: "Output directory (created; must not exist unless --force).")
+    var out: String
+
+    @Option(name: .customLong("dim"), help: "Embedding dimension K (1 <= K < N).")
+    var dim: Int = 16
+
+    @Option(name: .long, help: "Losses: comma-separated from vicreg, simclr, simclr-degree, barlow, or all.")
+    var loss: String = "all"
+
+    @Option(help: "VICReg invariance weight gamma (> 0).")
+    var gamma: Double = 1
+
+    @Option(help: "VICReg variance/covariance weight beta (> 0; alpha = beta).")
+    var beta: Double = 1
+
+    @Option(name: .customLong("lambda"), help: "BarlowTwins off-diagonal weight lambda (0 < lambda <= 1).")
+    var lambda: Double = 1
+
+    @Option(help: "Labels for alignment diagnostics: text lines `id label`, or an int .npy (row i = node ID i).")
+    var labels: String?
+
+    @Flag(name: .customLong("largest-component"), help: "Keep only the largest connected component.")
+    var largestComponent = false
+
+    @Option(help: "Lanczos relative tolerance (ARPACK tol).")
+    var tol: Double = 1e-10
+
+    @Option(help: "Lanczos Krylov dimension (default max(2 nev + 1, 20)).")
+    var ncv: Int?
+
+    @Option(name: .customLong("max-restarts"), help: "Maximum implicit restarts per Lanczos solve.")
+    var maxRestarts: Int = 3000
+
+    @Option(help: "Merge rule for entries of the same unordered pair: max or sum.")
+    var merge: String = "max"
+
+    @Flag(help: "Replace an existing output directory.")
+    var force = false
+
+    @Flag(name: .long, help: "No progress lines on stderr.")
+    var quiet = false
+
+    func run() throws {
+        let environment = MPIEnvironment()
+        defer { environment.finalize() }
+        let world = environment.world
+        guard world.size == 1 else {
+            if world.isCoordinator {
+                FileHandle.standardError.write(Data("error: eigenpair embed runs on one rank in this version (got \(world.size)); the distributed engine is the next milestone\n".utf8))
+            }
+            environment.finalize()
+            Foundation.exit(2)
+        }
+        let options: EmbedOptions
+        do {
+            options = try EmbedOptions(self)
+            try OutputDirectory.checkWritable(out, force: force)
+        } catch {
+            fail("\(error)", code: 2)
+        }
+        let pipeline = EmbedPipeline(options: options, communicator: world, progress: Progress(enabled: !quiet))
+        do {
+            try pipeline.run()
+        } catch let error as EmbedFailure {
+            fail(error.message, code: error.exitCode)
+        } catch let error as InputError {
+            fail(error.description, code: 2)
+        } catch let error as OutputError {
+            fail(error.description, code: 2)
+        } catch {
+            fail("\(error)", code: 1)
+        }
+    }
+}
+
+/// Validated options of `embed` (bad values exit with status 2 before any work).
+struct EmbedOptions {
+    var graph: String
+    var out: String
+    var dim: Int
+    var losses: [LossName]
+    var hyper: Hyperparameters
+    var lanczos: LanczosSettings
+    var merge: MergeRule
+    var labels: String?
+    var largestComponent: Bool
+    var force: Bool
+
+    init(_ c: Embed) throws {
+        graph = c.graph
+        out = c.out
+        dim = c.dim
+        guard c.dim >= 1 else { throw ValidationError("--dim must be at least 1 (got \(c.dim))") }
+        if c.loss == "all" {
+            losses = LossName.allCases
+        } else {
+            var picked: [LossName] = []
+            for name in c.loss.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+                guard let l = LossName(rawValue: name) else {
+                    throw ValidationError("--loss: unknown loss '\(name)' (choose from vicreg, simclr, simclr-degree, barlow, all)")
+                }
+                if !picked.contains(l) { picked.append(l) }
+            }
+            guard !picked.isEmpty else { throw ValidationError("--loss names no loss") }
+            losses = LossName.allCases.filter { picked.contains($0) }
+        }
+        guard c.gamma.isFinite, c.gamma > 0 else { throw ValidationError("--gamma must be a finite number > 0 (got \(c.gamma))") }
+        guard c.beta.isFinite, c.beta > 0 else { throw ValidationError("--beta must be a finite number > 0 (got \(c.beta))") }
+        guard c.lambda.isFinite, c.lambda > 0, c.lambda <= 1 else {
+            throw ValidationError("--lambda must be in (0, 1] (got \(c.lambda))")
+        }
+        hyper = Hyperparameters(gamma: c.gamma, beta: c.beta, lambda: c.lambda)
+        guard c.tol.isFinite, c.tol >= 0, c.tol < 1 else { throw ValidationError("--tol must be in [0, 1) (got \(c.tol))") }
+        guard c.maxRestarts >= 1 else { throw ValidationError("--max-restarts must be at least 1") }
+        if let ncv = c.ncv, ncv <= c.dim + 1 {
+            throw ValidationError("--ncv must exceed --dim + 1 (got ncv = \(ncv), dim = \(c.dim))")
+        }
+        lanczos = LanczosSettings()
+        lanczos.tolerance = c.tol
+        lanczos.maxRestarts = c.maxRestarts
+        lanczos.krylovDimension = c.ncv
+        guard let m = MergeRule(rawValue: c.merge) else { throw ValidationError("--merge must be max or sum (got \(c.merge))") }
+        merge = m
+        labels = c.labels
+        largestComponent = c.largestComponent
+        force = c.force
+    }
+}
+
+struct EmbedFailure: Error {
+    var message: String
+    var exitCode: Int32
+}
+
+extension ValidationError: @retroactive CustomStringConvertible {
+    public var description: String { message }
 }

@@ -1,0 +1,49 @@
+import DenseAlgebra
+import Spectral
+
+/// SimCLR in its spectral-contrastive form (MATH.md section 3): a global, MDS-like embedding from
+/// the positive part of the spectrum of G (uniform negatives) or of A_n (degree-weighted).
+public enum SimCLRClosedForm {
+    /// Uniform negatives; `spectrum`: the K largest eigenpairs of G. S = total weight.
+    public static func solveUniform(_ spectrum: Spectrum, nodes n: Int, totalWeight s: Double, dimension k: Int) -> ClosedFormSolution {
+        precondition(spectrum.kind == .adjacency && spectrum.values.count >= k)
+        let mu = Array(spectrum.values.prefix(k))
+        let factor = Double(n) * Double(n) / s
+        let scales = mu.map { factor * max(0, $0) }
+        let z = spectrum.vectors.columns(0..<k).scalingColumns(by: scales.map { $0.squareRoot() })
+        let minLoss = -(Double(n) * Double(n) / (s * s)) * mu.reduce(0) { $0 + max(0, $1) * max(0, $1) }
+        var notes: [String] = []
+        let rank = scales.filter { $0 > 0 }.count
+        if rank < k {
+            notes.append("G has only \(rank) positive eigenvalues among its top \(k): rank(Z*) = \(rank) (the positive spectrum of G caps it)")
+        }
+        let unique = !(spectrum.nextValue.map { nearlyEqual($0, mu[k - 1]) && mu[k - 1] > 0 } ?? false)
+        if !unique { notes.append("mu_K = mu_{K+1}: tied eigenspace at K, any basis of it is optimal") }
+        notes.append("this is the spectral-contrastive optimum (HaoChen et al. 2021), not the InfoNCE optimum")
+        return ClosedFormSolution(loss: .simclr, embedding: z, scales: scales, rank: rank, minLoss: minLoss,
+                                  unique: unique, notes: notes)
+    }
+
+    /// Degree-weighted negatives; `spectrum`: the K largest eigenpairs of A_n (trivial first).
+    public static func solveDegree(_ spectrum: Spectrum, degrees: [Double], totalWeight s: Double, dimension k: Int) -> ClosedFormSolution {
+        precondition(spectrum.kind == .normalizedAdjacency && spectrum.values.count >= k)
+        let mu = Array(spectrum.values.prefix(k))
+        let scales = mu.map { max(0, $0) }
+        let rowScale = degrees.map { $0 > 0 ? (s / $0).squareRoot() : 0 }
+        let z = spectrum.vectors.columns(0..<k).scalingColumns(by: scales.map { $0.squareRoot() }).scalingRows(by: rowScale)
+        let minLoss = -scales.reduce(0) { $0 + $1 * $1 }
+        var notes: [String] = []
+        if spectrum.trivialFirst {
+            notes.append("column 0 is the trivial eigenvector (mu = 1, D^{1/2} 1): it is constant on every node with edges")
+        }
+        if degrees.contains(0) {
+            notes.append("isolated nodes do not enter the loss; their rows of Z* are set to 0")
+        }
+        let rank = scales.filter { $0 > 0 }.count
+        if rank < k { notes.append("A_n has only \(rank) positive eigenvalues among its top \(k): rank(Z*) = \(rank)") }
+        let unique = !(spectrum.nextValue.map { nearlyEqual($0, mu[k - 1]) && mu[k - 1] > 0 } ?? false)
+        if !unique { notes.append("mu_K = mu_{K+1}: tied eigenspace at K, any basis of it is optimal") }
+        return ClosedFormSolution(loss: .simclrDegree, embedding: z, scales: scales, rank: rank, minLoss: minLoss,
+                                  unique: unique, notes: notes)
+    }
+}

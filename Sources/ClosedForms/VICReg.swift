@@ -1,0 +1,28 @@
+import DenseAlgebra
+import Spectral
+
+/// VICReg with the square variance term (MATH.md section 2): Laplacian Eigenmaps with a
+/// soft-threshold on the Laplacian eigenvalues.
+public enum VICRegClosedForm {
+    /// `spectrum`: the K smallest eigenpairs of L on 1-perp.
+    public static func solve(_ spectrum: Spectrum, nodes n: Int, dimension k: Int, hyper: Hyperparameters) -> ClosedFormSolution {
+        precondition(spectrum.kind == .laplacian && spectrum.values.count >= k)
+        let lambdas = Array(spectrum.values.prefix(k))
+        let t = lambdas.map { max(0, 1 - hyper.gamma * $0 / hyper.beta) }
+        let z = Double(n).squareRoot() * spectrum.vectors.columns(0..<k).scalingColumns(by: t.map { $0.squareRoot() })
+        var minLoss = 0.0
+        for (tk, lk) in zip(t, lambdas) { minLoss += hyper.beta * (1 - tk) * (1 - tk) + 2 * hyper.gamma * tk * lk }
+        var notes: [String] = []
+        var unique = true
+        if let next = spectrum.nextValue, nearlyEqual(next, lambdas[k - 1]), t[k - 1] > 0 {
+            unique = false
+            notes.append("lambda_K = lambda_{K+1} = \(lambdas[k - 1]): the eigenspace is tied at K, any orthonormal basis of it is optimal")
+        }
+        let rank = t.filter { $0 > 0 }.count
+        if rank < k {
+            notes.append("\(k - rank) of \(k) directions have lambda_k >= beta/gamma = \(hyper.beta / hyper.gamma) and are switched off (t_k = 0)")
+        }
+        return ClosedFormSolution(loss: .vicreg, embedding: z, scales: t, rank: rank, minLoss: minLoss,
+                                  unique: unique, notes: notes)
+    }
+}

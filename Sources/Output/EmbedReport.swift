@@ -1,0 +1,171 @@
+import ClosedForms
+import PairGraph
+import Spectral
+
+/// report.json of `eigenpair embed`: everything a reader needs to trust or reproduce the run.
+public struct EmbedReport: Encodable {
+    public var tool = "eigenpair"
+    public var version = EigenpairVersion.string
+    public var command: [String]
+    public var input: InputSummary
+    public var ranks: Int
+    public var graph: GraphStatistics
+    public var settings: SettingsSummary
+    public var solves: [SolveSummary] = []
+    public var losses: [String: LossSummary] = [:]
+    public var labels: LabelsSummary?
+    public var timings: [String: Double] = [:]
+    public var peakMemoryBytes: Int = 0
+    public var matrixBytes: Int
+
+    public init(command: [String], input: InputSummary, ranks: Int, graph: GraphStatistics,
+                settings: SettingsSummary, matrixBytes: Int) {
+        self.command = command
+        self.input = input
+        self.ranks = ranks
+        self.graph = graph
+        self.settings = settings
+        self.matrixBytes = matrixBytes
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case tool, version, command, input, ranks, graph, settings, solves, losses, labels, timings
+        case peakMemoryBytes = "peak_memory_bytes"
+        case matrixBytes = "matrix_bytes"
+    }
+}
+
+public enum EigenpairVersion {
+    public static let string = "0.1.0"
+}
+
+public struct InputSummary: Encodable {
+    public var path: String
+    public var format: String
+    public var labels: String?
+
+    public init(path: String, format: String, labels: String?) {
+        self.path = path
+        self.format = format
+        self.labels = labels
+    }
+}
+
+public struct SettingsSummary: Encodable {
+    public var dim: Int
+    public var losses: [String]
+    public var hyperparameters: Hyperparameters
+    public var lanczos: LanczosSettings
+    public var merge: String
+    public var largestComponent: Bool
+
+    public init(dim: Int, losses: [String], hyperparameters: Hyperparameters, lanczos: LanczosSettings,
+                merge: String, largestComponent: Bool) {
+        self.dim = dim
+        self.losses = losses
+        self.hyperparameters = hyperparameters
+        self.lanczos = lanczos
+        self.merge = merge
+        self.largestComponent = largestComponent
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case dim, losses, hyperparameters, lanczos, merge
+        case largestComponent = "largest_component"
+    }
+}
+
+/// One operator's solve, as the report lists it.
+public struct SolveSummary: Encodable {
+    public var `operator`: String
+    public var which: String
+    public var method: String
+    public var k: Int
+    public var eigenvalues: [Double]
+    public var residuals: [Double]
+    public var maxResidual: Double
+    public var sources: [String: Int]
+    public var matvecs: Int
+    public var restarts: Int
+    public var converged: Bool
+    public var convergedCount: Int
+    public var seconds: Double
+    public var nextEigenvalue: Double?
+    public var lanczos: [ComponentSolve]
+    public var file: String
+
+    public init(_ s: Spectrum, file: String) {
+        `operator` = s.kind.rawValue
+        which = s.kind.wantsSmallest ? "smallest (on 1-perp, constant vector excluded)" : "largest algebraic"
+        switch s.kind {
+        case .laplacian:
+            method = "component-wise: Helmert basis of component indicators (eigenvalue 0), dense LAPACK dsyevd for small components, PARPACK Lanczos on the largest eigenvalues of sigma I - L (sigma = max over edges of d_i + d_j, Anderson-Morley) with the component indicator deflated"
+        case .normalizedAdjacency:
+            method = "component-wise: trivial D^{1/2}1 and Helmert basis of D^{1/2}1_c (eigenvalue 1), isolated nodes (eigenvalue 0), dense LAPACK dsyevd for small components, PARPACK Lanczos (largest algebraic) with D^{1/2}1_c deflated"
+        case .adjacency:
+            method = "component-wise: isolated nodes (eigenvalue 0), dense LAPACK dsyevd for small components, PARPACK Lanczos (largest algebraic) for large ones"
+        }
+        k = s.requested
+        eigenvalues = s.values
+        residuals = s.residuals
+        maxResidual = s.residuals.max() ?? 0
+        sources = [EigenpairSource.component, .dense, .lanczos].reduce(into: [:]) { $0[$1.rawValue] = s.count(from: $1) }
+        matvecs = s.solves.reduce(0) { $0 + $1.report.matvecs }
+        restarts = s.solves.reduce(0) { $0 + $1.report.restarts }
+        converged = s.converged
+        convergedCount = s.values.count
+        seconds = s.seconds
+        nextEigenvalue = s.nextValue
+        lanczos = s.solves
+        self.file = file
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case `operator`, which, method, k, eigenvalues, residuals
+        case maxResidual = "max_residual"
+        case sources, matvecs, restarts, converged
+        case convergedCount = "converged_count"
+        case seconds
+        case nextEigenvalue = "next_eigenvalue"
+        case lanczos, file
+    }
+}
+
+/// One loss's closed form, as the report lists it.
+public struct LossSummary: Encodable {
+    public var `operator`: String
+    public var available: Bool
+    public var rank: Int
+    public var numericalRank: Int?
+    public var loss: Double?
+    public var minLoss: Double?
+    public var scales: [Double]
+    public var hyperparameters: [String: Double]
+    public var unique: Bool
+    public var notes: [String]
+    public var file: String?
+    public var labels: LabelAlignmentSummary?
+
+    public init(_ solution: ClosedFormSolution, operator op: RelationOperatorKind, lossAtSolution: Double?,
+                numericalRank: Int?, hyperparameters: [String: Double], file: String?) {
+        `operator` = op.rawValue
+        available = solution.embedding != nil
+        rank = solution.rank
+        self.numericalRank = numericalRank
+        loss = lossAtSolution
+        minLoss = solution.minLoss
+        scales = solution.scales
+        self.hyperparameters = hyperparameters
+        unique = solution.unique
+        notes = solution.notes
+        self.file = file
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case `operator`, available, rank
+        case numericalRank = "numerical_rank"
+        case loss
+        case minLoss = "min_loss"
+        case scales, hyperparameters, unique, notes, file, labels
+    }
+}

@@ -1,0 +1,34 @@
+import Diagnostics
+
+/// The label section of report.json: how G aligns with the labels before any loss, and the
+/// guideline that follows (MATH.md section 6).
+public struct LabelsSummary: Encodable {
+    public var file: String
+    public var labelled: Int
+    public var classes: Int
+    /// Label-file entries whose node is not in the graph (ignored).
+    public var notInGraph: Int
+    public var withinClass: WithinClassWeight
+    /// Captured label energy of each operator's top-K eigenspace.
+    public var operatorLabelEnergy: [String: Double] = [:]
+    public var guidance: Guidance?
+
+    public init(file: String, labelled: Int, classes: Int, notInGraph: Int, withinClass: WithinClassWeight) {
+        self.file = file
+        self.labelled = labelled
+        self.classes = classes
+        self.notInGraph = notInGraph
+        self.withinClass = withinClass
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case file, labelled, classes
+        case notInGraph = "not_in_graph"
+        case withinClass = "within_class"
+        case operatorLabelEnergy = "operator_label_energy"
+        case guidance
+    }
+}
+
+/// Per-loss label alignment: captured label energy, principal angles, linear probe.
+public typealias LabelAlignmentSummary = LabelReport

@@ -1,0 +1,38 @@
+/// What the report says about the graph as read.
+public struct GraphStatistics: Codable, Sendable, Equatable {
+    public var nodes: Int
+    /// Undirected edges after merging (each unordered pair once).
+    public var edges: Int
+    /// Entries of the symmetric matrix G (2 x edges).
+    public var nonzeros: Int
+    public var inputEntries: Int
+    public var selfLoopsDropped: Int
+    public var duplicatesMerged: Int
+    public var zeroWeightDropped: Int
+    public var isolatedNodes: Int
+    public var components: Int
+    public var componentsWithEdges: Int
+    public var largestComponent: Int
+    /// Sum of all entries of G over ordered pairs (S in MATH.md).
+    public var totalWeight: Double
+    public var weighted: Bool
+    public var mergeRule: String
+    /// Set when the graph was restricted to its largest component: the node count before.
+    public var nodesBeforeRestriction: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case nodes, edges, nonzeros
+        case inputEntries = "input_entries"
+        case selfLoopsDropped = "self_loops_dropped"
+        case duplicatesMerged = "duplicates_merged"
+        case zeroWeightDropped = "zero_weight_dropped"
+        case isolatedNodes = "isolated_nodes"
+        case components
+        case componentsWithEdges = "components_with_edges"
+        case largestComponent = "largest_component"
+        case totalWeight = "total_weight"
+        case weighted
+        case mergeRule = "merge_rule"
+        case nodesBeforeRestriction = "nodes_before_restriction"
+    }
+}

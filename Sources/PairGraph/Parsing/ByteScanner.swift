@@ -1,0 +1,392 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The ASCII bytes the parsers look at. Plain literals (not `UInt8(ascii:)`) so that they fold to
+/// constants in the hot loops.
+enum ASCII {
+    static let tab: UInt8 = 0x09
+    static let newline: UInt8 = 0x0A
+    static let carriageReturn: UInt8 = 0x0D
+    static let space: UInt8 = 0x20
+    static let hash: UInt8 = 0x23
+    static let percent: UInt8 = 0x25
+    static let plus: UInt8 = 0x2B
+    static let comma: UInt8 = 0x2C
+    static let minus: UInt8 = 0x2D
+    static let dot: UInt8 = 0x2E
+    static let zero: UInt8 = 0x30
+}
+
+/// Why a field could not be read. The scanner knows nothing about what the field means, so the
+/// parsers turn this into a message that names the field ("negative node ID -3").
+enum ScanError: Error, Equatable {
+    /// No token at the cursor: end of line, or a comma where a value should be.
+    case missing
+    /// The token is not a number of the requested kind.
+    case notNumeric
+    /// An integer with a minus sign where only non-negative values exist.
+    case negative
+    /// The number does not fit (UInt64, or a finite Double).
+    case overflow
+}
+
+/// A cursor over one line of raw bytes. Parsing works on the chunk buffer directly and only makes
+/// a `String` when an error message needs the offending token, which keeps the per-line cost to a
+/// few dozen instructions. The bytes belong to `ChunkedLineReader`'s buffer, so a scanner must not
+/// outlive the callback that received it.
+struct ByteScanner {
+    let base: UnsafePointer<UInt8>
+    var position: Int
+    let end: Int
+
+    init(base: UnsafePointer<UInt8>, position: Int, end: Int) {
+        self.base = base
+        self.position = position
+        self.end = end
+    }
+
+    var isAtEnd: Bool { position >= end }
+
+    /// The byte under the cursor; only valid when `!isAtEnd`.
+    var current: UInt8 { base[position] }
+
+    /// Blanks separate fields; a stray `\r` (old Mac line ends, or CR before LF already stripped)
+    /// is treated as one too rather than as part of a number.
+    @inline(__always)
+    static func isBlank(_ byte: UInt8) -> Bool {
+        byte == ASCII.space || byte == ASCII.tab || byte == ASCII.carriageReturn
+    }
+
+    /// Bytes that end a token.
+    @inline(__always)
+    static func isDelimiter(_ byte: UInt8) -> Bool {
+        isBlank(byte) || byte == ASCII.comma
+    }
+
+    @inline(__always)
+    mutating func skipBlanks() {
+        while position < end && Self.isBlank(base[position]) { position += 1 }
+    }
+
+    /// Moves the cursor to the next delimiter (or the end of the line).
+    mutating func skipToken() {
+        while position < end && !Self.isDelimiter(base[position]) { position += 1 }
+    }
+
+    /// Moves past the separator that follows a field: blanks, or one comma with optional blanks
+    /// around it. Returns whether another field follows; a comma with nothing after it (`1,,2`,
+    /// `1 2,`) is an empty field, which is an error rather than something to guess about.
+    @inline(__always)
+    mutating func advanceToNextField() throws(ScanError) -> Bool {
+        skipBlanks()
+        guard position < end else { return false }
+        if base[position] == ASCII.comma {
+            position += 1
+            skipBlanks()
+            if position >= end || base[position] == ASCII.comma { throw .missing }
+        }
+        return true
+    }
+
+    /// Counts the tokens from the cursor to the end of the line, for "found N fields" messages and
+    /// for the first data line, which fixes the column count. Does not move the cursor.
+    func countFields() -> Int {
+        var copy = self
+        var count = 0
+        while true {
+            while copy.position < copy.end && Self.isDelimiter(copy.base[copy.position]) { copy.position += 1 }
+            if copy.isAtEnd { return count }
+            copy.skipToken()
+            count += 1
+        }
+    }
+
+    /// The token starting at `start`, for error messages; capped so a binary file does not produce
+    /// a megabyte-long message.
+    func token(from start: Int) -> String {
+        var stop = start
+        while stop < end && !Self.isDelimiter(base[stop]) { stop += 1 }
+        let limit = 40
+        let shown = UnsafeBufferPointer(start: base + start, count: min(stop - start, limit))
+        let text = String(decoding: shown, as: UTF8.self)
+        return stop - start > limit ? text + "…" : text
+    }
+
+    /// The rest of the line as text (headers and labels only, never the hot path).
+    func remainingText() -> String {
+        String(decoding: UnsafeBufferPointer(start: base + position, count: max(0, end - position)), as: UTF8.self)
+    }
+
+    /// Reads a token that must be a non-negative decimal integer fitting in UInt64. The loop uses
+    /// wrapping arithmetic and only tokens longer than 19 digits are re-checked for overflow, so
+    /// the common case has no per-digit overflow branch.
+    @inline(__always)
+    mutating func readUInt64() throws(ScanError) -> UInt64 {
+        let start = position
+        guard start < end, !Self.isDelimiter(base[start]) else { throw .missing }
+        if base[start] == ASCII.minus {
+            let hasDigit = start + 1 < end && base[start + 1] &- ASCII.zero <= 9
+            skipToken()
+            throw hasDigit ? .negative : .notNumeric
+        }
+        var p = start
+        var value: UInt64 = 0
+        while p < end {
+            let digit = base[p] &- ASCII.zero
+            if digit > 9 { break }
+            value = value &* 10 &+ UInt64(digit)
+            p += 1
+        }
+        if p == start || (p < end && !Self.isDelimiter(base[p])) {
+            skipToken()
+            throw .notNumeric
+        }
+        position = p
+        if p - start > 19 { return try checkedUInt64(start, p) }
+        return value
+    }
+
+    /// Slow path for long digit strings: leading zeros are fine, real overflow is an error.
+    private func checkedUInt64(_ start: Int, _ stop: Int) throws(ScanError) -> UInt64 {
+        var value: UInt64 = 0
+        for p in start..<stop {
+            let (times10, o1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times10.addingReportingOverflow(UInt64(base[p] &- ASCII.zero))
+            if o1 || o2 { throw .overflow }
+            value = sum
+        }
+        return value
+    }
+
+    /// Exact powers of ten for the fast path below (10^22 is the largest exactly representable).
+    private static let powersOfTen: [Double] = (0...22).map { exponent in
+        (0..<exponent).reduce(1.0) { product, _ in product * 10 }
+    }
+
+    /// Reads a decimal floating point token: `[+-]digits[.digits][e[+-]digits]`, or `nan`/`inf`/
+    /// `infinity` in any case, which are returned as values so the caller can reject them by name.
+    /// Tokens with at most 19 significant digits and a small exponent are converted exactly with
+    /// one rounding (Clinger's fast path); everything else goes to `strtod` on a NUL-terminated
+    /// copy, so the result is always the correctly rounded double. Hex floats and other `strtod`
+    /// extensions are rejected by the syntax check first.
+    mutating func readDouble() throws(ScanError) -> Double {
+        let start = position
+        guard start < end, !Self.isDelimiter(base[start]) else { throw .missing }
+        var p = start
+        var negative = false
+        if base[p] == ASCII.minus || base[p] == ASCII.plus {
+            negative = base[p] == ASCII.minus
+            p += 1
+        }
+        if p < end, case let letter = base[p] | 0x20, letter == 0x6E || letter == 0x69 {  // 'n' or 'i'
+            return try readSpecialValue(from: p, negative: negative)
+        }
+        var mantissa: UInt64 = 0
+        var significant = 0
+        var exponent = 0
+        var digits = 0
+        var truncated = false
+        while p < end, case let digit = base[p] &- ASCII.zero, digit <= 9 {
+            digits += 1
+            if mantissa == 0 && digit == 0 {
+                // leading zero: contributes nothing
+            } else if significant < 19 {
+                mantissa = mantissa * 10 + UInt64(digit)
+                significant += 1
+            } else {
+                exponent += 1
+                truncated = truncated || digit != 0
+            }
+            p += 1
+        }
+        if p < end && base[p] == ASCII.dot {
+            p += 1
+            while p < end, case let digit = base[p] &- ASCII.zero, digit <= 9 {
+                digits += 1
+                if mantissa == 0 && digit == 0 {
+                    exponent -= 1
+                } else if significant < 19 {
+                    mantissa = mantissa * 10 + UInt64(digit)
+                    significant += 1
+                    exponent -= 1
+                } else {
+                    truncated = truncated || digit != 0
+                }
+                p += 1
+            }
+        }
+        guard digits > 0 else { skipToken(); throw .notNumeric }
+        if p < end && base[p] | 0x20 == 0x65 {  // 'e'
+            p += 1
+            var exponentNegative = false
+            if p < end && (base[p] == ASCII.minus || base[p] == ASCII.plus) {
+                exponentNegative = base[p] == ASCII.minus
+                p += 1
+            }
+            var written = 0
+            var exponentDigits = 0
+            while p < end, case let digit = base[p] &- ASCII.zero, digit <= 9 {
+                if written < 100_000 { written = written * 10 + Int(digit) }
+                exponentDigits += 1
+                p += 1
+            }
+            guard exponentDigits > 0 else { skipToken(); throw .notNumeric }
+            exponent += exponentNegative ? -written : written
+        }
+        guard p == end || Self.isDelimiter(base[p]) else { skipToken(); throw .notNumeric }
+        position = p
+        if mantissa == 0 { return negative ? -0.0 : 0.0 }
+        if !truncated && mantissa <= 1 << 53 && exponent >= -22 && exponent <= 22 {
+            let magnitude = exponent >= 0
+                ? Double(mantissa) * Self.powersOfTen[exponent]
+                : Double(mantissa) / Self.powersOfTen[-exponent]
+            return negative ? -magnitude : magnitude
+        }
+        let value = Self.strtodCopy(base + start, count: p - start)
+        if value.isInfinite { throw .overflow }
+        return value
+    }
+
+    /// `nan`, `inf` and `infinity`, matched case-insensitively and only as whole tokens.
+    private mutating func readSpecialValue(from p: Int, negative: Bool) throws(ScanError) -> Double {
+        var stop = p
+        while stop < end && !Self.isDelimiter(base[stop]) { stop += 1 }
+        var word: [UInt8] = []
+        for q in p..<min(stop, p + 8) { word.append(base[q] | 0x20) }
+        position = stop
+        switch (stop - p, word) {
+        case (3, Array("nan".utf8)): return .nan
+        case (3, Array("inf".utf8)), (8, Array("infinity".utf8)): return negative ? -.infinity : .infinity
+        default: throw .notNumeric
+        }
+    }
+
+    /// `strtod` needs a NUL-terminated string; the token is copied to a small temporary buffer.
+    private static func strtodCopy(_ token: UnsafePointer<UInt8>, count: Int) -> Double {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: count + 1) { scratch in
+            for i in 0..<count { scratch[i] = CChar(bitPattern: token[i]) }
+            scratch[count] = 0
+            return strtod(scratch.baseAddress!, nil)
+        }
+    }
+}
+
+/// Where a line sits in its file: its 1-based number for messages, plus its byte offset and the
+/// file size, so that a parser can extrapolate the final edge count from the first chunk and
+/// reserve its arrays once instead of growing them by doubling (which would briefly need 1.5x the
+/// memory of a multi-GB edge list).
+struct LineLocation {
+    var number: Int
+    var byteOffset: Int
+    /// 0 when unknown (a pipe).
+    var fileSize: Int
+}
+
+/// Reads a file in large chunks and hands each line to a callback as a `ByteScanner`, so a
+/// multi-GB file costs one chunk of memory, not its size. A partial last line is carried over to
+/// the next chunk; a line longer than a chunk grows the buffer. The trailing `\n` and one `\r`
+/// before it are stripped, and a UTF-8 byte order mark at the start of the file is skipped.
+enum ChunkedLineReader {
+    /// Large enough that read calls are rare, small enough to be irrelevant next to the output.
+    static let defaultChunkSize = 32 << 20
+
+    /// Opens `path` for reading with the errors users should see: "cannot open: <strerror>" and
+    /// "is a directory" (which `open` would otherwise accept on Linux).
+    static func openFile(path: String) throws(InputError) -> (descriptor: Int32, size: Int) {
+        let descriptor = path.withCString { open($0, O_RDONLY) }
+        guard descriptor >= 0 else {
+            throw InputError(file: path, reason: "cannot open: \(String(cString: strerror(errno)))")
+        }
+        var info = stat()
+        if fstat(descriptor, &info) == 0 {
+            if info.st_mode & S_IFMT == S_IFDIR {
+                close(descriptor)
+                throw InputError(file: path, reason: "is a directory")
+            }
+            if info.st_mode & S_IFMT == S_IFREG { return (descriptor, Int(info.st_size)) }
+        }
+        return (descriptor, 0)
+    }
+
+    /// The first `count` bytes of the file (fewer if it is shorter), to detect its format.
+    static func peek(path: String, count: Int) throws(InputError) -> [UInt8] {
+        let (descriptor, _) = try openFile(path: path)
+        defer { close(descriptor) }
+        let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: count)
+        defer { scratch.deallocate() }
+        let filled = try fill(descriptor, scratch, count, path: path)
+        return Array(UnsafeBufferPointer(start: scratch, count: filled))
+    }
+
+    /// Reads until `count` bytes are in or the file ends; returns how many were read.
+    private static func fill(_ descriptor: Int32, _ destination: UnsafeMutableRawPointer, _ count: Int,
+                             path: String) throws(InputError) -> Int {
+        var filled = 0
+        while filled < count {
+            let n = read(descriptor, destination + filled, count - filled)
+            if n > 0 { filled += n; continue }
+            if n == 0 { break }
+            if errno == EINTR { continue }
+            throw InputError(file: path, reason: "read error: \(String(cString: strerror(errno)))")
+        }
+        return filled
+    }
+
+    /// Calls `body` for every line of the file in order. `body` gets a scanner over the line's
+    /// bytes (without the line end) and the line's location.
+    @inline(__always)
+    static func forEachLine(path: String, chunkSize: Int = defaultChunkSize,
+                            _ body: (inout ByteScanner, LineLocation) throws(InputError) -> Void) throws(InputError) {
+        let (descriptor, fileSize) = try openFile(path: path)
+        defer { close(descriptor) }
+        // A small file needs no 32 MiB buffer; +1 so that a whole regular file ends in one chunk.
+        var capacity = max(1, fileSize > 0 ? min(chunkSize, fileSize + 1) : chunkSize)
+        var buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        defer { buffer.deallocate() }
+        var carried = 0            // bytes of an unfinished line at the start of the buffer
+        var bufferOffset = 0       // file offset of buffer[0]
+        var lineNumber = 0
+        var atEndOfFile = false
+        while !atEndOfFile {
+            let filled = carried + (try fill(descriptor, buffer + carried, capacity - carried, path: path))
+            atEndOfFile = filled < capacity
+            var complete = filled      // bytes that form whole lines
+            if !atEndOfFile {
+                while complete > 0 && buffer[complete - 1] != ASCII.newline { complete -= 1 }
+                if complete == 0 {     // one line longer than the buffer: grow and read on
+                    let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
+                    larger.update(from: buffer, count: filled)
+                    buffer.deallocate()
+                    buffer = larger
+                    capacity *= 2
+                    carried = filled
+                    continue
+                }
+            }
+            var start = 0
+            if bufferOffset == 0 && complete >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF {
+                start = 3
+            }
+            while start < complete {
+                var stop: Int
+                if let newline = memchr(buffer + start, Int32(ASCII.newline), complete - start) {
+                    stop = buffer.distance(to: newline.assumingMemoryBound(to: UInt8.self))
+                } else {
+                    stop = complete
+                }
+                let next = stop + 1
+                if stop > start && buffer[stop - 1] == ASCII.carriageReturn { stop -= 1 }
+                lineNumber += 1
+                var scanner = ByteScanner(base: UnsafePointer(buffer), position: start, end: stop)
+                try body(&scanner, LineLocation(number: lineNumber, byteOffset: bufferOffset + start, fileSize: fileSize))
+                start = next
+            }
+            carried = filled - complete
+            if carried > 0 { memmove(buffer, buffer + complete, carried) }
+            bufferOffset += complete
+        }
+    }
+}

@@ -1,0 +1,167 @@
+/// Reads SNAP/TSV/CSV edge lists: one `u v` or `u v w` per line, fields separated by blanks or a
+/// comma, `#`/`%` comment lines, blank lines and CRLF line ends allowed. The first data line fixes
+/// the column count for the whole file, because a file that mixes weighted and unweighted lines is
+/// almost always a mistake (a shifted column, a concatenated file) rather than intent.
+public enum EdgeListParser {
+    /// Parses the file at `path`. Edges with weight exactly 0 are dropped and counted in
+    /// `zeroWeightEdges`; an unweighted file gives `weights == nil`.
+    public static func parse(path: String) throws(InputError) -> EdgeList {
+        try parse(path: path, chunkSize: ChunkedLineReader.defaultChunkSize)
+    }
+
+    /// `chunkSize` is exposed for tests, which use tiny chunks to exercise carry-over.
+    static func parse(path: String, chunkSize: Int) throws(InputError) -> EdgeList {
+        var state = EdgeListState(file: path)
+        try ChunkedLineReader.forEachLine(path: path, chunkSize: chunkSize) { (line, location) throws(InputError) in
+            try state.consume(&line, at: location)
+        }
+        return state.edgeList
+    }
+}
+
+/// The growing result plus what the first data line decided.
+private struct EdgeListState {
+    let file: String
+    var sources: [UInt64] = []
+    var targets: [UInt64] = []
+    var weights: [Double] = []
+    var zeroWeightEdges = 0
+    /// 2 or 3 once the first data line has been seen.
+    var fieldCount = 0
+    var firstDataLine = 0
+    var reserved = false
+
+    init(file: String) { self.file = file }
+
+    var edgeList: EdgeList {
+        EdgeList(sources: sources, targets: targets, weights: fieldCount == 3 ? weights : nil,
+                 zeroWeightEdges: zeroWeightEdges)
+    }
+
+    @inline(__always)
+    mutating func consume(_ line: inout ByteScanner, at location: LineLocation) throws(InputError) {
+        line.skipBlanks()
+        if line.isAtEnd || line.current == ASCII.hash || line.current == ASCII.percent { return }
+        if fieldCount == 0 { try startData(line, at: location) }
+        let u = try nodeID(&line, location)
+        guard try separator(&line, location) else { throw countError(line, found: 1, location) }
+        let v = try nodeID(&line, location)
+        let hasMore = try separator(&line, location)
+        if fieldCount == 2 {
+            if hasMore { throw countError(line, found: 2, location) }
+            append(u, v, location)
+            return
+        }
+        guard hasMore else { throw countError(line, found: 2, location) }
+        let weight = try self.weight(&line, location)
+        if try separator(&line, location) { throw countError(line, found: 3, location) }
+        if weight == 0 {
+            zeroWeightEdges += 1
+        } else {
+            weights.append(weight)
+            append(u, v, location)
+        }
+    }
+
+    /// The first data line decides between `u v` and `u v w`.
+    private mutating func startData(_ line: ByteScanner, at location: LineLocation) throws(InputError) {
+        let found = line.countFields()
+        guard found == 2 || found == 3 else {
+            throw InputError(file: file, line: location.number,
+                             reason: "expected 2 or 3 fields (u v [weight]), found \(found)")
+        }
+        fieldCount = found
+        firstDataLine = location.number
+    }
+
+    @inline(__always)
+    private mutating func append(_ u: UInt64, _ v: UInt64, _ location: LineLocation) {
+        sources.append(u)
+        targets.append(v)
+        if !reserved && sources.count == 1 << 16 { reserveFromFirstLines(location) }
+    }
+
+    /// Extrapolates the edge count from the bytes consumed so far and reserves once (+5%).
+    private mutating func reserveFromFirstLines(_ location: LineLocation) {
+        reserved = true
+        guard location.fileSize > 0, location.byteOffset > 0 else { return }
+        let estimate = Double(sources.count) * Double(location.fileSize) / Double(location.byteOffset) * 1.05
+        let capacity = Int(estimate) + 1024
+        sources.reserveCapacity(capacity)
+        targets.reserveCapacity(capacity)
+        if fieldCount == 3 { weights.reserveCapacity(capacity) }
+    }
+
+    @inline(__always)
+    private func separator(_ line: inout ByteScanner, _ location: LineLocation) throws(InputError) -> Bool {
+        do {
+            return try line.advanceToNextField()
+        } catch {
+            throw InputError(file: file, line: location.number, reason: "empty field")
+        }
+    }
+
+    @inline(__always)
+    private func nodeID(_ line: inout ByteScanner, _ location: LineLocation) throws(InputError) -> UInt64 {
+        let start = line.position
+        do {
+            return try line.readUInt64()
+        } catch {
+            throw InputError(file: file, line: location.number,
+                             reason: FieldMessage.nodeID(error, token: line.token(from: start)))
+        }
+    }
+
+    private func weight(_ line: inout ByteScanner, _ location: LineLocation) throws(InputError) -> Double {
+        let start = line.position
+        let value: Double
+        do {
+            value = try line.readDouble()
+        } catch {
+            throw InputError(file: file, line: location.number,
+                             reason: FieldMessage.weight(error, token: line.token(from: start)))
+        }
+        if let reason = FieldMessage.invalidWeight(value, token: line.token(from: start)) {
+            throw InputError(file: file, line: location.number, reason: reason)
+        }
+        return value
+    }
+
+    /// "expected 2 fields as on line 3, found 4": names the line that set the expectation, since
+    /// that is where the user has to look to see which of the two lines is wrong.
+    private func countError(_ line: ByteScanner, found: Int, _ location: LineLocation) -> InputError {
+        let total = found + line.countFields()
+        return InputError(file: file, line: location.number,
+                          reason: "expected \(fieldCount) fields as on line \(firstDataLine), found \(total)")
+    }
+}
+
+/// The wording of field errors, shared by the edge list, Matrix Market and label readers so that
+/// the same problem reads the same way whatever the format.
+enum FieldMessage {
+    static func nodeID(_ error: ScanError, token: String) -> String {
+        switch error {
+        case .missing: return "empty field"
+        case .notNumeric: return "non-numeric node ID '\(token)'"
+        case .negative: return "negative node ID \(token)"
+        case .overflow: return "node ID \(token) is out of range (max \(UInt64.max))"
+        }
+    }
+
+    static func weight(_ error: ScanError, token: String) -> String {
+        switch error {
+        case .missing: return "empty field"
+        case .notNumeric, .negative: return "non-numeric weight '\(token)'"
+        case .overflow: return "weight \(token) is out of range"
+        }
+    }
+
+    /// Weights must be finite and non-negative: they become edge weights of a graph whose
+    /// Laplacian must stay positive semi-definite. Returns nil for an acceptable weight.
+    static func invalidWeight(_ value: Double, token: @autoclosure () -> String) -> String? {
+        if value.isNaN { return "weight is NaN" }
+        if value.isInfinite { return "weight is infinite" }
+        if value < 0 { return "negative weight \(token())" }
+        return nil
+    }
+}

@@ -1,0 +1,89 @@
+import CPARPACK
+import Distributed
+import Foundation
+
+/// Implicitly restarted Lanczos through PARPACK's reverse communication (pdsaupd/pdseupd). With a
+/// 1-rank communicator this is plain ARPACK; with P ranks each holds its rows of every vector.
+/// Not reentrant (ARPACK keeps Fortran SAVE state): one solve at a time per process.
+public struct LanczosSolver {
+    public var settings: LanczosSettings
+    public var communicator: Communicator
+    /// Called about once a second with (matvecs so far, seconds so far); coordinator only.
+    public var progress: ((Int, Double) -> Void)?
+
+    public init(settings: LanczosSettings, communicator: Communicator, progress: ((Int, Double) -> Void)? = nil) {
+        self.settings = settings
+        self.communicator = communicator
+        self.progress = progress
+    }
+
+    /// Collective. The `count` largest algebraic eigenpairs of `op`, starting from `start`
+    /// (this rank's rows). Returns the converged pairs in descending order of eigenvalue; vectors
+    /// are column-major `localDimension x converged`.
+    public func largest(_ op: some LinearOperator, count: Int, globalDimension: Int, start: [Double])
+        throws -> (values: [Double], vectors: [Double], report: LanczosReport)
+    {
+        let n = op.localDimension
+        guard count >= 1, count < globalDimension else {
+            throw EigensolverError.invalidRequest("Lanczos needs 1 <= nev < dimension (nev = \(count), n = \(globalDimension))")
+        }
+        let ncv = min(globalDimension, settings.krylovDimension ?? max(2 * count + 1, 20))
+        guard ncv > count else {
+            throw EigensolverError.invalidRequest("Krylov dimension \(ncv) must exceed the number of eigenpairs \(count)")
+        }
+        let comm = communicator.fortranHandle
+        var ido: Int32 = 0
+        var info: Int32 = 1
+        var resid = start
+        var v = [Double](repeating: 0, count: max(n * ncv, 1))
+        var iparam = [Int32](repeating: 0, count: 11)
+        iparam[0] = 1
+        iparam[2] = Int32(settings.maxRestarts)
+        iparam[6] = 1
+        var ipntr = [Int32](repeating: 0, count: 11)
+        var workd = [Double](repeating: 0, count: max(3 * n, 1))
+        let lworkl = ncv * (ncv + 8)
+        var workl = [Double](repeating: 0, count: lworkl)
+        let began = Date()
+        var lastReport = began
+        var matvecs = 0
+        repeat {
+            pdsaupd_c(comm, &ido, "I", Int32(n), "LA", Int32(count), settings.tolerance, &resid, Int32(ncv),
+                      &v, Int32(max(n, 1)), &iparam, &ipntr, &workd, &workl, Int32(lworkl), &info)
+            if ido == 1 || ido == -1 {
+                workd.withUnsafeMutableBufferPointer { w in
+                    let base = w.baseAddress!
+                    op.apply(UnsafePointer(base + Int(ipntr[0] - 1)), into: base + Int(ipntr[1] - 1))
+                }
+                matvecs += 1
+                if let progress, Date().timeIntervalSince(lastReport) >= 1 {
+                    lastReport = Date()
+                    progress(matvecs, lastReport.timeIntervalSince(began))
+                }
+            }
+        } while ido == 1 || ido == -1
+        if info < 0 { throw EigensolverError.arpack(routine: "pdsaupd", info: Int(info)) }
+        let converged = Int(iparam[4])
+        var values: [Double] = []
+        var vectors: [Double] = []
+        if converged > 0 {
+            var select = [Int32](repeating: 1, count: ncv)
+            var d = [Double](repeating: 0, count: count)
+            var z = [Double](repeating: 0, count: max(n * count, 1))
+            var einfo: Int32 = 0
+            pdseupd_c(comm, 1, "A", &select, &d, &z, Int32(max(n, 1)), 0, "I", Int32(n), "LA", Int32(count),
+                      settings.tolerance, &resid, Int32(ncv), &v, Int32(max(n, 1)), &iparam, &ipntr, &workd,
+                      &workl, Int32(lworkl), &einfo)
+            if einfo != 0 { throw EigensolverError.arpack(routine: "pdseupd", info: Int(einfo)) }
+            let got = min(converged, count)
+            let order = (0..<got).sorted { d[$0] > d[$1] }
+            values = order.map { d[$0] }
+            vectors.reserveCapacity(n * got)
+            for j in order { vectors.append(contentsOf: z[(j * n)..<((j + 1) * n)]) }
+        }
+        let report = LanczosReport(requested: count, converged: values.count, restarts: Int(iparam[2]),
+                                   matvecs: matvecs, krylovDimension: ncv, dimension: globalDimension,
+                                   seconds: Date().timeIntervalSince(began), info: Int(info))
+        return (values, vectors, report)
+    }
+}

@@ -1,0 +1,157 @@
+import ClosedForms
+import DenseAlgebra
+import Distributed
+import Foundation
+import Output
+import PairGraph
+import Spectral
+
+/// input -> graph -> one solve per operator -> closed forms -> diagnostics -> outputs.
+/// Operators are processed one at a time and their vectors dropped after use, so memory holds
+/// one spectrum and one Z* at a time.
+struct EmbedPipeline {
+    var options: EmbedOptions
+    var communicator: Communicator
+    var progress: Progress
+
+    func run() throws {
+        var timings: [String: Double] = [:]
+        func timed<T>(_ phase: String, _ body: () throws -> T) rethrows -> T {
+            let t0 = Date()
+            defer { timings[phase, default: 0] += Date().timeIntervalSince(t0) }
+            return try body()
+        }
+
+        progress.note("reading \(options.graph)")
+        var (edges, format) = try timed("read") { try GraphReader.read(path: options.graph) }
+        progress.note("read \(edges.count) entries; assembling")
+        var graph = try timed("assemble") { try GraphAssembler.assemble(edges, merge: options.merge, file: options.graph) }
+        edges = EdgeList()
+        if options.largestComponent {
+            graph = timed("assemble") { graph.largestComponent() }
+        }
+        let n = graph.nodeCount
+        guard options.dim < n else {
+            throw EmbedFailure(message: "--dim \(options.dim) must be smaller than the number of nodes (\(n))", exitCode: 2)
+        }
+        let rowLabels = try timed("labels") { try options.labels.map { try LabelAssignment(path: $0, graph: graph) } }
+
+        let out = try OutputDirectory(path: options.out, force: options.force)
+        var report = EmbedReport(
+            command: CommandLine.arguments,
+            input: InputSummary(path: options.graph, format: format.rawValue, labels: options.labels),
+            ranks: communicator.size, graph: graph.statistics,
+            settings: SettingsSummary(dim: options.dim, losses: options.losses.map(\.rawValue), hyperparameters: options.hyper,
+                                      lanczos: options.lanczos, merge: options.merge.rawValue,
+                                      largestComponent: options.largestComponent),
+            matrixBytes: graph.matrix.storageBytes)
+        let s = graph.statistics
+        progress.note("graph: \(s.nodes) nodes, \(s.edges) edges, \(s.componentsWithEdges) components with edges, \(s.isolatedNodes) isolated")
+
+        let solver = SpectrumSolver(settings: options.lanczos, communicator: communicator) { [progress] line in
+            progress.note(line)
+        }
+        let k = options.dim
+        var summaries: [(LossName, LossSummary)] = []
+        for kind in operatorsNeeded() {
+            let count = eigenpairCount(kind)
+            progress.note("solving \(kind.rawValue): \(count) eigenpairs")
+            let spectrum = try timed("solve_\(kind.fileName)") { try solver.solve(graph, kind: kind, count: count) }
+            let file = "spectrum-\(kind.fileName).npy"
+            report.solves.append(SolveSummary(spectrum, file: file))
+            guard spectrum.converged else {
+                throw EmbedFailure(message: nonConvergence(spectrum), exitCode: 3)
+            }
+            try timed("write") { try out.writeNpy(file, spectrum.values) }
+            if let rowLabels {
+                report.labels = report.labels ?? rowLabels.summary(graph: graph)
+                report.labels?.operatorLabelEnergy[kind.rawValue] = rowLabels.capturedEnergy(of: spectrum.vectors.columns(0..<min(k, spectrum.values.count)))
+            }
+            for loss in options.losses where operatorFor(loss) == kind {
+                let solution = timed("closed_forms") { closedForm(loss, spectrum: spectrum, graph: graph) }
+                var lossValue: Double? = nil
+                var numericalRank: Int? = nil
+                var fileName: String? = nil
+                var labelSummary: LabelAlignmentSummary? = nil
+                if let z = solution.embedding {
+                    lossValue = timed("closed_forms") { LossFunction(loss, graph: graph, hyper: options.hyper).value(z) }
+                    numericalRank = try timed("diagnostics") { try z.centered.numericalRank() }
+                    labelSummary = try timed("diagnostics") { try rowLabels?.alignment(of: z, graph: graph) }
+                    fileName = "\(loss.rawValue).npy"
+                    try timed("write") {
+                        try out.writeNpy(fileName!, rows: z.rows, columns: z.columns) { i, j in z[i, j] }
+                    }
+                }
+                var summary = LossSummary(solution, operator: kind, lossAtSolution: lossValue, numericalRank: numericalRank,
+                                          hyperparameters: hyperparameters(for: loss), file: fileName)
+                summary.labels = labelSummary
+                summaries.append((loss, summary))
+                report.losses[loss.rawValue] = summary
+            }
+        }
+        try timed("write") { try out.writeNpy("nodes.npy", graph.nodeIDs.map { Int64(bitPattern: $0) }) }
+        if var labels = report.labels {
+            labels.guidance = rowLabels?.guidance(labels: labels, losses: report.losses, dimension: options.dim)
+            report.labels = labels
+        }
+        timings["total"] = progress.elapsed
+        report.timings = timings
+        report.peakMemoryBytes = ProcessMemory.peakResidentBytes()
+        try out.writeJSON("report.json", report)
+        try out.commit()
+        SummaryTable.print(report: report, losses: summaries, out: options.out)
+    }
+
+    func operatorFor(_ loss: LossName) -> RelationOperatorKind {
+        switch loss {
+        case .vicreg: return .laplacian
+        case .simclr: return .adjacency
+        case .simclrDegree, .barlow: return .normalizedAdjacency
+        }
+    }
+
+    /// Operators in a fixed order, each solved once for every loss that needs it.
+    func operatorsNeeded() -> [RelationOperatorKind] {
+        let needed = Set(options.losses.map(operatorFor))
+        return [RelationOperatorKind.laplacian, .adjacency, .normalizedAdjacency].filter(needed.contains)
+    }
+
+    /// A_n needs K+1 pairs (trivial + K) when BarlowTwins is asked for; every other operator K.
+    func eigenpairCount(_ kind: RelationOperatorKind) -> Int {
+        kind == .normalizedAdjacency && options.losses.contains(.barlow) ? options.dim + 1 : options.dim
+    }
+
+    func closedForm(_ loss: LossName, spectrum: Spectrum, graph: SparseGraph) -> ClosedFormSolution {
+        let k = options.dim
+        switch loss {
+        case .vicreg:
+            return VICRegClosedForm.solve(spectrum, nodes: graph.nodeCount, dimension: k, hyper: options.hyper)
+        case .simclr:
+            return SimCLRClosedForm.solveUniform(spectrum, nodes: graph.nodeCount, totalWeight: graph.totalWeight, dimension: k)
+        case .simclrDegree:
+            return SimCLRClosedForm.solveDegree(spectrum, degrees: graph.degrees, totalWeight: graph.totalWeight, dimension: k)
+        case .barlow:
+            return BarlowTwinsClosedForm.solve(spectrum, graph: graph, dimension: k, lambda: options.hyper.lambda)
+        }
+    }
+
+    func hyperparameters(for loss: LossName) -> [String: Double] {
+        switch loss {
+        case .vicreg: return ["gamma": options.hyper.gamma, "beta": options.hyper.beta]
+        case .simclr, .simclrDegree: return [:]
+        case .barlow: return ["lambda": options.hyper.lambda]
+        }
+    }
+
+    func nonConvergence(_ s: Spectrum) -> String {
+        var lines = ["the eigensolver did not converge for \(s.kind.rawValue): \(s.values.count) of \(s.requested) eigenpairs available"]
+        for solve in s.solves where solve.report.converged < solve.report.requested {
+            let r = solve.report
+            lines.append("  component \(solve.component) (\(solve.nodes) nodes): \(r.converged) of \(r.requested) converged after \(r.restarts) restarts, \(r.matvecs) matvecs (ARPACK info \(r.info))")
+        }
+        let shown = s.values.prefix(8).map { String(format: "%.12g", $0) }.joined(separator: ", ")
+        lines.append("  converged eigenvalues: \(shown)\(s.values.count > 8 ? ", ..." : "")")
+        lines.append("  try a larger --max-restarts or --ncv, or a looser --tol")
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Eigenpair builds against, only those missing. Idempotent.
+set -euo pipefail
+packages=(libsuitesparse-dev libarpack2-dev libparpack2-dev libopenmpi-dev openmpi-bin
+          liblapacke-dev libopenblas-dev pkg-config)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing: ${missing[*]}"
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+command -v swift >/dev/null || { echo "error: swift (6.1 or newer) is not on PATH" >&2; exit 1; }
