@@ -9,11 +9,13 @@ public enum BarlowTwinsClosedForm {
     /// `spectrum`: the K+1 largest eigenpairs of A_n, trivial first.
     public static func solve(_ spectrum: Spectrum, graph: SparseGraph, dimension k: Int, lambda: Double) -> ClosedFormSolution {
         precondition(spectrum.kind == .normalizedAdjacency)
-        if lambda == 1 {
-            return waterFilling(spectrum, graph: graph, dimension: k)
-        }
+        // 4b holds for 0 < lambda <= 1 on augmentation graphs (at lambda = 1 and K <= m it agrees
+        // with the water-filling); elsewhere only lambda = 1 has a closed form.
         if let structure = AugmentationStructure(graph) {
             return collapse(structure, spectrum: spectrum, graph: graph, dimension: k, lambda: lambda)
+        }
+        if lambda == 1 {
+            return waterFilling(spectrum, graph: graph, dimension: k)
         }
         return ClosedFormSolution(
             loss: .barlow, embedding: nil, scales: [], rank: 0, minLoss: nil, unique: false,
@@ -47,11 +49,9 @@ public enum BarlowTwinsClosedForm {
         let positive = values.filter { $0 > 0 }.count
         guard values.count >= k, positive >= k else {
             let r = min(positive, values.count)
-            let rest = waterLevels(Array(values.prefix(r)).map { min($0, 1) })
-            let bound = Double(k - r) + rest.y.reduce(0) { $0 + (1 - $1) * (1 - $1) }
             return ClosedFormSolution(
                 loss: .barlow, embedding: nil, scales: [], rank: 0, minLoss: nil, unique: false,
-                notes: ["K = \(k) exceeds r = \(r), the number of positive eigenvalues of A_n off the trivial vector: no closed form (MATH.md 4a); the loss is at least \(bound)"])
+                notes: ["K = \(k) exceeds r = \(r), the number of positive eigenvalues of A_n off the trivial vector: MATH.md 4a gives the closed form only for K <= r; use --dim \(r) or less"])
         }
         let mu = Array(values.prefix(k)).map { min($0, 1) }
         let (y, nu) = waterLevels(mu)
@@ -65,7 +65,7 @@ public enum BarlowTwinsClosedForm {
         let rank = y.filter { $0 > 0 }.count
         if rank < k { notes.append("\(k - rank) water levels are zero: rank(Z*) = \(rank) < K") }
         var unique = true
-        if let next = spectrum.nextValue, nearlyEqual(next, mu[k - 1]), y[k - 1] > 0 {
+        if let next = spectrum.value(after: k + (spectrum.trivialFirst ? 1 : 0)), nearlyEqual(next, mu[k - 1]), y[k - 1] > 0 {
             unique = false
             notes.append("mu_K = mu_{K+1}: tied eigenspace at K, any basis of it is optimal")
         }

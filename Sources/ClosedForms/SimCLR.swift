@@ -17,7 +17,7 @@ public enum SimCLRClosedForm {
         if rank < k {
             notes.append("G has only \(rank) positive eigenvalues among its top \(k): rank(Z*) = \(rank) (the positive spectrum of G caps it)")
         }
-        let unique = !(spectrum.nextValue.map { nearlyEqual($0, mu[k - 1]) && mu[k - 1] > 0 } ?? false)
+        let unique = !(spectrum.value(after: k).map { nearlyEqual($0, mu[k - 1]) && mu[k - 1] > 0 } ?? false)
         if !unique { notes.append("mu_K = mu_{K+1}: tied eigenspace at K, any basis of it is optimal") }
         notes.append("this is the spectral-contrastive optimum (HaoChen et al. 2021), not the InfoNCE optimum")
         return ClosedFormSolution(loss: .simclr, embedding: z, scales: scales, rank: rank, minLoss: minLoss,
@@ -41,7 +41,7 @@ public enum SimCLRClosedForm {
         }
         let rank = scales.filter { $0 > 0 }.count
         if rank < k { notes.append("A_n has only \(rank) positive eigenvalues among its top \(k): rank(Z*) = \(rank)") }
-        let unique = !(spectrum.nextValue.map { nearlyEqual($0, mu[k - 1]) && mu[k - 1] > 0 } ?? false)
+        let unique = !(spectrum.value(after: k).map { nearlyEqual($0, mu[k - 1]) && mu[k - 1] > 0 } ?? false)
         if !unique { notes.append("mu_K = mu_{K+1}: tied eigenspace at K, any basis of it is optimal") }
         return ClosedFormSolution(loss: .simclrDegree, embedding: z, scales: scales, rank: rank, minLoss: minLoss,
                                   unique: unique, notes: notes)

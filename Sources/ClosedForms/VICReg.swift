@@ -14,7 +14,7 @@ public enum VICRegClosedForm {
         for (tk, lk) in zip(t, lambdas) { minLoss += hyper.beta * (1 - tk) * (1 - tk) + 2 * hyper.gamma * tk * lk }
         var notes: [String] = []
         var unique = true
-        if let next = spectrum.nextValue, nearlyEqual(next, lambdas[k - 1]), t[k - 1] > 0 {
+        if let next = spectrum.value(after: k), nearlyEqual(next, lambdas[k - 1]), t[k - 1] > 0 {
             unique = false
             notes.append("lambda_K = lambda_{K+1} = \(lambdas[k - 1]): the eigenspace is tied at K, any orthonormal basis of it is optimal")
         }

@@ -40,4 +40,10 @@ public struct Spectrum: Sendable {
     public var converged: Bool { values.count >= requested && solves.allSatisfy { $0.report.converged >= $0.report.requested } }
 
     public func count(from source: EigenpairSource) -> Int { sources.filter { $0 == source }.count }
+
+    /// The eigenvalue right after the first `k` (0-based index k), from this spectrum or, past its
+    /// end, `nextValue`. A tie between it and value k-1 makes the rank-k optimum non-unique.
+    public func value(after k: Int) -> Double? {
+        k < values.count ? values[k] : (k == values.count ? nextValue : nil)
+    }
 }

@@ -92,7 +92,11 @@ public struct SpectrumSolver {
         // Components with edges.
         var lanczosVectors: [Int: (rows: [Int32], vectors: [Double])] = [:]
         var solves: [ComponentSolve] = []
-        for c in 0..<comps.count where comps.size(c) > 1 {
+        // Indicator eigenvalues are the extreme ones (1 for A_n, 0 for L) and simple inside a
+        // connected component: when their copies already fill the request, no solve can add to it.
+        let extremeCopies = pool.filter { $0.origin.rank <= 1 }.count
+        let componentsNeeded = kind == .adjacency || extremeCopies < want
+        for c in 0..<comps.count where componentsNeeded && comps.size(c) > 1 {
             let size = comps.size(c)
             let rows = comps.rows(c)
             if size <= settings.denseLimit || (want + 2 >= size && size <= 4096) {

@@ -32,8 +32,8 @@ struct Embed: ParsableCommand {
     @Option(name: .long, help: "Losses: comma-separated from vicreg, simclr, simclr-degree, barlow, or all.")
     var loss: String = "all"
 
-    @Option(help: "VICReg invariance weight gamma (> 0).")
-    var gamma: Double = 1
+    @Option(help: "VICReg invariance weight gamma (> 0). Default: beta N / S = beta / mean degree, which keeps the directions whose Laplacian eigenvalue is below the mean degree.")
+    var gamma: Double?
 
     @Option(help: "VICReg variance/covariance weight beta (> 0; alpha = beta).")
     var beta: Double = 1
@@ -83,7 +83,7 @@ struct Embed: ParsableCommand {
         } catch {
             fail("\(error)", code: 2)
         }
-        let pipeline = EmbedPipeline(options: options, communicator: world, progress: Progress(enabled: !quiet))
+        var pipeline = EmbedPipeline(options: options, communicator: world, progress: Progress(enabled: !quiet))
         do {
             try pipeline.run()
         } catch let error as EmbedFailure {
@@ -105,6 +105,8 @@ struct EmbedOptions {
     var dim: Int
     var losses: [LossName]
     var hyper: Hyperparameters
+    /// Whether --gamma was given; otherwise it is resolved from the graph (beta N / S).
+    var gammaGiven: Bool
     var lanczos: LanczosSettings
     var merge: MergeRule
     var labels: String?
@@ -129,12 +131,13 @@ struct EmbedOptions {
             guard !picked.isEmpty else { throw ValidationError("--loss names no loss") }
             losses = LossName.allCases.filter { picked.contains($0) }
         }
-        guard c.gamma.isFinite, c.gamma > 0 else { throw ValidationError("--gamma must be a finite number > 0 (got \(c.gamma))") }
+        if let g = c.gamma, !(g.isFinite && g > 0) { throw ValidationError("--gamma must be a finite number > 0 (got \(g))") }
+        gammaGiven = c.gamma != nil
         guard c.beta.isFinite, c.beta > 0 else { throw ValidationError("--beta must be a finite number > 0 (got \(c.beta))") }
         guard c.lambda.isFinite, c.lambda > 0, c.lambda <= 1 else {
             throw ValidationError("--lambda must be in (0, 1] (got \(c.lambda))")
         }
-        hyper = Hyperparameters(gamma: c.gamma, beta: c.beta, lambda: c.lambda)
+        hyper = Hyperparameters(gamma: c.gamma ?? 1, beta: c.beta, lambda: c.lambda)
         guard c.tol.isFinite, c.tol >= 0, c.tol < 1 else { throw ValidationError("--tol must be in [0, 1) (got \(c.tol))") }
         guard c.maxRestarts >= 1 else { throw ValidationError("--max-restarts must be at least 1") }
         if let ncv = c.ncv, ncv <= c.dim + 1 {

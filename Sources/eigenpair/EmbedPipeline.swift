@@ -14,7 +14,7 @@ struct EmbedPipeline {
     var communicator: Communicator
     var progress: Progress
 
-    func run() throws {
+    mutating func run() throws {
         var timings: [String: Double] = [:]
         func timed<T>(_ phase: String, _ body: () throws -> T) rethrows -> T {
             let t0 = Date()
@@ -33,6 +33,9 @@ struct EmbedPipeline {
         let n = graph.nodeCount
         guard options.dim < n else {
             throw EmbedFailure(message: "--dim \(options.dim) must be smaller than the number of nodes (\(n))", exitCode: 2)
+        }
+        if !options.gammaGiven {
+            self.options.hyper.gamma = options.hyper.beta * Double(n) / graph.totalWeight
         }
         let rowLabels = try timed("labels") { try options.labels.map { try LabelAssignment(path: $0, graph: graph) } }
 
@@ -65,7 +68,10 @@ struct EmbedPipeline {
             try timed("write") { try out.writeNpy(file, spectrum.values) }
             if let rowLabels {
                 report.labels = report.labels ?? rowLabels.summary(graph: graph)
-                report.labels?.operatorLabelEnergy[kind.rawValue] = rowLabels.capturedEnergy(of: spectrum.vectors.columns(0..<min(k, spectrum.values.count)))
+                // The trivial vector of A_n carries no label information: score the K non-trivial directions.
+                let first = spectrum.trivialFirst ? 1 : 0
+                report.labels?.operatorLabelEnergy[kind.rawValue] = rowLabels.capturedEnergy(
+                    of: spectrum.vectors.columns(first..<min(first + k, spectrum.values.count)))
             }
             for loss in options.losses where operatorFor(loss) == kind {
                 let solution = timed("closed_forms") { closedForm(loss, spectrum: spectrum, graph: graph) }

@@ -124,6 +124,16 @@ private func dataLines(_ path: String) throws -> [[Substring]] {
         let cross = g.edges.sources[within...] + g.edges.targets[within...]
         #expect(cross.contains { $0 < UInt64(n * v / 4) } && cross.contains { $0 >= UInt64(3 * n * v / 4) })
         #expect(g.labels?.labels[7] == (7 / v) % 3)
+        // Few samples, many cross edges: the endpoints never share a sample, and every node is reached.
+        let small = try AugmentationGraph.generate(samples: 10, views: 4, crossFraction: 5, seed: 2)
+        #expect(small.edges.count == 60 + 300)
+        var hit = Set<UInt64>()
+        for e in 60..<small.edges.count {
+            let a = small.edges.sources[e], b = small.edges.targets[e]
+            #expect(a / 4 != b / 4)
+            hit.insert(a); hit.insert(b)
+        }
+        #expect(hit.count == 40)
         // round(0.0125 * 1200) = 15, round(0.00125 * 1200) = 1.5 -> 2 (half away from zero).
         let h = try AugmentationGraph.generate(samples: n, views: v, crossFraction: 0.00125, seed: 9)
         #expect(h.edges.count == within + 2)
@@ -375,6 +385,7 @@ private func dataLines(_ path: String) throws -> [[Substring]] {
         #expect(throws: InputError.self) { try KNNGraph.generate(features: [1, 2, 3], rows: 3, columns: 1, k: 3) }
         #expect(throws: InputError.self) { try KNNGraph.generate(features: [1, 2, 3], rows: 3, columns: 1, k: 0) }
         #expect(throws: InputError.self) { try KNNGraph.generate(features: [1, .nan, 3], rows: 3, columns: 1, k: 1) }
+        #expect(throws: InputError.self) { try KNNGraph.generate(features: [1e200, 1, 3], rows: 3, columns: 1, k: 1) }
         #expect(throws: InputError.self) {
             try KNNGraph.generate(features: [1, 1, 1], rows: 3, columns: 1, k: 1, gaussian: true)  // median 0
         }
@@ -448,6 +459,24 @@ private func dataLines(_ path: String) throws -> [[Substring]] {
         #expect(try dataLines(path).count == 2)
         // No partial files are left behind.
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["out.txt"])
+    }
+
+    @Test func aFileThatAppearsDuringTheWriteIsNotReplaced() throws {
+        // Another process creates the destination after the up-front check: the final move must
+        // still refuse (without force) and keep the other file; with force it replaces it.
+        let dir = try makeTempDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/race.txt"
+        #expect(throws: InputError(file: path, reason: "exists; pass --force to overwrite")) {
+            _ = try EdgeListWriter.writeAtomically(path, force: false) { out in
+                try out.comment("ours")
+                _ = FileManager.default.createFile(atPath: path, contents: Data("theirs\n".utf8))
+            }
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "theirs\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["race.txt"])
+        _ = try EdgeListWriter.writeAtomically(path, force: true) { out in try out.comment("ours") }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "# ours\n")
     }
 
     @Test func unwritableDestinationThrowsAndLeavesNothing() throws {

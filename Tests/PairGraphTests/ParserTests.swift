@@ -153,6 +153,8 @@ func inputError(_ body: () throws -> Void) -> InputError? {
         ("0,,1\n", 1, "empty field"),
         ("0 1,\n", 1, "empty field"),
         (",0 1\n", 1, "empty field"),
+        ("0 1\n1 " + String(repeating: "z", count: 50) + "\n", 2,
+         "non-numeric node ID '" + String(repeating: "z", count: 40) + "…'"),
     ] as [(String, Int, String)])
     func badInput(text: String, line: Int, reason: String) throws {
         let dir = try ScratchDirectory()
@@ -353,6 +355,14 @@ func inputError(_ body: () throws -> Void) -> InputError? {
         #expect(labels.ids == [10, 3, 7, 99])
         #expect(labels.labels == [2, 1, 0, 1])
         #expect(try NodeLabels.read(path: dir.write("again.txt", text)) == labels)
+    }
+
+    @Test func longLabelNamesAreKeptWhole() throws {
+        let dir = try ScratchDirectory()
+        let long = String(repeating: "x", count: 100)
+        let (labels, classNames) = try NodeLabels.readWithClassNames(path: dir.write("l.txt", "4 \(long)\n5 b\n"))
+        #expect(classNames == ["b", long])
+        #expect(labels.labels == [1, 0])
     }
 
     @Test func numericLabelsSortNumerically() throws {

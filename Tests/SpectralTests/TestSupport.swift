@@ -27,7 +27,8 @@ nonisolated(unsafe) let testMPI = MPIEnvironment()
 /// Convention for every test target that solves: lock `eigenpair-solver-<pid>.lock` in the
 /// temporary directory around each solve.
 func withSolverLock<T>(_ body: () throws -> T) rethrows -> T {
-    let path = NSTemporaryDirectory() + "eigenpair-solver-\(getpid()).lock"
+    _ = removeSolverLockAtExit
+    let path = solverLockPath()
     let fd = open(path, O_RDWR | O_CREAT, 0o600)
     precondition(fd >= 0, "cannot open the solver lock file \(path)")
     while flock(fd, LOCK_EX) != 0 {
@@ -39,6 +40,14 @@ func withSolverLock<T>(_ body: () throws -> T) rethrows -> T {
     }
     return try body()
 }
+
+func solverLockPath() -> String { NSTemporaryDirectory() + "eigenpair-solver-\(getpid()).lock" }
+
+/// Removes the lock file when the test process exits (registered once per module; a second
+/// unlink is harmless).
+let removeSolverLockAtExit: Void = {
+    atexit { _ = unlink(solverLockPath()) }
+}()
 
 /// Solves `count` eigenpairs of `kind` under the solver lock. `denseLimit` small forces the
 /// Lanczos path on every component larger than it.

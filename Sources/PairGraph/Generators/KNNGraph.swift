@@ -25,8 +25,8 @@ public enum KNNGraph {
     ///   - features: row-major N x P values (`NpyArray.doubles`).
     ///   - source: the file name used in errors and in the description.
     ///   - blockRows: rows per dgemm block (nil: about 2^22 / N).
-    /// - Throws: `InputError` naming `source` when k < 1 or k >= N, P < 1, a value is not finite, or
-    ///   the Gaussian bandwidth would be 0 or not finite.
+    /// - Throws: `InputError` naming `source` when k < 1 or k >= N, P < 1, a value is not finite (or
+    ///   so large that squared norms overflow), or the Gaussian bandwidth would be 0 or not finite.
     public static func generate(features: [Double], rows n: Int, columns p: Int, k: Int,
                                 gaussian: Bool = false, sigma: Double? = nil, source: String = "features",
                                 blockRows: Int? = nil) throws -> GeneratedGraph {
@@ -49,6 +49,7 @@ public enum KNNGraph {
             norms[j] = s
         }
         let maxNorm = norms.max() ?? 0
+        guard maxNorm.isFinite else { throw bad("values too large: squared row norms overflow a double") }
         let block = max(1, min(n, blockRows ?? max(1, (1 << 22) / n)))
         // |computed - exact| <= ~(P + 2) eps (||x_i||^2 + ||x_j||^2) for the dgemm route; 8x margin.
         let slackFactor = 8 * Double(p + 4) * Double.ulpOfOne

@@ -7,7 +7,7 @@ import Dispatch
 ///   probabilities a, b, c, d = 1 - a - b - c (Graph500: 0.57, 0.19, 0.19, 0.05), exactly as the
 ///   reference does it: the row bit is 1 with probability c + d = 1 - (a + b); the column bit is 1 with
 ///   probability b / (a + b) after a 0 row bit and d / (c + d) after a 1.
-/// - Node labels are then scrambled by a uniformly random permutation of 0..<2^scale (Fisher-Yates),
+/// - Node IDs are then scrambled by a uniformly random permutation of 0..<2^scale (Fisher-Yates),
 ///   so that high degree does not mean low ID. The reference also shuffles the edge order; that is
 ///   skipped, since assembly sorts edges anyway.
 /// - Directed pairs are emitted as generated: self-loops and duplicates are kept (assembly drops loops

@@ -104,12 +104,11 @@ struct ByteScanner {
         }
     }
 
-    /// The token starting at `start`, for error messages; capped so a binary file does not produce
-    /// a megabyte-long message.
-    func token(from start: Int) -> String {
+    /// The token starting at `start`. Error messages use the default cap so that a binary file
+    /// does not produce a megabyte-long message; label names ask for the whole token.
+    func token(from start: Int, limit: Int = 40) -> String {
         var stop = start
         while stop < end && !Self.isDelimiter(base[stop]) { stop += 1 }
-        let limit = 40
         let shown = UnsafeBufferPointer(start: base + start, count: min(stop - start, limit))
         let text = String(decoding: shown, as: UTF8.self)
         return stop - start > limit ? text + "…" : text
@@ -162,8 +161,35 @@ struct ByteScanner {
     }
 
     /// Exact powers of ten for the fast path below (10^22 is the largest exactly representable).
-    private static let powersOfTen: [Double] = (0...22).map { exponent in
-        (0..<exponent).reduce(1.0) { product, _ in product * 10 }
+    /// A switch rather than a global array: it compiles to a constant table with no lazy
+    /// initialisation check on every call.
+    @inline(__always)
+    private static func powerOfTen(_ exponent: Int) -> Double {
+        switch exponent {
+        case 0: 1e0
+        case 1: 1e1
+        case 2: 1e2
+        case 3: 1e3
+        case 4: 1e4
+        case 5: 1e5
+        case 6: 1e6
+        case 7: 1e7
+        case 8: 1e8
+        case 9: 1e9
+        case 10: 1e10
+        case 11: 1e11
+        case 12: 1e12
+        case 13: 1e13
+        case 14: 1e14
+        case 15: 1e15
+        case 16: 1e16
+        case 17: 1e17
+        case 18: 1e18
+        case 19: 1e19
+        case 20: 1e20
+        case 21: 1e21
+        default: 1e22
+        }
     }
 
     /// Reads a decimal floating point token: `[+-]digits[.digits][e[+-]digits]`, or `nan`/`inf`/
@@ -241,8 +267,8 @@ struct ByteScanner {
         if mantissa == 0 { return negative ? -0.0 : 0.0 }
         if !truncated && mantissa <= 1 << 53 && exponent >= -22 && exponent <= 22 {
             let magnitude = exponent >= 0
-                ? Double(mantissa) * Self.powersOfTen[exponent]
-                : Double(mantissa) / Self.powersOfTen[-exponent]
+                ? Double(mantissa) * Self.powerOfTen(exponent)
+                : Double(mantissa) / Self.powerOfTen(-exponent)
             return negative ? -magnitude : magnitude
         }
         let value = Self.strtodCopy(base + start, count: p - start)

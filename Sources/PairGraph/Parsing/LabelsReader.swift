@@ -76,7 +76,7 @@ extension NodeLabels {
             } catch {
                 throw fail(FieldMessage.nodeID(error, token: line.token(from: start)))
             }
-            let name = line.token(from: line.position)
+            let name = line.token(from: line.position, limit: .max)
             if let previous = firstSeen[id] {
                 guard previous.name == name else {
                     throw fail("node \(id) has label '\(name)' here but '\(previous.name)' on line \(previous.line)")
@@ -95,8 +95,7 @@ extension NodeLabels {
     /// Numeric labels sort by value ("2" before "10"); otherwise by bytes, so the order is the
     /// same on every machine and locale.
     static func sortedClassNames(_ names: Set<String>) -> [String] {
-        let numeric = names.map { Double($0) }
-        if !numeric.contains(nil) {
+        if names.allSatisfy({ Double($0)?.isFinite == true }) {
             return names.sorted { a, b in
                 let x = Double(a)!, y = Double(b)!
                 return x != y ? x < y : Array(a.utf8).lexicographicallyPrecedes(Array(b.utf8))

@@ -151,25 +151,23 @@ private struct MatrixMarketState {
         if header?.field != .pattern { weights.reserveCapacity(capacity) }
     }
 
+    /// One `i j [v]` line. Errors are built only on failure, and nothing here captures `self` in a
+    /// closure: that would retain the file name per line and cost a third of the throughput.
+    @inline(__always)
     private mutating func readEntry(_ line: inout ByteScanner, _ location: LineLocation,
                                     header: MatrixMarketHeader, nodeCount: UInt64) throws(InputError) {
-        let expected = header.field == .pattern ? 2 : 3
-        let file = self.file
-        let fail = { (reason: String) in InputError(file: file, line: location.number, reason: reason) }
-        let countError = { (line: ByteScanner, found: Int) in
-            fail("expected \(expected) fields (\(expected == 2 ? "row column" : "row column value")), found \(found + line.countFields())")
-        }
-        let row = try index(&line, "row", nodeCount, fail)
-        guard try separator(&line, fail) else { throw countError(line, 1) }
-        let column = try index(&line, "column", nodeCount, fail)
-        let hasMore = try separator(&line, fail)
+        let pattern = header.field == .pattern
+        let row = try index(&line, .row, nodeCount, location)
+        guard try separator(&line, location) else { throw countError(line, found: 1, pattern: pattern, location) }
+        let column = try index(&line, .column, nodeCount, location)
+        let hasMore = try separator(&line, location)
         var value = 1.0
-        if expected == 3 {
-            guard hasMore else { throw countError(line, 2) }
-            value = try self.value(&line, header.field, fail)
-            if try separator(&line, fail) { throw countError(line, 3) }
+        if !pattern {
+            guard hasMore else { throw countError(line, found: 2, pattern: pattern, location) }
+            value = try self.value(&line, header.field, location)
+            if try separator(&line, location) { throw countError(line, found: 3, pattern: pattern, location) }
         } else if hasMore {
-            throw countError(line, 2)
+            throw countError(line, found: 2, pattern: pattern, location)
         }
         entriesFound += 1
         if value == 0 {
@@ -178,46 +176,59 @@ private struct MatrixMarketState {
         }
         edges.sources.append(row - 1)
         edges.targets.append(column - 1)
-        if expected == 3 { weights.append(value) }
+        if !pattern { weights.append(value) }
     }
 
-    private func separator(_ line: inout ByteScanner, _ fail: (String) -> InputError) throws(InputError) -> Bool {
-        do { return try line.advanceToNextField() } catch { throw fail("empty field") }
+    private func fail(_ reason: String, _ location: LineLocation) -> InputError {
+        InputError(file: file, line: location.number, reason: reason)
     }
+
+    private func countError(_ line: ByteScanner, found: Int, pattern: Bool, _ location: LineLocation) -> InputError {
+        let fields = pattern ? "2 fields (row column)" : "3 fields (row column value)"
+        return fail("expected \(fields), found \(found + line.countFields())", location)
+    }
+
+    @inline(__always)
+    private func separator(_ line: inout ByteScanner, _ location: LineLocation) throws(InputError) -> Bool {
+        do { return try line.advanceToNextField() } catch { throw fail("empty field", location) }
+    }
+
+    private enum IndexRole: String { case row, column }
 
     /// A 1-based index in 1...N.
-    private func index(_ line: inout ByteScanner, _ name: String, _ nodeCount: UInt64,
-                       _ fail: (String) -> InputError) throws(InputError) -> UInt64 {
+    @inline(__always)
+    private func index(_ line: inout ByteScanner, _ role: IndexRole, _ nodeCount: UInt64,
+                       _ location: LineLocation) throws(InputError) -> UInt64 {
         let start = line.position
         let value: UInt64
         do {
             value = try line.readUInt64()
         } catch {
             switch error {
-            case .missing: throw fail("empty field")
-            case .notNumeric: throw fail("non-numeric \(name) index '\(line.token(from: start))'")
+            case .missing: throw fail("empty field", location)
+            case .notNumeric: throw fail("non-numeric \(role) index '\(line.token(from: start))'", location)
             case .negative, .overflow: value = 0  // reported as out of range below, with the token
             }
         }
         guard value >= 1 && value <= nodeCount else {
-            throw fail("\(name) index \(line.token(from: start)) is out of range 1..\(nodeCount)")
+            throw fail("\(role) index \(line.token(from: start)) is out of range 1..\(nodeCount)", location)
         }
         return value
     }
 
     /// The entry's value: a decimal for `real`, a signed integer for `integer`.
     private func value(_ line: inout ByteScanner, _ field: MatrixMarketField,
-                       _ fail: (String) -> InputError) throws(InputError) -> Double {
+                       _ location: LineLocation) throws(InputError) -> Double {
         let start = line.position
         let value: Double
         do {
             value = try line.readDouble()
         } catch {
-            throw fail(FieldMessage.weight(error, token: line.token(from: start)))
+            throw fail(FieldMessage.weight(error, token: line.token(from: start)), location)
         }
-        if let reason = FieldMessage.invalidWeight(value, token: line.token(from: start)) { throw fail(reason) }
+        if let reason = FieldMessage.invalidWeight(value, token: line.token(from: start)) { throw fail(reason, location) }
         if field == .integer && !Self.isIntegerToken(line, from: start) {
-            throw fail("non-integer value '\(line.token(from: start))' in an integer matrix")
+            throw fail("non-integer value '\(line.token(from: start))' in an integer matrix", location)
         }
         return value
     }
