@@ -8,15 +8,56 @@ public struct LanczosSettings: Sendable, Codable {
     public var krylovDimension: Int? = nil
     /// Components with at most this many nodes are solved by dense LAPACK (exact, every eigenpair).
     public var denseLimit: Int = 256
+    /// How Lanczos reaches the smallest eigenvalues of L on a large component (MATH.md section 1).
+    public var laplacianMethod: LaplacianMethod = .auto
+    /// Memory budget of the shift-invert factor under `.auto`: the factor of L_c + eps I is used when
+    /// its nnz(L) * 12 bytes (value and row index) is at most
+    /// max(factorBudgetBytes, factorBudgetRatio * bytes of the component's CSC matrix).
+    public var factorBudgetBytes: Int = 2_000_000_000
+    public var factorBudgetRatio: Double = 8
 
     public init() {}
+
+    /// The factor budget for a component whose CSC matrix takes `componentBytes`.
+    public func factorBudget(componentBytes: Int) -> Double {
+        max(Double(factorBudgetBytes), factorBudgetRatio * Double(componentBytes))
+    }
 
     enum CodingKeys: String, CodingKey {
         case tolerance
         case maxRestarts = "max_restarts"
         case krylovDimension = "ncv"
         case denseLimit = "dense_limit"
+        case laplacianMethod = "laplacian_method"
+        case factorBudgetBytes = "factor_budget_bytes"
+        case factorBudgetRatio = "factor_budget_ratio"
     }
+
+    /// The keys added with shift-invert are optional on input (settings written before them decode
+    /// to the defaults); the others are required as before.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        tolerance = try c.decode(Double.self, forKey: .tolerance)
+        maxRestarts = try c.decode(Int.self, forKey: .maxRestarts)
+        krylovDimension = try c.decodeIfPresent(Int.self, forKey: .krylovDimension)
+        denseLimit = try c.decode(Int.self, forKey: .denseLimit)
+        laplacianMethod = try c.decodeIfPresent(LaplacianMethod.self, forKey: .laplacianMethod) ?? .auto
+        factorBudgetBytes = try c.decodeIfPresent(Int.self, forKey: .factorBudgetBytes) ?? 2_000_000_000
+        factorBudgetRatio = try c.decodeIfPresent(Double.self, forKey: .factorBudgetRatio) ?? 8
+    }
+}
+
+/// How the smallest eigenvalues of the Laplacian of a large component are computed (MATH.md
+/// section 1 allows both; the report says which was used, per component).
+public enum LaplacianMethod: String, Codable, Sendable, CaseIterable {
+    /// Shift-invert on a 1-rank run when the factor fits the memory budget (and factorises);
+    /// the spectral shift otherwise.
+    case auto
+    /// Lanczos on P (L_c + eps I)^{-1} P with a CHOLMOD Cholesky factor: lambda = 1/theta - eps.
+    /// Needs a 1-rank run; ignores the memory budget; fails rather than falling back.
+    case shiftInvert = "shift-invert"
+    /// Lanczos on sigma I - L_c, sigma = max over edges of d_i + d_j (Anderson-Morley).
+    case spectralShift = "spectral-shift"
 }
 
 /// Outcome of one Lanczos solve, as arpack-ng and SLEPc report it.
@@ -42,12 +83,15 @@ public struct LanczosReport: Sendable, Codable {
 public enum EigensolverError: Error, CustomStringConvertible, Sendable {
     case arpack(routine: String, info: Int)
     case invalidRequest(String)
+    /// CHOLMOD could not analyse or factorise L + eps I (shift-invert).
+    case factorization(String)
 
     public var description: String {
         switch self {
         case .arpack(let routine, let info):
             return "ARPACK \(routine) failed with info = \(info) (see arpack-ng's documentation of \(routine))"
         case .invalidRequest(let why): return why
+        case .factorization(let why): return "shift-invert factorisation: " + why
         }
     }
 }

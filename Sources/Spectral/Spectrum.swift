@@ -14,9 +14,35 @@ public enum EigenpairSource: String, Codable, Sendable {
 public struct ComponentSolve: Codable, Sendable {
     public var component: Int
     public var nodes: Int
-    /// sigma of sigma I - L (Laplacian solves only).
+    /// Laplacian solves only: the shift of the transformed operator, sigma of sigma I - L for the
+    /// spectral shift, and the pole sigma = -eps of (L - sigma I)^{-1} = (L + eps I)^{-1} for
+    /// shift-invert.
     public var shift: Double?
     public var report: LanczosReport
+    /// Laplacian solves only: the method used, a `LaplacianMethod` raw value ("shift-invert" or
+    /// "spectral-shift"); nil for G and A_n (plain largest algebraic).
+    public var method: String? = nil
+    /// Shift-invert: eps of L_c + eps I.
+    public var epsilon: Double? = nil
+    /// nnz of the Cholesky factor of L_c + eps I (from the analysis), when one was analysed, also
+    /// when `auto` then fell back to the spectral shift because it exceeded the budget.
+    public var factorNonzeros: Int? = nil
+    /// Shift-invert: the fill-reducing ordering CHOLMOD chose ("amd", "metis", "nesdis").
+    public var factorOrdering: String? = nil
+    /// Shift-invert: seconds spent building, analysing and factorising L_c + eps I (not in
+    /// report.seconds, which is the Lanczos iteration alone).
+    public var factorSeconds: Double? = nil
+    /// Why `auto` did not use shift-invert (more than one rank, over the memory budget, or a failed
+    /// factorisation).
+    public var methodNote: String? = nil
+
+    enum CodingKeys: String, CodingKey {
+        case component, nodes, shift, report, method, epsilon
+        case factorNonzeros = "factor_nonzeros"
+        case factorOrdering = "factor_ordering"
+        case factorSeconds = "factor_seconds"
+        case methodNote = "method_note"
+    }
 }
 
 /// The leading eigenpairs of one relation operator over the whole graph.

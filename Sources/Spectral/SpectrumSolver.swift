@@ -201,6 +201,41 @@ public struct SpectrumSolver {
     private func lanczos(_ graph: SparseGraph, component c: Int, kind: RelationOperatorKind, weights: [Double],
                          count: Int) throws -> (values: [Double], vectors: [Double], solve: ComponentSolve) {
         let rows = Array(graph.components.rows(c))
+        let deflation = kind == .adjacency ? [] : KnownEigenvectors.localIndicator(graph, rows: rows[...], weights: weights)
+        var start = rows.map { StartVector.entry(globalRow: Int($0)) }
+        if !deflation.isEmpty {
+            var dot = 0.0
+            for i in 0..<start.count { dot += start[i] * deflation[i] }
+            for i in 0..<start.count { start[i] -= dot * deflation[i] }
+        }
+        var label = "\(kind.rawValue), component \(c) (\(rows.count) nodes)"
+        var solve = ComponentSolve(component: c, nodes: rows.count, shift: nil,
+                                   report: LanczosReport(requested: count, converged: 0, restarts: 0, matvecs: 0,
+                                                         krylovDimension: 0, dimension: rows.count, seconds: 0,
+                                                         info: 0))
+
+        if kind == .laplacian {
+            let plan = try shiftInvertPlan(graph, rows: rows, label: label)
+            solve.factorNonzeros = plan.analysedNonzeros
+            solve.methodNote = plan.note
+            if let factor = plan.factor {
+                // Largest theta of P (L_c + eps I)^{-1} P; lambda = 1/theta - eps, same vectors.
+                solve.method = LaplacianMethod.shiftInvert.rawValue
+                solve.shift = -factor.epsilon
+                solve.epsilon = factor.epsilon
+                solve.factorOrdering = factor.ordering
+                solve.factorSeconds = plan.seconds
+                label += ", shift-invert"
+                let op = ShiftInvertOperator(factor: factor, deflation: deflation)
+                var (values, vectors, report) = try lanczosSolver(label: label)
+                    .largest(op, count: count, globalDimension: rows.count, start: start)
+                values = values.map { 1 / $0 - factor.epsilon }
+                solve.report = report
+                return (values, vectors, solve)
+            }
+            solve.method = LaplacianMethod.spectralShift.rawValue
+        }
+
         var shift: Double? = nil
         if kind == .laplacian {
             // Anderson-Morley: lambda_max(L) <= max over edges of d_i + d_j.
@@ -211,20 +246,95 @@ public struct SpectrumSolver {
             }
             shift = sigma
         }
-        let deflation = kind == .adjacency ? [] : KnownEigenvectors.localIndicator(graph, rows: rows[...], weights: weights)
         let op = ComponentOperator(graph: graph, rows: rows, kind: kind, shift: shift ?? 0, deflation: deflation)
-        var start = rows.map { StartVector.entry(globalRow: Int($0)) }
-        if !deflation.isEmpty {
-            var dot = 0.0
-            for i in 0..<start.count { dot += start[i] * deflation[i] }
-            for i in 0..<start.count { start[i] -= dot * deflation[i] }
-        }
-        let label = "\(kind.rawValue), component \(c) (\(rows.count) nodes)"
-        let solver = LanczosSolver(settings: settings, communicator: communicator) { [progress] matvecs, seconds in
+        var (values, vectors, report) = try lanczosSolver(label: label)
+            .largest(op, count: count, globalDimension: rows.count, start: start)
+        if let shift { values = values.map { shift - $0 } }
+        solve.shift = shift
+        solve.report = report
+        return (values, vectors, solve)
+    }
+
+    private func lanczosSolver(label: String) -> LanczosSolver {
+        LanczosSolver(settings: settings, communicator: communicator) { [progress] matvecs, seconds in
             progress?(String(format: "lanczos %@: %d matvecs, %.1f s", label, matvecs, seconds))
         }
-        var (values, vectors, report) = try solver.largest(op, count: count, globalDimension: rows.count, start: start)
-        if let shift { values = values.map { shift - $0 } }
-        return (values, vectors, ComponentSolve(component: c, nodes: rows.count, shift: shift, report: report))
+    }
+
+    /// eps of L_c + eps I for shift-invert on a component whose largest degree is `maxDegree`.
+    ///
+    /// L_c + eps I has eigenvalues lambda + eps, and lambda = 1/theta - eps is exact for any eps, so
+    /// eps only has to (a) keep the factorisation stable and (b) stay below the wanted lambdas, so
+    /// that 1/(lambda + eps) still separates them. (a): L_c is singular (null vector 1_c), and the
+    /// last pivot of the Cholesky factor of L_c + eps I is about n_c eps (det(L_c + eps I) ~ eps n_c
+    /// tau, tau the spanning-tree count, over the leading minor ~ tau), computed by cancellation from
+    /// entries of order d_max, so it carries a rounding error of order u d_max (u = 1.1e-16); the
+    /// same bound limits how much of the 1/eps-amplified 1_c direction leaks into the solve.
+    /// eps = 1e-10 d_max leaves a margin of n_c * 1e6 over that error. (b): d_max scales with the
+    /// weights, and lambda_1 of a connected component is rarely below 1e-10 d_max (a path of
+    /// 10^5 nodes has lambda_1 = 1e-9 d_max); accuracy is not at stake either way: the Ritz value theta
+    /// is accurate to a few ulps, so lambda carries an absolute error of a few ulps of lambda + eps.
+    static func shiftInvertEpsilon(maxDegree: Double) -> Double {
+        1e-10 * maxDegree
+    }
+
+    private struct ShiftInvertPlan {
+        var factor: CholmodFactor?
+        var analysedNonzeros: Int?
+        var seconds: Double?
+        var note: String?
+    }
+
+    /// Decides between shift-invert and the spectral shift for one component's Laplacian and, for
+    /// shift-invert, builds the factor (MATH.md section 1: shift-invert only on one rank).
+    private func shiftInvertPlan(_ graph: SparseGraph, rows: [Int32], label: String) throws -> ShiftInvertPlan {
+        let forced = settings.laplacianMethod == .shiftInvert
+        switch settings.laplacianMethod {
+        case .spectralShift:
+            return ShiftInvertPlan()
+        case .auto, .shiftInvert:
+            break
+        }
+        guard communicator.size == 1 else {
+            let why = "shift-invert needs a 1-rank run (this one has \(communicator.size) ranks)"
+            if forced { throw EigensolverError.invalidRequest(why) }
+            return ShiftInvertPlan(note: why)
+        }
+        let began = Date()
+        var maxDegree = 0.0
+        var componentNonzeros = 0
+        for r in rows {
+            maxDegree = max(maxDegree, graph.degrees[Int(r)])
+            componentNonzeros += graph.neighbours(of: Int(r)).columns.count
+        }
+        let epsilon = Self.shiftInvertEpsilon(maxDegree: maxDegree)
+        let factor: CholmodFactor
+        do {
+            progress?("cholmod \(label): analysing L + eps I")
+            factor = try CholmodFactor(graph: graph, rows: rows, epsilon: epsilon)
+        } catch {
+            if forced { throw error }
+            return ShiftInvertPlan(note: "\(error)")
+        }
+        // Bytes of the component's CSC matrix (column pointers, row indices, values), as
+        // CholmodMatrix.storageBytes counts them.
+        let componentBytes = (rows.count + 1) * 4 + componentNonzeros * 12
+        let budget = settings.factorBudget(componentBytes: componentBytes)
+        let factorBytes = Double(factor.factorNonzeros) * 12
+        if !forced && factorBytes > budget {
+            return ShiftInvertPlan(analysedNonzeros: factor.factorNonzeros,
+                                   note: String(format: "factor of L + eps I needs %.0f MB (nnz(L) = %d, %@ ordering), over the budget of %.0f MB",
+                                                factorBytes / 1e6, factor.factorNonzeros, factor.ordering, budget / 1e6))
+        }
+        do {
+            progress?(String(format: "cholmod %@: factorising, nnz(L) = %d (%@ ordering), %.3g flops",
+                             label, factor.factorNonzeros, factor.ordering, factor.flops))
+            try factor.factorize()
+        } catch {
+            if forced { throw error }
+            return ShiftInvertPlan(analysedNonzeros: factor.factorNonzeros, note: "\(error)")
+        }
+        return ShiftInvertPlan(factor: factor, analysedNonzeros: factor.factorNonzeros,
+                               seconds: Date().timeIntervalSince(began))
     }
 }
