@@ -32,8 +32,8 @@ public final class OutputDirectory {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
             throw OutputError(path: path, reason: "exists and is not a directory")
         }
-        let parent = (path as NSString).deletingLastPathComponent
-        let dir = parent.isEmpty ? "." : parent
+        // URL, not NSString.deletingLastPathComponent: the latter traps on a bare name here.
+        let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
         if !FileManager.default.isWritableFile(atPath: dir) {
             throw OutputError(path: path, reason: "parent directory \(dir) is not writable or does not exist")
         }

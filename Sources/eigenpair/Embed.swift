@@ -76,24 +76,30 @@ struct Embed: ParsableCommand {
             environment.finalize()
             Foundation.exit(2)
         }
+        // Every failure finalises MPI before exiting, so mpirun reports the exit status rather
+        // than a process that "exited without finalizing".
+        func stop(_ message: String, code: Int32) -> Never {
+            environment.finalize()
+            fail(message, code: code)
+        }
         let options: EmbedOptions
         do {
             options = try EmbedOptions(self)
             try OutputDirectory.checkWritable(out, force: force)
         } catch {
-            fail("\(error)", code: 2)
+            stop("\(error)", code: 2)
         }
         var pipeline = EmbedPipeline(options: options, communicator: world, progress: Progress(enabled: !quiet))
         do {
             try pipeline.run()
         } catch let error as EmbedFailure {
-            fail(error.message, code: error.exitCode)
+            stop(error.message, code: error.exitCode)
         } catch let error as InputError {
-            fail(error.description, code: 2)
+            stop(error.description, code: 2)
         } catch let error as OutputError {
-            fail(error.description, code: 2)
+            stop(error.description, code: 2)
         } catch {
-            fail("\(error)", code: 1)
+            stop("\(error)", code: 1)
         }
     }
 }
