@@ -45,11 +45,25 @@ public final class OutputDirectory {
         self.force = force
         let url = URL(fileURLWithPath: path)
         staging = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())").path
-        try? FileManager.default.removeItem(atPath: staging)
+        Self.removeAbandonedStaging(next: url)
         do {
             try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: false)
         } catch {
             throw OutputError(path: path, reason: "cannot create \(staging): \(error.localizedDescription)")
+        }
+    }
+
+    /// A run killed by a signal cannot clean up after itself; the next run for the same target
+    /// removes staging directories whose process no longer exists.
+    private static func removeAbandonedStaging(next target: URL) {
+        let parent = target.deletingLastPathComponent().path
+        let prefix = ".\(target.lastPathComponent).partial-"
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return }
+        for entry in entries where entry.hasPrefix(prefix) {
+            guard let pid = Int32(entry.dropFirst(prefix.count)) else { continue }
+            if pid == getpid() || kill(pid, 0) != 0 {
+                try? FileManager.default.removeItem(atPath: parent + "/" + entry)
+            }
         }
     }
 
