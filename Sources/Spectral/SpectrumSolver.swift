@@ -218,6 +218,9 @@ public struct SpectrumSolver {
             let plan = try shiftInvertPlan(graph, rows: rows, label: label)
             solve.factorNonzeros = plan.analysedNonzeros
             solve.methodNote = plan.note
+            if plan.factor == nil, let note = plan.note {
+                progress?("lanczos \(label): spectral shift (sigma I - L), since \(note)")
+            }
             if let factor = plan.factor {
                 // Largest theta of P (L_c + eps I)^{-1} P; lambda = 1/theta - eps, same vectors.
                 solve.method = LaplacianMethod.shiftInvert.rawValue

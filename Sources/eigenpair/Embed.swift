@@ -26,19 +26,19 @@ struct Embed: ParsableCommand {
     @Option(name: .long, help: "Output directory (created; must not exist unless --force).")
     var out: String
 
-    @Option(name: .customLong("dim"), help: "Embedding dimension K (1 <= K < N).")
+    @Option(name: .customLong("dim"), parsing: .unconditional, help: "Embedding dimension K (1 <= K < N).")
     var dim: Int = 16
 
     @Option(name: .long, help: "Losses: comma-separated from vicreg, simclr, simclr-degree, barlow, or all.")
     var loss: String = "all"
 
-    @Option(help: "VICReg invariance weight gamma (> 0). Default: beta N / S = beta / mean degree, which keeps the directions whose Laplacian eigenvalue is below the mean degree.")
+    @Option(parsing: .unconditional, help: "VICReg invariance weight gamma (> 0). Default: beta N / S = beta / mean degree, which keeps the directions whose Laplacian eigenvalue is below the mean degree.")
     var gamma: Double?
 
-    @Option(help: "VICReg variance/covariance weight beta (> 0; alpha = beta).")
+    @Option(parsing: .unconditional, help: "VICReg variance/covariance weight beta (> 0; alpha = beta).")
     var beta: Double = 1
 
-    @Option(name: .customLong("lambda"), help: "BarlowTwins off-diagonal weight lambda (0 < lambda <= 1).")
+    @Option(name: .customLong("lambda"), parsing: .unconditional, help: "BarlowTwins off-diagonal weight lambda (0 < lambda <= 1).")
     var lambda: Double = 1
 
     @Option(help: "Labels for alignment diagnostics: text lines `id label`, or an int .npy (row i = node ID i).")
@@ -47,7 +47,7 @@ struct Embed: ParsableCommand {
     @Flag(name: .customLong("largest-component"), help: "Keep only the largest connected component.")
     var largestComponent = false
 
-    @Option(help: "Lanczos relative tolerance (ARPACK tol).")
+    @Option(parsing: .unconditional, help: "Lanczos relative tolerance (ARPACK tol).")
     var tol: Double = 1e-10
 
     @Option(help: "Lanczos Krylov dimension (default max(2 nev + 1, 20)).")

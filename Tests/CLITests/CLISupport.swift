@@ -68,7 +68,12 @@ func runProcess(_ executable: String, _ arguments: [String], in directory: Strin
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-    var environment = ProcessInfo.processInfo.environment
+    // Other suites in this test process initialise MPI (singleton), which exports OMPI_*/PMIX_*
+    // variables describing that singleton job; a child mpirun or eigenpair inheriting them would
+    // try to join it. Children start from the environment without them.
+    var environment = ProcessInfo.processInfo.environment.filter { key, _ in
+        !["OMPI_", "PMIX_", "OPAL_", "ORTE_", "PRTE_"].contains { key.hasPrefix($0) }
+    }
     if getuid() == 0 {
         environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
         environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
@@ -127,16 +132,50 @@ struct TempDir {
 
 func readNpy(_ path: String) throws -> NpyArray { try NpyArray.read(path: path) }
 
+/// report.json as nested `[String: Any]` / `[Any]` / `Double` / `Bool` / `String` / `NSNull`.
+/// Parsed with JSONDecoder rather than JSONSerialization: on Linux the latter rounds some doubles
+/// to a neighbouring value (0.8728444932798145 -> ...44), the former reads them exactly.
 func readJSON(_ path: String) throws -> [String: Any] {
     let data = try #require(FileManager.default.contents(atPath: path), "cannot read \(path)")
-    return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any], "\(path) is not a JSON object")
+    let value = try JSONDecoder().decode(JSONValue.self, from: data)
+    return try #require(value.any as? [String: Any], "\(path) is not a JSON object")
+}
+
+enum JSONValue: Decodable {
+    case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
+
+    init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null }
+        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
+        else if let d = try? c.decode(Double.self) { self = .number(d) }
+        else if let s = try? c.decode(String.self) { self = .string(s) }
+        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
+        else { self = .object(try c.decode([String: JSONValue].self)) }
+    }
+
+    var any: Any {
+        switch self {
+        case .null: return NSNull()
+        case .bool(let b): return b
+        case .number(let d): return d
+        case .string(let s): return s
+        case .array(let a): return a.map(\.any)
+        case .object(let o): return o.mapValues(\.any)
+        }
+    }
 }
 
 extension Dictionary where Key == String, Value == Any {
     func object(_ key: String) -> [String: Any]? { self[key] as? [String: Any] }
-    func int(_ key: String) -> Int? { (self[key] as? NSNumber)?.intValue }
-    func double(_ key: String) -> Double? { (self[key] as? NSNumber)?.doubleValue }
-    func doubles(_ key: String) -> [Double]? { (self[key] as? [Any])?.compactMap { ($0 as? NSNumber)?.doubleValue } }
+    /// Only numbers that are whole.
+    func int(_ key: String) -> Int? { (self[key] as? Double).flatMap { $0 == $0.rounded() ? Int(exactly: $0) : nil } }
+    func double(_ key: String) -> Double? { self[key] as? Double }
+    func doubles(_ key: String) -> [Double]? {
+        guard let a = self[key] as? [Any] else { return nil }
+        let d = a.compactMap { $0 as? Double }
+        return d.count == a.count ? d : nil
+    }
     func objects(_ key: String) -> [[String: Any]]? { self[key] as? [[String: Any]] }
 }
 

@@ -33,9 +33,12 @@ extension CLITests {
                 let z = try readNpy(dir.file("result/\(loss).npy"))
                 #expect(z.header.dtype == .float64, "\(loss)")
                 #expect(z.header.shape == [n, 4], "\(loss)")
-                #expect(z.doubles.allSatisfy(\.isFinite), "\(loss)")
+                #expect(z.doubles.allSatisfy { $0.isFinite }, "\(loss)")
                 // Z* is not zero: each column carries one direction.
-                for j in 0..<4 { #expect(column(z.doubles, columns: 4, j).map { $0 * $0 }.reduce(0, +) > 1e-6, "\(loss) col \(j)") }
+                for j in 0..<4 {
+                    let normSquared = column(z.doubles, columns: 4, j).map { $0 * $0 }.reduce(0, +)
+                    #expect(normSquared > 1e-6, "\(loss) col \(j)")
+                }
             }
             let nodes = try readNpy(dir.file("result/nodes.npy"))
             #expect(nodes.header.dtype == .int64)
