@@ -34,9 +34,11 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        .target(name: "EigenpairTestSupport", dependencies: ["DenseAlgebra", "Distributed", "PairGraph", "Spectral"],
+                path: "Tests/EigenpairTestSupport"),
         .testTarget(name: "PairGraphTests", dependencies: ["PairGraph", "NpyFormat"]),
-        .testTarget(name: "SpectralTests", dependencies: ["Spectral", "PairGraph", "DenseAlgebra"]),
-        .testTarget(name: "ClosedFormsTests", dependencies: ["ClosedForms", "Spectral", "PairGraph", "DenseAlgebra"]),
+        .testTarget(name: "SpectralTests", dependencies: ["Spectral", "PairGraph", "DenseAlgebra", "EigenpairTestSupport"]),
+        .testTarget(name: "ClosedFormsTests", dependencies: ["ClosedForms", "Spectral", "PairGraph", "DenseAlgebra", "EigenpairTestSupport"]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "ClosedForms", "PairGraph", "DenseAlgebra"]),
         .testTarget(name: "CLITests", dependencies: ["NpyFormat"]),
     ]

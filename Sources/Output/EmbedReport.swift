@@ -99,7 +99,14 @@ public struct SolveSummary: Encodable {
         which = s.kind.wantsSmallest ? "smallest (on 1-perp, constant vector excluded)" : "largest algebraic"
         switch s.kind {
         case .laplacian:
-            method = "component-wise: Helmert basis of component indicators (eigenvalue 0), dense LAPACK dsyevd for small components, PARPACK Lanczos on the largest eigenvalues of sigma I - L (sigma = max over edges of d_i + d_j, Anderson-Morley) with the component indicator deflated"
+            let used = Set(s.solves.compactMap(\.method)).sorted()
+            let lanczos = used.isEmpty ? "no Lanczos solve was needed"
+                : "PARPACK Lanczos with the component indicator deflated, by " + used.map {
+                    $0 == LaplacianMethod.shiftInvert.rawValue
+                        ? "shift-invert (largest of (L + eps I)^-1, CHOLMOD factor)"
+                        : "spectral shift (largest of sigma I - L, sigma = max over edges of d_i + d_j, Anderson-Morley)"
+                }.joined(separator: " and ")
+            method = "component-wise: Helmert basis of component indicators (eigenvalue 0), dense LAPACK dsyevd for small components; large components: " + lanczos
         case .normalizedAdjacency:
             method = "component-wise: trivial D^{1/2}1 and Helmert basis of D^{1/2}1_c (eigenvalue 1), isolated nodes (eigenvalue 0), dense LAPACK dsyevd for small components, PARPACK Lanczos (largest algebraic) with D^{1/2}1_c deflated"
         case .adjacency:

@@ -3,7 +3,7 @@ public struct LanczosSettings: Sendable, Codable {
     /// ARPACK's relative tolerance: a Ritz pair is accepted when ||A v - theta v|| <= tol |theta|.
     public var tolerance: Double = 1e-10
     /// Maximum number of implicit restarts (ARPACK's maxiter).
-    public var maxRestarts: Int = 3000
+    public var maxRestarts: Int = 1000
     /// Krylov dimension (ncv); nil means max(2 nev + 1, 20), capped by the dimension.
     public var krylovDimension: Int? = nil
     /// Components with at most this many nodes are solved by dense LAPACK (exact, every eigenpair).
@@ -11,7 +11,8 @@ public struct LanczosSettings: Sendable, Codable {
     /// How Lanczos reaches the smallest eigenvalues of L on a large component (MATH.md section 1).
     public var laplacianMethod: LaplacianMethod = .auto
     /// Memory budget of the shift-invert factor under `.auto`: the factor of L_c + eps I is used when
-    /// its nnz(L) * 12 bytes (value and row index) is at most
+    /// its estimated peak size (`CholmodFactor.estimatedBytes`: supernodal blocks and the largest
+    /// update matrix, at least nnz(L) * 12 bytes) is at most
     /// max(factorBudgetBytes, factorBudgetRatio * bytes of the component's CSC matrix).
     public var factorBudgetBytes: Int = 2_000_000_000
     public var factorBudgetRatio: Double = 8

@@ -27,6 +27,8 @@ public struct ComponentSolve: Codable, Sendable {
     /// nnz of the Cholesky factor of L_c + eps I (from the analysis), when one was analysed, also
     /// when `auto` then fell back to the spectral shift because it exceeded the budget.
     public var factorNonzeros: Int? = nil
+    /// Estimated peak bytes of the numeric factor (what the memory budget is checked against).
+    public var factorBytes: Int? = nil
     /// Shift-invert: the fill-reducing ordering CHOLMOD chose ("amd", "metis", "nesdis").
     public var factorOrdering: String? = nil
     /// Shift-invert: seconds spent building, analysing and factorising L_c + eps I (not in
@@ -39,6 +41,7 @@ public struct ComponentSolve: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case component, nodes, shift, report, method, epsilon
         case factorNonzeros = "factor_nonzeros"
+        case factorBytes = "factor_bytes"
         case factorOrdering = "factor_ordering"
         case factorSeconds = "factor_seconds"
         case methodNote = "method_note"

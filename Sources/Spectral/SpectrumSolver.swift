@@ -217,6 +217,7 @@ public struct SpectrumSolver {
         if kind == .laplacian {
             let plan = try shiftInvertPlan(graph, rows: rows, label: label)
             solve.factorNonzeros = plan.analysedNonzeros
+            solve.factorBytes = plan.factorBytes
             solve.methodNote = plan.note
             if plan.factor == nil, let note = plan.note {
                 progress?("lanczos \(label): spectral shift (sigma I - L), since \(note)")
@@ -284,6 +285,7 @@ public struct SpectrumSolver {
     private struct ShiftInvertPlan {
         var factor: CholmodFactor?
         var analysedNonzeros: Int?
+        var factorBytes: Int?
         var seconds: Double?
         var note: String?
     }
@@ -323,21 +325,23 @@ public struct SpectrumSolver {
         // CholmodMatrix.storageBytes counts them.
         let componentBytes = (rows.count + 1) * 4 + componentNonzeros * 12
         let budget = settings.factorBudget(componentBytes: componentBytes)
-        let factorBytes = Double(factor.factorNonzeros) * 12
+        let factorBytes = Double(factor.estimatedBytes)
         if !forced && factorBytes > budget {
-            return ShiftInvertPlan(analysedNonzeros: factor.factorNonzeros,
-                                   note: String(format: "factor of L + eps I needs %.0f MB (nnz(L) = %d, %@ ordering), over the budget of %.0f MB",
+            return ShiftInvertPlan(analysedNonzeros: factor.factorNonzeros, factorBytes: factor.estimatedBytes,
+                                   note: String(format: "the factor of L + eps I needs %.0f MB (nnz(L) = %d, %@ ordering), over the budget of %.0f MB",
                                                 factorBytes / 1e6, factor.factorNonzeros, factor.ordering, budget / 1e6))
         }
         do {
-            progress?(String(format: "cholmod %@: factorising, nnz(L) = %d (%@ ordering), %.3g flops",
-                             label, factor.factorNonzeros, factor.ordering, factor.flops))
+            progress?(String(format: "cholmod %@: factorising, nnz(L) = %d (%@ ordering), about %.0f MB, %.3g flops",
+                             label, factor.factorNonzeros, factor.ordering, Double(factor.estimatedBytes) / 1e6,
+                             factor.flops))
             try factor.factorize()
         } catch {
             if forced { throw error }
-            return ShiftInvertPlan(analysedNonzeros: factor.factorNonzeros, note: "\(error)")
+            return ShiftInvertPlan(analysedNonzeros: factor.factorNonzeros, factorBytes: factor.estimatedBytes,
+                                   note: "\(error)")
         }
         return ShiftInvertPlan(factor: factor, analysedNonzeros: factor.factorNonzeros,
-                               seconds: Date().timeIntervalSince(began))
+                               factorBytes: factor.estimatedBytes, seconds: Date().timeIntervalSince(began))
     }
 }

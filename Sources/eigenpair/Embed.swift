@@ -54,7 +54,15 @@ struct Embed: ParsableCommand {
     var ncv: Int?
 
     @Option(name: .customLong("max-restarts"), help: "Maximum implicit restarts per Lanczos solve.")
-    var maxRestarts: Int = 3000
+    var maxRestarts: Int = 1000
+
+    @Option(name: .customLong("laplacian-method"),
+            help: "How the smallest Laplacian eigenpairs of a large component are computed: auto (shift-invert with a CHOLMOD factor of L + eps I when it fits --factor-budget, else spectral shift), shift-invert, or spectral-shift (largest of sigma I - L).")
+    var laplacianMethod: String = "auto"
+
+    @Option(name: .customLong("factor-budget"), parsing: .unconditional,
+            help: "Memory budget in GB for the shift-invert factor under --laplacian-method auto.")
+    var factorBudget: Double = 2
 
     @Option(help: "Merge rule for entries of the same unordered pair: max or sum.")
     var merge: String = "max"
@@ -153,6 +161,14 @@ struct EmbedOptions {
         lanczos.tolerance = c.tol
         lanczos.maxRestarts = c.maxRestarts
         lanczos.krylovDimension = c.ncv
+        guard let method = LaplacianMethod(rawValue: c.laplacianMethod) else {
+            throw ValidationError("--laplacian-method must be auto, shift-invert or spectral-shift (got \(c.laplacianMethod))")
+        }
+        lanczos.laplacianMethod = method
+        guard c.factorBudget.isFinite, c.factorBudget >= 0 else {
+            throw ValidationError("--factor-budget must be a number of GB >= 0 (got \(c.factorBudget))")
+        }
+        lanczos.factorBudgetBytes = Int(c.factorBudget * 1e9)
         guard let m = MergeRule(rawValue: c.merge) else { throw ValidationError("--merge must be max or sum (got \(c.merge))") }
         merge = m
         labels = c.labels

@@ -1,6 +1,7 @@
 // A small L-BFGS minimiser over a flattened Z (test-only): two-loop recursion and a line search
 // satisfying the strong Wolfe conditions (Nocedal & Wright, algorithms 3.5 and 3.6).
 
+import EigenpairTestSupport
 import DenseAlgebra
 import Foundation
 

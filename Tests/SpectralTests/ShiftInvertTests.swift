@@ -1,3 +1,4 @@
+import EigenpairTestSupport
 import DenseAlgebra
 import Foundation
 import PairGraph
@@ -85,6 +86,7 @@ enum ShiftInvertFamily: String, CaseIterable, Sendable, CustomTestStringConverti
             #expect(eps > 0 && eps < 1e-8)
             #expect(solve.shift == -eps)
             #expect((solve.factorNonzeros ?? 0) >= solve.nodes)
+            #expect((solve.factorBytes ?? 0) >= 8 * (solve.factorNonzeros ?? 0))
             #expect(solve.factorOrdering != nil && solve.factorSeconds != nil)
             #expect(solve.report.info == 0 && solve.report.converged == solve.report.requested)
         }
@@ -121,7 +123,7 @@ enum ShiftInvertFamily: String, CaseIterable, Sendable, CustomTestStringConverti
         let solve = try #require(spectrum.solves.first)
         #expect(solve.method == "spectral-shift")
         #expect(solve.shift == andersonMorley(graph, component: 0))
-        #expect((solve.factorNonzeros ?? 0) > 0, "the analysed factor size is reported")
+        #expect((solve.factorNonzeros ?? 0) > 0 && (solve.factorBytes ?? 0) > 0, "the analysed factor size is reported")
         #expect(solve.methodNote?.contains("budget") == true, "note: \(solve.methodNote ?? "nil")")
 
         // Forcing shift-invert ignores the budget.
@@ -196,7 +198,7 @@ enum ShiftInvertFamily: String, CaseIterable, Sendable, CustomTestStringConverti
         let graph = try SpectralFamily.sbm.graph()
         let spectrum = try solveLaplacian(graph, count: 4, method: .auto)
         let solveJSON = String(decoding: try JSONEncoder().encode(spectrum.solves[0]), as: UTF8.self)
-        for key in ["\"method\":\"shift-invert\"", "\"epsilon\"", "\"factor_nonzeros\"", "\"factor_ordering\"", "\"factor_seconds\""] {
+        for key in ["\"method\":\"shift-invert\"", "\"epsilon\"", "\"factor_nonzeros\"", "\"factor_bytes\"", "\"factor_ordering\"", "\"factor_seconds\""] {
             #expect(solveJSON.contains(key), "\(key) missing from \(solveJSON)")
         }
         #expect(!solveJSON.contains("method_note"))

@@ -1,8 +1,8 @@
 // Test-only helpers: a seeded RNG, small graph families, dense reference operators and a
 // process-wide lock around every spectrum solve.
 //
-// This file is duplicated verbatim in Tests/SpectralTests and Tests/ClosedFormsTests (each test
-// target is its own module and cannot see the other's helpers).
+// Shared by the SpectralTests and ClosedFormsTests targets (a library target of its own, so one
+// copy serves both and one MPI environment serves the process).
 
 import DenseAlgebra
 import Distributed
@@ -14,7 +14,7 @@ import Spectral
 
 /// One MPI environment per test module; MPIEnvironment() initialises MPI only once per process,
 /// and it is only ever touched inside `withSolverLock`, so two modules never race on MPI_Init.
-nonisolated(unsafe) let testMPI = MPIEnvironment()
+nonisolated(unsafe) public let testMPI = MPIEnvironment()
 
 /// Runs `body` while holding a process-wide lock.
 ///
@@ -26,7 +26,7 @@ nonisolated(unsafe) let testMPI = MPIEnvironment()
 /// open file descriptions, which exclude each other even inside one process.
 /// Convention for every test target that solves: lock `eigenpair-solver-<pid>.lock` in the
 /// temporary directory around each solve.
-func withSolverLock<T>(_ body: () throws -> T) rethrows -> T {
+public func withSolverLock<T>(_ body: () throws -> T) rethrows -> T {
     _ = removeSolverLockAtExit
     let path = solverLockPath()
     let fd = open(path, O_RDWR | O_CREAT, 0o600)
@@ -41,17 +41,17 @@ func withSolverLock<T>(_ body: () throws -> T) rethrows -> T {
     return try body()
 }
 
-func solverLockPath() -> String { NSTemporaryDirectory() + "eigenpair-solver-\(getpid()).lock" }
+public func solverLockPath() -> String { NSTemporaryDirectory() + "eigenpair-solver-\(getpid()).lock" }
 
 /// Removes the lock file when the test process exits (registered once per module; a second
 /// unlink is harmless).
-let removeSolverLockAtExit: Void = {
+public let removeSolverLockAtExit: Void = {
     atexit { _ = unlink(solverLockPath()) }
 }()
 
 /// Solves `count` eigenpairs of `kind` under the solver lock. `denseLimit` small forces the
 /// Lanczos path on every component larger than it.
-func solveSpectrum(_ graph: SparseGraph, kind: RelationOperatorKind, count: Int,
+public func solveSpectrum(_ graph: SparseGraph, kind: RelationOperatorKind, count: Int,
                    denseLimit: Int = LanczosSettings().denseLimit) throws -> Spectrum {
     try withSolverLock {
         var settings = LanczosSettings()
@@ -64,12 +64,12 @@ func solveSpectrum(_ graph: SparseGraph, kind: RelationOperatorKind, count: Int,
 // MARK: - Random numbers
 
 /// SplitMix64: small, seedable, identical on every platform.
-struct SeededRNG: RandomNumberGenerator {
+public struct SeededRNG: RandomNumberGenerator {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -78,20 +78,20 @@ struct SeededRNG: RandomNumberGenerator {
     }
 
     /// Uniform in [0, 1).
-    mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
+    public mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
 
-    mutating func uniform(_ lo: Double, _ hi: Double) -> Double { lo + (hi - lo) * uniform() }
+    public mutating func uniform(_ lo: Double, _ hi: Double) -> Double { lo + (hi - lo) * uniform() }
 
     /// Standard normal (Box-Muller).
-    mutating func normal() -> Double {
+    public mutating func normal() -> Double {
         let u1 = max(uniform(), 1e-300)
         let u2 = uniform()
         return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
     }
 
-    mutating func index(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    public mutating func index(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 
-    mutating func normalMatrix(rows: Int, columns: Int) -> DenseMatrix {
+    public mutating func normalMatrix(rows: Int, columns: Int) -> DenseMatrix {
         DenseMatrix(rows: rows, columns: columns, columnMajor: (0..<(rows * columns)).map { _ in normal() })
     }
 }
@@ -99,17 +99,17 @@ struct SeededRNG: RandomNumberGenerator {
 // MARK: - Graph families
 
 /// A weighted edge list over nodes 0..<n, assembled through the production assembler.
-struct TestEdges {
-    var n: Int
-    var edges: [(Int, Int, Double)] = []
+public struct TestEdges {
+    public var n: Int
+    public var edges: [(Int, Int, Double)] = []
 
-    init(n: Int) { self.n = n }
+    public init(n: Int) { self.n = n }
 
-    mutating func add(_ u: Int, _ v: Int, _ w: Double = 1) { edges.append((u, v, w)) }
+    public mutating func add(_ u: Int, _ v: Int, _ w: Double = 1) { edges.append((u, v, w)) }
 
     /// Adds one edge from each component (of the edges so far) to a random node of the first, so
     /// that the graph is connected.
-    mutating func connect(_ rng: inout SeededRNG, weight: Double = 0.5) {
+    public mutating func connect(_ rng: inout SeededRNG, weight: Double = 0.5) {
         var parent = Array(0..<n)
         func find(_ x: Int) -> Int {
             var r = x
@@ -131,7 +131,7 @@ struct TestEdges {
         }
     }
 
-    func assemble() throws -> SparseGraph {
+    public func assemble() throws -> SparseGraph {
         var list = EdgeList()
         for (u, v, w) in edges { list.append(UInt64(u), UInt64(v), weight: w) }
         list.declaredNodeCount = n
@@ -139,9 +139,9 @@ struct TestEdges {
     }
 }
 
-enum TestGraphs {
+public enum TestGraphs {
     /// Erdos-Renyi G(n, p) with weights uniform in [0.5, 2], made connected.
-    static func erdosRenyi(n: Int, p: Double, seed: UInt64) throws -> SparseGraph {
+    public static func erdosRenyi(n: Int, p: Double, seed: UInt64) throws -> SparseGraph {
         var rng = SeededRNG(seed: seed)
         var e = TestEdges(n: n)
         for i in 0..<n {
@@ -153,7 +153,7 @@ enum TestGraphs {
 
     /// Stochastic block model, unit weights, made connected. Node IDs are shuffled so that blocks
     /// are not contiguous rows.
-    static func sbm(sizes: [Int], pIn: Double, pOut: Double, seed: UInt64) throws -> SparseGraph {
+    public static func sbm(sizes: [Int], pIn: Double, pOut: Double, seed: UInt64) throws -> SparseGraph {
         var rng = SeededRNG(seed: seed)
         let n = sizes.reduce(0, +)
         var block: [Int] = []
@@ -169,7 +169,7 @@ enum TestGraphs {
 
     /// Symmetrised k-nearest-neighbour graph of n points drawn from three Gaussian clusters in the
     /// plane, Gaussian-kernel weights, made connected.
-    static func knn(n: Int, k: Int, seed: UInt64) throws -> SparseGraph {
+    public static func knn(n: Int, k: Int, seed: UInt64) throws -> SparseGraph {
         var rng = SeededRNG(seed: seed)
         let centres: [(Double, Double)] = [(0, 0), (4, 0), (2, 3.5)]
         let points: [(Double, Double)] = (0..<n).map { i in
@@ -201,7 +201,7 @@ enum TestGraphs {
     /// Augmentation graph: `groups` cliques of `views` nodes (unit weights). With `cross > 0`,
     /// a ring of cross-group edges plus `cross` random ones, all of weight `crossWeight`, so the
     /// graph is connected; with `cross == 0` the pure disjoint-cliques graph of MATH.md 4b.
-    static func augmentation(groups: Int, views: Int, cross: Int, crossWeight: Double = 0.2,
+    public static func augmentation(groups: Int, views: Int, cross: Int, crossWeight: Double = 0.2,
                              seed: UInt64) throws -> SparseGraph {
         var rng = SeededRNG(seed: seed)
         let n = groups * views
@@ -228,7 +228,7 @@ enum TestGraphs {
     /// Several components of different kinds plus `isolated` isolated nodes, node IDs shuffled:
     /// an ER block (30), an SBM-like two-block piece (24), a path (12), a clique (6), two equal
     /// triangles (ties between components) and the isolated nodes.
-    static func disconnected(isolated: Int, seed: UInt64) throws -> (graph: SparseGraph, componentsWithEdges: Int) {
+    public static func disconnected(isolated: Int, seed: UInt64) throws -> (graph: SparseGraph, componentsWithEdges: Int) {
         var rng = SeededRNG(seed: seed)
         var pieces: [(size: Int, edges: [(Int, Int, Double)])] = []
         var er: [(Int, Int, Double)] = []
@@ -257,13 +257,13 @@ enum TestGraphs {
         return (try e.assemble(), pieces.count)
     }
 
-    static func path(_ n: Int) throws -> SparseGraph {
+    public static func path(_ n: Int) throws -> SparseGraph {
         var e = TestEdges(n: n)
         for i in 0..<(n - 1) { e.add(i, i + 1) }
         return try e.assemble()
     }
 
-    static func cycle(_ n: Int) throws -> SparseGraph {
+    public static func cycle(_ n: Int) throws -> SparseGraph {
         var e = TestEdges(n: n)
         for i in 0..<n { e.add(i, (i + 1) % n) }
         return try e.assemble()
@@ -272,9 +272,9 @@ enum TestGraphs {
 
 // MARK: - Dense reference operators
 
-enum DenseReference {
+public enum DenseReference {
     /// G, A_n or L as a dense matrix, built from the graph's rows (independently of the solver).
-    static func operatorMatrix(_ g: SparseGraph, kind: RelationOperatorKind) -> DenseMatrix {
+    public static func operatorMatrix(_ g: SparseGraph, kind: RelationOperatorKind) -> DenseMatrix {
         let n = g.nodeCount
         var m = DenseMatrix(rows: n, columns: n)
         for i in 0..<n {
@@ -298,7 +298,7 @@ enum DenseReference {
 
     /// The whole spectrum in the solver's order: descending for G and A_n, ascending for L on
     /// 1-perp (the constant direction is shifted past the top by + tau 11^T/N and dropped).
-    static func spectrum(_ g: SparseGraph, kind: RelationOperatorKind) throws -> (values: [Double], vectors: DenseMatrix) {
+    public static func spectrum(_ g: SparseGraph, kind: RelationOperatorKind) throws -> (values: [Double], vectors: DenseMatrix) {
         var m = operatorMatrix(g, kind: kind)
         let n = g.nodeCount
         if kind == .laplacian {
@@ -316,21 +316,21 @@ enum DenseReference {
 
 // MARK: - Small matrix utilities
 
-func maxAbs(_ m: DenseMatrix) -> Double { m.storage.reduce(0) { max($0, abs($1)) } }
+public func maxAbs(_ m: DenseMatrix) -> Double { m.storage.reduce(0) { max($0, abs($1)) } }
 
-func dot(_ a: [Double], _ b: [Double]) -> Double {
+public func dot(_ a: [Double], _ b: [Double]) -> Double {
     var s = 0.0
     for i in 0..<a.count { s += a[i] * b[i] }
     return s
 }
 
 /// ||V^T V - I||_max.
-func orthonormalityError(_ v: DenseMatrix) -> Double {
+public func orthonormalityError(_ v: DenseMatrix) -> Double {
     maxAbs(v.transposeTimes(v) - DenseMatrix.identity(v.columns))
 }
 
 /// ||V - W (W^T V)||_F for W with orthonormal columns: how far span(V) sticks out of span(W)
 /// (the sines of the principal angles, in the Frobenius norm, when V is orthonormal).
-func outsideSpan(_ v: DenseMatrix, of w: DenseMatrix) -> Double {
+public func outsideSpan(_ v: DenseMatrix, of w: DenseMatrix) -> Double {
     (v - w * w.transposeTimes(v)).frobeniusNorm
 }
