@@ -13,12 +13,12 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-# The main job on a built-in default graph: an augmentation graph of 2,000 samples x 4 views with
-# 2% cross-sample edges and 10 classes, embedded with every loss and label diagnostics.
+# The main job on a built-in default graph: a planted-partition graph of 3,000 nodes in 10 classes
+# (about 69% of the edge weight within classes), embedded with every loss and label diagnostics.
 demo: release
 	@mkdir -p out
-	.build/release/eigenpair generate augmentation --samples 2000 --views 4 --cross-fraction 0.02 \
-	    --classes 10 --seed 1 --out out/demo-graph.tsv --labels-out out/demo-graph.labels --force
+	.build/release/eigenpair generate sbm --nodes 3000 --classes 10 --p-in 0.02 --p-out 0.001 \
+	    --seed 1 --out out/demo-graph.tsv --labels-out out/demo-graph.labels --force
 	.build/release/eigenpair embed out/demo-graph.tsv --out $(DEMO_DIR) --dim 16 --loss all \
 	    --labels out/demo-graph.labels --force
 

@@ -28,9 +28,9 @@ import Testing
         #expect(byFraction.recommendation.contains("simclr has rank 3 of K = 8"))
         #expect(!byFraction.recommendation.contains("barlow has rank"))
 
-        // High fraction, low Laplacian energy -> misaligned.
+        // High fraction, low A_n energy -> misaligned, whatever L captures.
         let byEnergy = Guidance.evaluate(GuidanceInputs(
-            withinClassFraction: 0.9, operatorEnergies: [Self.energy("L", 0.1), Self.energy("A_n", 0.9)],
+            withinClassFraction: 0.9, operatorEnergies: [Self.energy("L", 0.9), Self.energy("A_n", 0.1)],
             labelledCount: 1000, classCount: 2))
         #expect(byEnergy.alignment == .misaligned)
 
@@ -56,8 +56,8 @@ import Testing
         #expect(nothing.lowData == nil)
         // Fraction passes but no energy measured: still unknown.
         #expect(Guidance.evaluate(GuidanceInputs(withinClassFraction: 0.9, labelledCount: 100, classCount: 2)).alignment == .unknown)
-        // Without L, A_n's energy decides.
-        let an = GuidanceInputs(withinClassFraction: 0.9, operatorEnergies: [Self.energy("A_n", 0.2), Self.energy("G", 0.9)],
+        // Without A_n, L's energy decides.
+        let an = GuidanceInputs(withinClassFraction: 0.9, operatorEnergies: [Self.energy("L", 0.2), Self.energy("G", 0.9)],
                                 labelledCount: 100, classCount: 2)
         #expect(Guidance.evaluate(an).alignment == .misaligned)
 
