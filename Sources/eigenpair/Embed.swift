@@ -181,7 +181,3 @@ struct EmbedFailure: Error {
     var message: String
     var exitCode: Int32
 }
-
-extension ValidationError: @retroactive CustomStringConvertible {
-    public var description: String { message }
-}
