@@ -13,13 +13,12 @@ final class ComponentOperator: LinearOperator {
     private let scale: [Double]?
     /// sigma - d_i on the component (sigma I - L), else nil.
     private let diagonal: [Double]?
-    /// Unit vector to deflate, or empty.
-    private let deflation: [Double]
+    private let deflation: Deflation
     private let bufferIn: UnsafeMutablePointer<Double>
     private let bufferOut: UnsafeMutablePointer<Double>
     private let projected: UnsafeMutablePointer<Double>
 
-    init(graph: SparseGraph, rows: [Int32], kind: RelationOperatorKind, shift: Double, deflation: [Double]) {
+    init(graph: SparseGraph, rows: [Int32], kind: RelationOperatorKind, shift: Double, deflation: Deflation) {
         localDimension = rows.count
         fullDimension = graph.nodeCount
         let componentNonzeros = rows.reduce(0) { $0 + graph.neighbours(of: Int($1)).columns.count }
@@ -65,7 +64,7 @@ final class ComponentOperator: LinearOperator {
     func apply(_ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>) {
         let n = localDimension
         for i in 0..<n { projected[i] = x[i] }
-        project(projected)
+        deflation.project(projected)
         if let rows = gatherRows {
             for i in 0..<n { bufferIn[Int(rows[i])] = scale.map { projected[i] * $0[i] } ?? projected[i] }
             matrix.multiplyTransposed(bufferIn, into: bufferOut)
@@ -80,13 +79,6 @@ final class ComponentOperator: LinearOperator {
         }
         if let scale { for i in 0..<n { y[i] *= scale[i] } }
         if let diagonal { for i in 0..<n { y[i] += diagonal[i] * projected[i] } }
-        project(y)
-    }
-
-    private func project(_ v: UnsafeMutablePointer<Double>) {
-        guard !deflation.isEmpty else { return }
-        var dot = 0.0
-        for i in 0..<localDimension { dot += deflation[i] * v[i] }
-        for i in 0..<localDimension { v[i] -= dot * deflation[i] }
+        deflation.project(y)
     }
 }

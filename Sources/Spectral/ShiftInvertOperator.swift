@@ -9,11 +9,11 @@
 final class ShiftInvertOperator: LinearOperator {
     let localDimension: Int
     private let factor: CholmodFactor
-    private let deflation: [Double]
+    private let deflation: Deflation
     private let projected: UnsafeMutablePointer<Double>
 
-    init(factor: CholmodFactor, deflation: [Double]) {
-        precondition(deflation.count == factor.dimension, "deflation vector has the wrong length")
+    init(factor: CholmodFactor, deflation: Deflation) {
+        precondition(deflation.vector.count == factor.dimension, "deflation vector has the wrong length")
         localDimension = factor.dimension
         self.factor = factor
         self.deflation = deflation
@@ -26,15 +26,8 @@ final class ShiftInvertOperator: LinearOperator {
     func apply(_ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>) {
         let n = localDimension
         for i in 0..<n { projected[i] = x[i] }
-        project(projected)
+        deflation.project(projected)
         factor.solve(projected, into: y)
-        project(y)
-    }
-
-    private func project(_ v: UnsafeMutablePointer<Double>) {
-        guard !deflation.isEmpty else { return }
-        var dot = 0.0
-        for i in 0..<localDimension { dot += deflation[i] * v[i] }
-        for i in 0..<localDimension { v[i] -= dot * deflation[i] }
+        deflation.project(y)
     }
 }

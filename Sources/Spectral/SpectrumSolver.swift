@@ -201,13 +201,9 @@ public struct SpectrumSolver {
     private func lanczos(_ graph: SparseGraph, component c: Int, kind: RelationOperatorKind, weights: [Double],
                          count: Int) throws -> (values: [Double], vectors: [Double], solve: ComponentSolve) {
         let rows = Array(graph.components.rows(c))
-        let deflation = kind == .adjacency ? [] : KnownEigenvectors.localIndicator(graph, rows: rows[...], weights: weights)
+        let deflation = Deflation(kind == .adjacency ? [] : KnownEigenvectors.localIndicator(graph, rows: rows[...], weights: weights))
         var start = rows.map { StartVector.entry(globalRow: Int($0)) }
-        if !deflation.isEmpty {
-            var dot = 0.0
-            for i in 0..<start.count { dot += start[i] * deflation[i] }
-            for i in 0..<start.count { start[i] -= dot * deflation[i] }
-        }
+        deflation.project(&start)
         var label = "\(kind.rawValue), component \(c) (\(rows.count) nodes)"
         var solve = ComponentSolve(component: c, nodes: rows.count, shift: nil,
                                    report: LanczosReport(requested: count, converged: 0, restarts: 0, matvecs: 0,

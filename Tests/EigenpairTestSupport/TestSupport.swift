@@ -63,19 +63,13 @@ public func solveSpectrum(_ graph: SparseGraph, kind: RelationOperatorKind, coun
 
 // MARK: - Random numbers
 
-/// SplitMix64: small, seedable, identical on every platform.
+/// The library's SplitMix64 stream with the draws the tests need.
 public struct SeededRNG: RandomNumberGenerator {
-    private var state: UInt64
+    private var source: SplitMix64
 
-    public init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { source = SplitMix64(seed: seed) }
 
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func next() -> UInt64 { source.next() }
 
     /// Uniform in [0, 1).
     public mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
