@@ -41,5 +41,6 @@ let package = Package(
         .testTarget(name: "ClosedFormsTests", dependencies: ["ClosedForms", "Spectral", "PairGraph", "DenseAlgebra", "EigenpairTestSupport"]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "ClosedForms", "PairGraph", "DenseAlgebra"]),
         .testTarget(name: "CLITests", dependencies: ["NpyFormat"]),
+        .testTarget(name: "DistributedTests", dependencies: ["Distributed", "Spectral", "PairGraph", "DenseAlgebra", "EigenpairTestSupport"]),
     ]
 )

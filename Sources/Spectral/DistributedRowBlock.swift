@@ -1,0 +1,147 @@
+import Distributed
+import PairGraph
+
+/// One rank's contiguous block of rows of the global matrix in CSR form, with columns renumbered
+/// into the local space of its `HaloRequests`: owned columns `0..<rowCount`, then the ghost
+/// columns `rowCount..<columnCount`. `apply(x:y:)` is the purely local product; the halo
+/// exchange that fills x's ghost tail is `DistributedRowOperator`'s job.
+///
+/// Storage: 8 (rowCount + 1) + 12 nnz bytes (Int row pointers, Int32 columns, Double values).
+public struct DistributedRowBlock: Sendable, Equatable {
+    /// Owned rows.
+    public let rowCount: Int
+    /// Owned rows plus ghost columns: the length of the x that `apply` reads.
+    public let columnCount: Int
+    /// `rowCount + 1` offsets into `columnIndices`/`values`, starting at 0.
+    public let rowPointers: [Int]
+    /// Local column of each entry, in 0..<columnCount.
+    public let columnIndices: [Int32]
+    public let values: [Double]
+
+    /// - Precondition: well-formed CSR (pointers start at 0, nondecreasing, end at the entry count;
+    ///   columns in 0..<columnCount; as many values as columns).
+    public init(rowPointers: [Int], columnIndices: [Int32], values: [Double], columnCount: Int) {
+        precondition(!rowPointers.isEmpty && rowPointers[0] == 0, "row pointers must start at 0")
+        precondition(rowPointers[rowPointers.count - 1] == columnIndices.count,
+                     "the last row pointer must equal the entry count \(columnIndices.count)")
+        precondition(values.count == columnIndices.count, "\(values.count) values for \(columnIndices.count) columns")
+        for i in 1..<rowPointers.count {
+            precondition(rowPointers[i] >= rowPointers[i - 1], "row pointers must be nondecreasing")
+        }
+        precondition(columnCount >= rowPointers.count - 1, "the local columns include every owned row")
+        for c in columnIndices {
+            precondition(c >= 0 && Int(c) < columnCount, "local column \(c) outside 0..<\(columnCount)")
+        }
+        self.rowCount = rowPointers.count - 1
+        self.columnCount = columnCount
+        self.rowPointers = rowPointers
+        self.columnIndices = columnIndices
+        self.values = values
+    }
+
+    public var nonzeros: Int { columnIndices.count }
+
+    /// Bytes of the three CSR arrays.
+    public var storageBytes: Int { 8 * (rowCount + 1) + 12 * nonzeros }
+
+    /// Not collective. y = B x: x has `columnCount` entries (owned, then ghosts), y `rowCount`.
+    /// Each row is summed in stored order, so a block holding a matrix's rows in the matrix's
+    /// order reproduces the global product's rounding.
+    public func apply(x: UnsafePointer<Double>, y: UnsafeMutablePointer<Double>) {
+        rowPointers.withUnsafeBufferPointer { ptr in
+            columnIndices.withUnsafeBufferPointer { col in
+                values.withUnsafeBufferPointer { val in
+                    for i in 0..<rowCount {
+                        var s = 0.0
+                        for p in ptr[i]..<ptr[i + 1] { s += val[p] * x[Int(col[p])] }
+                        y[i] = s
+                    }
+                }
+            }
+        }
+    }
+
+    /// Not collective. y = B x for an x of `columnCount` entries.
+    public func apply(_ x: [Double]) -> [Double] {
+        precondition(x.count == columnCount, "x has \(x.count) entries, the block \(columnCount) columns")
+        var y = [Double](repeating: 0, count: rowCount)
+        x.withUnsafeBufferPointer { xb in
+            y.withUnsafeMutableBufferPointer { yb in
+                if let yBase = yb.baseAddress, let xBase = xb.baseAddress { apply(x: xBase, y: yBase) }
+            }
+        }
+        return y
+    }
+
+    /// Not collective. Rank `rank`'s rows of `partition`, given in CSR with *global* column indices
+    /// (`rowPointers` has `partition.rows(of: rank).count + 1` entries), renumbered into the local
+    /// space. Returns the block and its ghost requests (the first half of its `HaloPlan`).
+    public static func localize(rowPointers: [Int], globalColumns: [Int], values: [Double],
+                                partition: RowPartition, rank: Int) -> (block: DistributedRowBlock, requests: HaloRequests) {
+        precondition(rowPointers.count == partition.rows(of: rank).count + 1,
+                     "\(rowPointers.count - 1) rows given for a block of \(partition.rows(of: rank).count)")
+        let requests = HaloRequests(partition: partition, rank: rank, globalColumns: globalColumns)
+        let block = DistributedRowBlock(rowPointers: rowPointers, columnIndices: requests.renumber(globalColumns),
+                                        values: values, columnCount: requests.localWidth)
+        return (block, requests)
+    }
+
+    /// Not collective. Rank `rank`'s rows of a symmetric matrix held whole on this rank (CHOLMOD
+    /// stores columns; for a symmetric matrix column j is row j, entries in stored order), with
+    /// the partition's row count equal to the matrix's. One-process assembly followed by a split:
+    /// what tests and a not-yet-distributed reader use.
+    public static func extract(from matrix: CholmodMatrix, partition: RowPartition,
+                               rank: Int) -> (block: DistributedRowBlock, requests: HaloRequests) {
+        precondition(matrix.rows == matrix.columns && matrix.columns == partition.rowCount,
+                     "a \(matrix.rows)x\(matrix.columns) matrix for a partition of \(partition.rowCount) rows")
+        let rows = partition.rows(of: rank)
+        let p = matrix.columnPointers, idx = matrix.rowIndices, val = matrix.values
+        let base = rows.isEmpty ? 0 : Int(p[rows.lowerBound])
+        var pointers = [0]
+        pointers.reserveCapacity(rows.count + 1)
+        for j in rows { pointers.append(Int(p[j + 1]) - base) }
+        let count = pointers[pointers.count - 1]
+        let columns = (0..<count).map { Int(idx[base + $0]) }
+        let values = (0..<count).map { val[base + $0] }
+        return localize(rowPointers: pointers, globalColumns: columns, values: values, partition: partition, rank: rank)
+    }
+}
+
+/// The distributed relation operator of one rank: halo exchange, then the local CSR product.
+/// `localDimension` is the rank's owned rows, exactly the PARPACK-local length, so it plugs into
+/// `LanczosSolver` unchanged. `apply` is collective over the plan's ranks.
+public final class DistributedRowOperator: LinearOperator {
+    public let block: DistributedRowBlock
+    public let exchange: HaloExchange
+    /// x with its ghost tail (`block.columnCount` entries), allocated once.
+    private let extended: UnsafeMutablePointer<Double>
+
+    /// Not collective.
+    /// - Precondition: the block and the exchange's plan describe the same rows and ghosts.
+    public init(block: DistributedRowBlock, exchange: HaloExchange) {
+        precondition(block.rowCount == exchange.plan.ownedCount && block.columnCount == exchange.plan.localWidth,
+                     "block (\(block.rowCount) rows, \(block.columnCount) columns) does not match its halo plan "
+                         + "(\(exchange.plan.ownedCount) owned, \(exchange.plan.localWidth) wide)")
+        self.block = block
+        self.exchange = exchange
+        extended = .allocate(capacity: max(block.columnCount, 1))
+        extended.initialize(repeating: 0, count: max(block.columnCount, 1))
+    }
+
+    /// Collective: exchanges the halo requests (see `HaloPlan(requests:communicator:)`).
+    public convenience init(block: DistributedRowBlock, requests: HaloRequests, communicator: Communicator) {
+        let plan = HaloPlan(requests: requests, communicator: communicator)
+        self.init(block: block, exchange: HaloExchange(plan: plan, communicator: communicator))
+    }
+
+    deinit { extended.deallocate() }
+
+    public var localDimension: Int { block.rowCount }
+
+    /// Collective over the plan's ranks. y = A x on this rank's rows.
+    public func apply(_ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>) {
+        extended.update(from: x, count: block.rowCount)
+        exchange.exchange(extended)
+        block.apply(x: extended, y: y)
+    }
+}
