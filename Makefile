@@ -25,6 +25,7 @@ demo: release
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	scripts/mpi-tests.sh
 
 clean:
 	rm -rf .build out

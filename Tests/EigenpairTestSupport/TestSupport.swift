@@ -14,7 +14,12 @@ import Spectral
 
 /// One MPI environment per test module; MPIEnvironment() initialises MPI only once per process,
 /// and it is only ever touched inside `withSolverLock`, so two modules never race on MPI_Init.
-nonisolated(unsafe) public let testMPI = MPIEnvironment()
+nonisolated(unsafe) public let testMPI: MPIEnvironment = {
+    let environment = MPIEnvironment()
+    // Under `mpirun -np P` (make test runs the MPI suites that way) every rank must finalise.
+    MPIEnvironment.finalizeAtExit()
+    return environment
+}()
 
 /// Runs `body` while holding a process-wide lock.
 ///
