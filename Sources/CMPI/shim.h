@@ -15,3 +15,11 @@ static inline void *cmpi_in_place(void) { return MPI_IN_PLACE; }
 static inline MPI_Request cmpi_request_null(void) { return MPI_REQUEST_NULL; }
 static inline MPI_Status *cmpi_statuses_ignore(void) { return MPI_STATUSES_IGNORE; }
 static inline int cmpi_success(void) { return MPI_SUCCESS; }
+
+// MPI-IO (Distributed/ParallelFile.swift).
+static inline MPI_Info cmpi_info_null(void) { return MPI_INFO_NULL; }
+static inline MPI_Status *cmpi_status_ignore(void) { return MPI_STATUS_IGNORE; }
+static inline int cmpi_mode_create(void) { return MPI_MODE_CREATE; }
+static inline int cmpi_mode_wronly(void) { return MPI_MODE_WRONLY; }
+static inline int cmpi_max_error_string(void) { return MPI_MAX_ERROR_STRING; }
+static inline int cmpi_err_io(void) { return MPI_ERR_IO; }

@@ -39,7 +39,10 @@ struct EmbedPipeline {
         }
         let rowLabels = try timed("labels") { try options.labels.map { try LabelAssignment(path: $0, graph: graph) } }
 
-        let out = try OutputDirectory(path: options.out, force: options.force)
+        let out = try OutputDirectory(path: options.out, force: options.force, communicator: communicator)
+        // The rows this rank writes (MPI-IO, one .npy per array): a uniform block of the replicated
+        // results until Z* is distributed, when this becomes the rank's own block of the partition.
+        let myRows = RowPartition(uniformRows: n, ranks: communicator.size).rows(of: communicator.rank)
         var report = EmbedReport(
             command: CommandLine.arguments,
             input: InputSummary(path: options.graph, format: format.rawValue, labels: options.labels),
@@ -85,7 +88,8 @@ struct EmbedPipeline {
                     labelSummary = try timed("diagnostics") { try rowLabels?.alignment(of: z, graph: graph) }
                     fileName = "\(loss.rawValue).npy"
                     try timed("write") {
-                        try out.writeNpy(fileName!, rows: z.rows, columns: z.columns) { i, j in z[i, j] }
+                        try out.writeNpyRows(fileName!, globalRows: z.rows, columns: z.columns, firstRow: myRows.lowerBound,
+                                             localRows: myRows.count) { i, j in z[myRows.lowerBound + i, j] }
                     }
                 }
                 var summary = LossSummary(solution, operator: kind, lossAtSolution: lossValue, numericalRank: numericalRank,
@@ -95,7 +99,10 @@ struct EmbedPipeline {
                 report.losses[loss.rawValue] = summary
             }
         }
-        try timed("write") { try out.writeNpy("nodes.npy", graph.nodeIDs.map { Int64(bitPattern: $0) }) }
+        try timed("write") {
+            try out.writeNpyRows("nodes.npy", globalCount: n, firstRow: myRows.lowerBound,
+                                 values: graph.nodeIDs[myRows].map { Int64(bitPattern: $0) })
+        }
         if var labels = report.labels {
             labels.guidance = rowLabels?.guidance(labels: labels, losses: report.losses, dimension: options.dim)
             report.labels = labels
