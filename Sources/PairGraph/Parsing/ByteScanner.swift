@@ -300,21 +300,32 @@ struct ByteScanner {
     }
 }
 
-/// Where a line sits in its file: its 1-based number for messages, plus its byte offset and the
-/// file size, so that a parser can extrapolate the final edge count from the first chunk and
-/// reserve its arrays once instead of growing them by doubling (which would briefly need 1.5x the
-/// memory of a multi-GB edge list).
+/// Where a line sits in its file: its 1-based number for messages, plus byte offsets, so that a
+/// parser can extrapolate the final edge count from the first chunk and reserve its arrays once
+/// instead of growing them by doubling (which would briefly need 1.5x the memory of a multi-GB edge
+/// list). Line numbers count from the first line the reader handed out: the file's line 1 for a
+/// whole-file read, the part's own first line for a byte-range read (see `ByteRangePlan`).
 struct LineLocation {
     var number: Int
+    /// File offset of the line's first byte (after the byte order mark on a file's first line).
     var byteOffset: Int
-    /// 0 when unknown (a pipe).
-    var fileSize: Int
+    /// Where this read is expected to end, for the extrapolation: the file size for a whole-file
+    /// read (0 when unknown: a pipe), the part's nominal end for a byte range (whose start the
+    /// parser knows). Three words, as the hot loops have always had: every field is one more
+    /// value kept live per line.
+    var rangeEnd: Int
 }
 
-/// Reads a file in large chunks and hands each line to a callback as a `ByteScanner`, so a
-/// multi-GB file costs one chunk of memory, not its size. A partial last line is carried over to
-/// the next chunk; a line longer than a chunk grows the buffer. The trailing `\n` and one `\r`
-/// before it are stripped, and a UTF-8 byte order mark at the start of the file is skipped.
+/// What one pass of the line reader covered.
+struct LineScan: Equatable {
+    /// Lines handed to the callback, in order; a last line without `\n` counts as a line, as it
+    /// does in line numbers.
+    var lines: Int
+    /// File offsets from the first line's first byte to just past the last line's line end. Empty
+    /// (at the first line start at or after the range's start) when the range owns no line.
+    var bytes: Range<Int>
+}
+
 enum ChunkedLineReader {
     /// Large enough that read calls are rare, small enough to be irrelevant next to the output.
     static let defaultChunkSize = 32 << 20
@@ -368,35 +379,152 @@ enum ChunkedLineReader {
                             _ body: (inout ByteScanner, LineLocation) throws(InputError) -> Void) throws(InputError) {
         let (descriptor, fileSize) = try openFile(path: path)
         defer { close(descriptor) }
+        _ = try scanLines(descriptor: descriptor, fileSize: fileSize, path: path, from: 0, before: .max,
+                          chunkSize: chunkSize) { (line, location) throws(InputError) -> Bool in
+            try body(&line, location)
+            return true
+        }
+    }
+
+    /// Calls `body` for every line whose first byte lies in `range` (a nominal part from
+    /// `ByteRangePlan`), with line numbers counted from 1 at the first such line, and returns how
+    /// many lines that was and which bytes they span. `body` returns whether to go on; `false`
+    /// stops after that line, which still counts. The file must be a regular file (byte ranges
+    /// need seeking, and a size that every part agrees on).
+    @inline(__always)
+    static func forEachLine(path: String, in range: Range<Int>, chunkSize: Int = defaultChunkSize,
+                            _ body: (inout ByteScanner, LineLocation) throws(InputError) -> Bool) throws(InputError) -> LineScan {
+        let (descriptor, fileSize) = try openRegularFile(path: path)
+        defer { close(descriptor) }
+        return try scanLines(descriptor: descriptor, fileSize: fileSize, path: path, from: range.lowerBound,
+                             before: range.upperBound, chunkSize: chunkSize, body)
+    }
+
+    /// Reads a regular file from its start until `body` returns false (the probes, which stop at
+    /// the first data line or the size line); returns what was read and the file's size.
+    @inline(__always)
+    static func scanFromStart(path: String, chunkSize: Int,
+                              _ body: (inout ByteScanner, LineLocation) throws(InputError) -> Bool) throws(InputError)
+        -> (scan: LineScan, fileSize: Int) {
+        let (descriptor, fileSize) = try openRegularFile(path: path)
+        defer { close(descriptor) }
+        let scan = try scanLines(descriptor: descriptor, fileSize: fileSize, path: path, from: 0, before: fileSize,
+                                 chunkSize: chunkSize, body)
+        return (scan, fileSize)
+    }
+
+    /// `openFile` for byte-range reading, which refuses pipes and devices instead of reading them
+    /// as if they were empty.
+    static func openRegularFile(path: String) throws(InputError) -> (descriptor: Int32, size: Int) {
+        let (descriptor, size) = try openFile(path: path)
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            close(descriptor)
+            throw InputError(file: path, reason: "not a regular file: reading it in byte ranges needs a file on disk, not a pipe")
+        }
+        return (descriptor, size)
+    }
+
+    /// `close(2)`, for files that have no C library import.
+    static func closeFile(_ descriptor: Int32) {
+        close(descriptor)
+    }
+
+    /// Bytes asked for per read once a range's end is passed, when only its last line is left.
+    static let tailReadSize = 64 << 10
+
+    /// The one line loop behind every reader. It hands out each line whose first byte lies in
+    /// [lower, upper) (`upper == .max`: to the end of the file), reading on past `upper` to finish
+    /// the line that holds byte upper - 1. With `lower > 0` it starts at byte lower - 1 and skips
+    /// through the first `\n` from there: that byte is `\n` exactly when a line starts at `lower`,
+    /// and otherwise the line under `lower` belongs to an earlier range. So ranges that tile a file
+    /// hand out every line exactly once, whatever the split points (on a `\n`, just after one, or
+    /// between the `\r` and `\n` of a CRLF). The byte order mark is part of line 1, which starts
+    /// at offset 0. Reads are capped at `upper`, so a part costs its own bytes plus its last line,
+    /// not a whole chunk.
+    @inline(__always)
+    static func scanLines(descriptor: Int32, fileSize: Int, path: String, from lower: Int, before upper: Int,
+                          chunkSize: Int,
+                          _ body: (inout ByteScanner, LineLocation) throws(InputError) -> Bool) throws(InputError) -> LineScan {
+        if lower >= upper { return LineScan(lines: 0, bytes: lower..<lower) }
+        var bufferOffset = lower       // file offset of buffer[0]
+        var skipping = false           // discarding the line that holds byte lower - 1
+        if lower > 0 {
+            guard lseek(descriptor, off_t(lower - 1), SEEK_SET) == off_t(lower - 1) else {
+                throw InputError(file: path, reason: "cannot seek: \(String(cString: strerror(errno)))")
+            }
+            bufferOffset = lower - 1
+            skipping = true
+        }
+        let expected = upper != .max ? upper - bufferOffset : (fileSize > 0 ? fileSize - bufferOffset : chunkSize)
         // A small file needs no 32 MiB buffer; +1 so that a whole regular file ends in one chunk.
-        var capacity = max(1, fileSize > 0 ? min(chunkSize, fileSize + 1) : chunkSize)
+        var capacity = max(1, min(chunkSize, expected + 1))
         var buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         defer { buffer.deallocate() }
+        let rangeEnd = upper != .max ? upper : fileSize
         var carried = 0            // bytes of an unfinished line at the start of the buffer
-        var bufferOffset = 0       // file offset of buffer[0]
         var lineNumber = 0
-        var atEndOfFile = false
-        while !atEndOfFile {
-            let filled = carried + (try fill(descriptor, buffer + carried, capacity - carried, path: path))
-            atEndOfFile = filled < capacity
+        var firstLine = lower      // file offset of the first line handed out (once skipping is done)
+        var consumedEnd = lower    // file offset just past the last line handed out
+        reading: while true {
+            var want = capacity - carried
+            if upper != .max {
+                let readAt = bufferOffset + carried
+                want = readAt < upper ? min(want, upper - readAt) : min(want, tailReadSize)
+            }
+            let got = try fill(descriptor, buffer + carried, want, path: path)
+            let filled = carried + got
+            let atEndOfFile = got < want
+            var start = 0
+            if skipping {
+                guard let newline = memchr(buffer, Int32(ASCII.newline), filled) else {
+                    bufferOffset += filled
+                    if atEndOfFile {
+                        firstLine = bufferOffset
+                        consumedEnd = bufferOffset
+                        break reading
+                    }
+                    carried = 0
+                    continue
+                }
+                skipping = false
+                start = buffer.distance(to: newline.assumingMemoryBound(to: UInt8.self)) + 1
+                firstLine = bufferOffset + start
+                consumedEnd = firstLine
+                if firstLine >= upper { break reading }
+            }
             var complete = filled      // bytes that form whole lines
             if !atEndOfFile {
-                while complete > 0 && buffer[complete - 1] != ASCII.newline { complete -= 1 }
-                if complete == 0 {     // one line longer than the buffer: grow and read on
-                    let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
-                    larger.update(from: buffer, count: filled)
-                    buffer.deallocate()
-                    buffer = larger
-                    capacity *= 2
-                    carried = filled
+                while complete > start && buffer[complete - 1] != ASCII.newline { complete -= 1 }
+                if complete == start {     // no whole line in the buffer yet
+                    if start > 0 {
+                        memmove(buffer, buffer + start, filled - start)
+                        bufferOffset += start
+                        carried = filled - start
+                    } else {
+                        if filled == capacity {  // one line longer than the buffer: grow and read on
+                            let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
+                            larger.update(from: buffer, count: filled)
+                            buffer.deallocate()
+                            buffer = larger
+                            capacity *= 2
+                        }
+                        carried = filled
+                    }
                     continue
                 }
             }
-            var start = 0
-            if bufferOffset == 0 && complete >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF {
+            var byteOrderMark = false
+            if bufferOffset == 0 && start == 0 && complete >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF {
                 start = 3
+                byteOrderMark = true
             }
-            while start < complete {
+            // Lines must start before `upper`: folded into the loop bound, so the check costs
+            // nothing per line. The byte order mark belongs to line 1, which starts at offset 0
+            // (so it is owned whenever upper > 0), and the next line starts at 4 at the earliest.
+            // One `let` that is just `complete` for a whole-file read: a `var` here costs ~1%.
+            let owned = upper == .max ? complete : min(complete, max(upper - bufferOffset, byteOrderMark ? 4 : 0))
+            while start < owned {
                 var stop: Int
                 if let newline = memchr(buffer + start, Int32(ASCII.newline), complete - start) {
                     stop = buffer.distance(to: newline.assumingMemoryBound(to: UInt8.self))
@@ -407,12 +535,30 @@ enum ChunkedLineReader {
                 if stop > start && buffer[stop - 1] == ASCII.carriageReturn { stop -= 1 }
                 lineNumber += 1
                 var scanner = ByteScanner(base: UnsafePointer(buffer), position: start, end: stop)
-                try body(&scanner, LineLocation(number: lineNumber, byteOffset: bufferOffset + start, fileSize: fileSize))
+                let location = LineLocation(number: lineNumber, byteOffset: bufferOffset + start, rangeEnd: rangeEnd)
+                let goOn = try body(&scanner, location)
                 start = next
+                if !goOn {
+                    consumedEnd = bufferOffset + min(next, complete)
+                    break reading
+                }
+            }
+            if start < complete {          // the next line starts at or after `upper`
+                consumedEnd = bufferOffset + start
+                break
+            }
+            if atEndOfFile {
+                consumedEnd = bufferOffset + complete
+                break
             }
             carried = filled - complete
             if carried > 0 { memmove(buffer, buffer + complete, carried) }
             bufferOffset += complete
+            if bufferOffset >= upper {     // the next line starts at or after the range's end
+                consumedEnd = bufferOffset
+                break
+            }
         }
+        return LineScan(lines: lineNumber, bytes: firstLine..<max(firstLine, consumedEnd))
     }
 }

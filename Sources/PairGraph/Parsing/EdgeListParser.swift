@@ -17,21 +17,78 @@ public enum EdgeListParser {
         }
         return state.edgeList
     }
+
+    /// Parses only the lines that part `part` of `parts` owns (see `ByteRangePlan`), with the same
+    /// rules and messages as `parse(path:)`, except that line numbers in errors count from 1 at the
+    /// part's first line: add the lines before it with `InputError.offsetting(by:)` and
+    /// `GraphProbe.lineOffset(part:lineCounts:)`. A part cannot see the file's first data line,
+    /// so the column count comes from `probe` (`GraphReader.probe(path:)`), and a count mismatch
+    /// still names that line ("expected 2 fields as on line 3, found 4", a global line number).
+    /// Concatenating the parts' edges in part order gives exactly `parse(path:)`.
+    public static func parse(path: String, part: Int, of parts: Int, probe: GraphProbe) throws(InputError) -> RangeParse {
+        try parse(path: path, part: part, of: parts, probe: probe, chunkSize: ChunkedLineReader.defaultChunkSize)
+    }
+
+    static func parse(path: String, part: Int, of parts: Int, probe: GraphProbe,
+                      chunkSize: Int) throws(InputError) -> RangeParse {
+        try parse(path: path, range: probe.plan.range(part: part, of: parts), probe: probe, chunkSize: chunkSize)
+    }
+
+    /// The lines whose first byte lies in `range` (any range inside the data section).
+    static func parse(path: String, range: Range<Int>, probe: GraphProbe,
+                      chunkSize: Int = ChunkedLineReader.defaultChunkSize) throws(InputError) -> RangeParse {
+        precondition(probe.format == .edgeList, "an edge list part needs an edge list probe")
+        var state = EdgeListState(file: path, fieldCount: probe.fieldCount, firstDataLine: probe.firstDataLine ?? 0,
+                                  rangeStart: range.lowerBound)
+        let scan = try ChunkedLineReader.forEachLine(path: path, in: range, chunkSize: chunkSize) {
+            (line, location) throws(InputError) -> Bool in
+            try state.consume(&line, at: location)
+            return true
+        }
+        let edges = state.edgeList
+        return RangeParse(edges: edges, lines: scan.lines, entries: edges.count + edges.zeroWeightEdges, bytes: scan.bytes)
+    }
+
+    /// Reads up to the first data line, which fixes the column count; comment and blank lines
+    /// before it are part of the data section (every reader skips them), so `dataStart` is 0.
+    /// A file with no data line gives `fieldCount == 0` (its parts are all empty).
+    static func probe(path: String) throws(InputError) -> GraphProbe {
+        var fieldCount = 0
+        var firstDataLine: Int?
+        let (_, fileSize) = try ChunkedLineReader.scanFromStart(path: path, chunkSize: GraphProbe.chunkSize) {
+            (line, location) throws(InputError) -> Bool in
+            line.skipBlanks()
+            if line.isAtEnd || line.current == ASCII.hash || line.current == ASCII.percent { return true }
+            fieldCount = try EdgeListState.dataFieldCount(line, file: path, at: location)
+            firstDataLine = location.number
+            return false
+        }
+        return GraphProbe(format: .edgeList, fileSize: fileSize, dataStart: 0, linesBeforeData: 0,
+                          fieldCount: fieldCount, firstDataLine: firstDataLine)
+    }
 }
 
-/// The growing result plus what the first data line decided.
+/// The growing result plus what the first data line decided. One per whole-file parse or part.
 private struct EdgeListState {
     let file: String
     var sources: [UInt64] = []
     var targets: [UInt64] = []
     var weights: [Double] = []
     var zeroWeightEdges = 0
-    /// 2 or 3 once the first data line has been seen.
+    /// 2 or 3 once the first data line has been seen (or given by the probe, for a part).
     var fieldCount = 0
+    /// The line that fixed `fieldCount`, for messages: always the file's own line number.
     var firstDataLine = 0
     var reserved = false
+    /// Where the read began (0 for a whole file), for the extrapolation.
+    let rangeStart: Int
 
-    init(file: String) { self.file = file }
+    init(file: String, fieldCount: Int = 0, firstDataLine: Int = 0, rangeStart: Int = 0) {
+        self.file = file
+        self.fieldCount = fieldCount
+        self.firstDataLine = firstDataLine
+        self.rangeStart = rangeStart
+    }
 
     var edgeList: EdgeList {
         EdgeList(sources: sources, targets: targets, weights: fieldCount == 3 ? weights : nil,
@@ -65,13 +122,18 @@ private struct EdgeListState {
 
     /// The first data line decides between `u v` and `u v w`.
     private mutating func startData(_ line: ByteScanner, at location: LineLocation) throws(InputError) {
+        fieldCount = try Self.dataFieldCount(line, file: file, at: location)
+        firstDataLine = location.number
+    }
+
+    /// The column count a first data line sets; shared with the probe so the message is the same.
+    static func dataFieldCount(_ line: ByteScanner, file: String, at location: LineLocation) throws(InputError) -> Int {
         let found = line.countFields()
         guard found == 2 || found == 3 else {
             throw InputError(file: file, line: location.number,
                              reason: "expected 2 or 3 fields (u v [weight]), found \(found)")
         }
-        fieldCount = found
-        firstDataLine = location.number
+        return found
     }
 
     @inline(__always)
@@ -81,11 +143,14 @@ private struct EdgeListState {
         if !reserved && sources.count == 1 << 16 { reserveFromFirstLines(location) }
     }
 
-    /// Extrapolates the edge count from the bytes consumed so far and reserves once (+5%).
+    /// Extrapolates the edge count from the bytes consumed so far and reserves once (+5%): over
+    /// the whole file, or over the part's bytes for a byte-range read.
     private mutating func reserveFromFirstLines(_ location: LineLocation) {
         reserved = true
-        guard location.fileSize > 0, location.byteOffset > 0 else { return }
-        let estimate = Double(sources.count) * Double(location.fileSize) / Double(location.byteOffset) * 1.05
+        let done = location.byteOffset - rangeStart
+        let total = location.rangeEnd - rangeStart
+        guard done > 0, total > 0 else { return }     // rangeEnd is 0 for a pipe
+        let estimate = Double(sources.count) * Double(total) / Double(done) * 1.05
         let capacity = Int(estimate) + 1024
         sources.reserveCapacity(capacity)
         targets.reserveCapacity(capacity)

@@ -15,15 +15,7 @@ public struct GraphReader {
     }
 
     static func readTyped(path: String) throws(InputError) -> (EdgeList, GraphFormat) {
-        let head = try ChunkedLineReader.peek(path: path, count: 64)
-        let format: GraphFormat
-        if MatrixMarketParser.hasBanner(head) {
-            format = .matrixMarket
-        } else if ["mtx", "mm"].contains(fileExtension(of: path)) {
-            throw InputError(file: path, line: 1, reason: "expected a %%MatrixMarket header")
-        } else {
-            format = .edgeList
-        }
+        let format = try detectFormat(path: path)
         let edges = format == .matrixMarket
             ? try MatrixMarketParser.parse(path: path)
             : try EdgeListParser.parse(path: path)
@@ -33,6 +25,40 @@ public struct GraphReader {
                              + (skipped > 0 ? " (\(skipped) zero-weight edges skipped)" : ""))
         }
         return (edges, format)
+    }
+
+    /// Reads what a part parse needs from the start of the file: the format (detected as by
+    /// `read(path:)`), the data section's start and line offset, the field count and Matrix
+    /// Market's declared sizes. Reads a few lines, not the file; throws the errors that
+    /// `read(path:)` would give for those lines, with their global line numbers. The file must
+    /// be a regular file (a pipe cannot be read in byte ranges).
+    public static func probe(path: String) throws(InputError) -> GraphProbe {
+        // Refuse a pipe before `detectFormat` peeks at it, which would consume its first bytes.
+        let (descriptor, _) = try ChunkedLineReader.openRegularFile(path: path)
+        ChunkedLineReader.closeFile(descriptor)
+        switch try detectFormat(path: path) {
+        case .matrixMarket: return try MatrixMarketParser.probe(path: path)
+        case .edgeList: return try EdgeListParser.probe(path: path)
+        }
+    }
+
+    /// Parses part `part` of `parts` with the parser for `probe.format`; see
+    /// `EdgeListParser.parse(path:part:of:probe:)` and `MatrixMarketParser.parse(path:part:of:probe:)`.
+    public static func parse(path: String, part: Int, of parts: Int, probe: GraphProbe) throws(InputError) -> RangeParse {
+        switch probe.format {
+        case .matrixMarket: return try MatrixMarketParser.parse(path: path, part: part, of: parts, probe: probe)
+        case .edgeList: return try EdgeListParser.parse(path: path, part: part, of: parts, probe: probe)
+        }
+    }
+
+    /// Content first (a `%%MatrixMarket` banner wins whatever the name), then the extension.
+    static func detectFormat(path: String) throws(InputError) -> GraphFormat {
+        let head = try ChunkedLineReader.peek(path: path, count: 64)
+        if MatrixMarketParser.hasBanner(head) { return .matrixMarket }
+        if ["mtx", "mm"].contains(fileExtension(of: path)) {
+            throw InputError(file: path, line: 1, reason: "expected a %%MatrixMarket header")
+        }
+        return .edgeList
     }
 
     /// Lower-cased extension of the last path component ("" if none).

@@ -16,6 +16,110 @@ public enum MatrixMarketParser {
         return try state.finish()
     }
 
+    /// Parses only the entry lines that part `part` of `parts` owns (see `ByteRangePlan`; the
+    /// data section starts after the size line, so `probe` from `GraphReader.probe(path:)` must
+    /// come first). Rules and messages are those of `parse(path:)`, except:
+    /// - line numbers in errors count from 1 at the part's first line: add the lines before it
+    ///   with `InputError.offsetting(by:)` and `GraphProbe.lineOffset(part:lineCounts:)`;
+    /// - the entry count is checked over all parts, by the caller: `RangeParse.entries` of every
+    ///   part go to `checkEntryCount(path:probe:entryCounts:lineCounts:)`;
+    /// - a part cannot know which entries lie past the declared count, so it parses (and
+    ///   validates) all of them, where the whole-file parse only counts the extra ones.
+    /// Concatenating the parts' edges in part order gives exactly `parse(path:)` for a file whose
+    /// entry count matches its header.
+    public static func parse(path: String, part: Int, of parts: Int, probe: GraphProbe) throws(InputError) -> RangeParse {
+        try parse(path: path, part: part, of: parts, probe: probe, chunkSize: ChunkedLineReader.defaultChunkSize)
+    }
+
+    static func parse(path: String, part: Int, of parts: Int, probe: GraphProbe,
+                      chunkSize: Int) throws(InputError) -> RangeParse {
+        try parse(path: path, range: probe.plan.range(part: part, of: parts), probe: probe, chunkSize: chunkSize)
+    }
+
+    /// The entry lines whose first byte lies in `range` (any range inside the data section).
+    static func parse(path: String, range: Range<Int>, probe: GraphProbe,
+                      chunkSize: Int = ChunkedLineReader.defaultChunkSize) throws(InputError) -> RangeParse {
+        guard probe.format == .matrixMarket, let header = probe.matrixMarketHeader,
+              let nodeCount = probe.declaredNodeCount, let declared = probe.declaredEntries else {
+            preconditionFailure("a Matrix Market part needs a Matrix Market probe")
+        }
+        let plan = probe.plan
+        var entries = MatrixMarketEntries(file: path, header: header, nodeCount: nodeCount, limit: .max)
+        // The part's share of the declared entries (+5%), and never more than its lines can hold.
+        let share = Double(declared) * Double(range.count) / Double(max(1, plan.dataBytes)) * 1.05
+        entries.reserve(min(declared, range.count / 4 + 16, Int(share) + 1024))
+        let scan = try ChunkedLineReader.forEachLine(path: path, in: range, chunkSize: chunkSize) {
+            (line, location) throws(InputError) -> Bool in
+            try entries.consume(&line, at: location)
+            return true
+        }
+        return RangeParse(edges: entries.edgeList, lines: scan.lines, entries: entries.entriesFound, bytes: scan.bytes)
+    }
+
+    /// The entry-count check of a file parsed in parts: `entryCounts[r]` and `lineCounts[r]` are
+    /// `RangeParse.entries` and `.lines` of part r of `entryCounts.count`. Throws exactly the
+    /// error `parse(path:)` gives, with a global line number: too few entries point at the size
+    /// line, too many at the first entry past the declared count (found by re-reading the one
+    /// part that holds it, which only happens on this error path).
+    public static func checkEntryCount(path: String, probe: GraphProbe, entryCounts: [Int],
+                                       lineCounts: [Int]) throws(InputError) {
+        precondition(entryCounts.count == lineCounts.count && !entryCounts.isEmpty)
+        guard let declared = probe.declaredEntries else { preconditionFailure("a Matrix Market probe is needed") }
+        let found = entryCounts.reduce(0, +)
+        if found == declared { return }
+        let reason = "header declares \(declared) entries, found \(found)"
+        if found < declared { throw InputError(file: path, line: probe.sizeLine, reason: reason) }
+        var before = 0     // entries in the parts before `part`
+        for part in entryCounts.indices {
+            if declared < before + entryCounts[part] {
+                let line = try lineOfEntry(declared - before, path: path, part: part, of: entryCounts.count, probe: probe)
+                throw InputError(file: path, line: line + probe.lineOffset(part: part, lineCounts: lineCounts), reason: reason)
+            }
+            before += entryCounts[part]
+        }
+        throw InputError(file: path, reason: reason)   // unreachable: found > declared
+    }
+
+    /// The part-relative line of entry `index` (0-based) of part `part` of `parts`: the
+    /// index-th line that is neither blank nor a comment. 0 if the part has fewer entries.
+    static func lineOfEntry(_ index: Int, path: String, part: Int, of parts: Int,
+                            probe: GraphProbe) throws(InputError) -> Int {
+        var seen = 0
+        var found = 0
+        _ = try ChunkedLineReader.forEachLine(path: path, in: probe.plan.range(part: part, of: parts)) {
+            (line, location) throws(InputError) -> Bool in
+            line.skipBlanks()
+            if line.isAtEnd || line.current == ASCII.percent { return true }
+            if seen == index {
+                found = location.number
+                return false
+            }
+            seen += 1
+            return true
+        }
+        return found
+    }
+
+    /// Reads the banner, comments and size line; the data section starts after the size line.
+    /// Comment and blank lines between the banner and the size line are before `dataStart`
+    /// (counted in `linesBeforeData`); those after it are in the data section and skipped by
+    /// whichever part owns them.
+    static func probe(path: String) throws(InputError) -> GraphProbe {
+        var preamble = MatrixMarketPreamble(file: path)
+        let (scan, fileSize) = try ChunkedLineReader.scanFromStart(path: path, chunkSize: GraphProbe.chunkSize) {
+            (line, location) throws(InputError) -> Bool in
+            !(try preamble.consume(&line, at: location))
+        }
+        guard let header = preamble.header, let nodeCount = preamble.nodeCount else {
+            throw preamble.endOfFileError()
+        }
+        return GraphProbe(format: .matrixMarket, fileSize: fileSize, dataStart: scan.bytes.upperBound,
+                          linesBeforeData: scan.lines, fieldCount: header.field == .pattern ? 2 : 3,
+                          firstDataLine: nil, declaredNodeCount: Int(nodeCount),
+                          declaredEntries: preamble.declaredEntries, sizeLine: preamble.sizeLine,
+                          matrixMarketHeader: header)
+    }
+
     /// Whether `bytes` (the start of a file) begin with the banner, case-insensitively; a UTF-8
     /// byte order mark in front is tolerated as the line reader skips it too.
     static func hasBanner(_ bytes: [UInt8]) -> Bool {
@@ -27,14 +131,19 @@ public enum MatrixMarketParser {
 }
 
 /// The header's field: what each entry's value is.
-enum MatrixMarketField: String {
+enum MatrixMarketField: String, Sendable {
     case real, integer, pattern
 }
 
 /// The parts of the banner line a graph can use.
-struct MatrixMarketHeader {
+struct MatrixMarketHeader: Equatable, Sendable {
     var field: MatrixMarketField
     var symmetric: Bool
+
+    init(field: MatrixMarketField, symmetric: Bool) {
+        self.field = field
+        self.symmetric = symmetric
+    }
 
     /// Validates the banner, naming exactly what is unsupported, since a user handed a complex or
     /// dense (`array`) file needs to know that it is the file, not the parser, that is wrong.
@@ -76,53 +185,82 @@ struct MatrixMarketHeaderError: Error {
     init(_ reason: String) { self.reason = reason }
 }
 
-/// Header, size line and entries, in that order.
+/// A whole file: the preamble, then entries up to the declared count (later ones are counted,
+/// not parsed, and reported by `finish`).
 private struct MatrixMarketState {
+    var preamble: MatrixMarketPreamble
+    var entries: MatrixMarketEntries
+    var inData = false
+
+    init(file: String) {
+        preamble = MatrixMarketPreamble(file: file)
+        entries = MatrixMarketEntries(file: file, header: MatrixMarketHeader(field: .pattern, symmetric: false),
+                                      nodeCount: 0, limit: 0)
+    }
+
+    @inline(__always)
+    mutating func consume(_ line: inout ByteScanner, at location: LineLocation) throws(InputError) {
+        if inData { return try entries.consume(&line, at: location) }
+        try consumePreamble(&line, at: location)
+    }
+
+    /// Out of line: it runs for a few lines only and must not crowd the entry loop.
+    @inline(never)
+    private mutating func consumePreamble(_ line: inout ByteScanner, at location: LineLocation) throws(InputError) {
+        guard try preamble.consume(&line, at: location), let header = preamble.header,
+              let nodeCount = preamble.nodeCount else { return }
+        let declared = preamble.declaredEntries
+        entries = MatrixMarketEntries(file: preamble.file, header: header, nodeCount: Int(nodeCount), limit: declared)
+        // Every entry line has at least 4 bytes, so a lying header cannot make us over-allocate.
+        entries.reserve(min(declared, location.rangeEnd / 4 + 16))   // rangeEnd: the file size here
+        inData = true
+    }
+
+    func finish() throws(InputError) -> EdgeList {
+        guard inData else { throw preamble.endOfFileError() }
+        let declared = preamble.declaredEntries
+        if entries.entriesFound != declared {
+            // Too few: point at the size line that promised more. Too many: at the first extra one.
+            throw InputError(file: preamble.file,
+                             line: entries.entriesFound < declared ? preamble.sizeLine : entries.firstExtraLine,
+                             reason: "header declares \(declared) entries, found \(entries.entriesFound)")
+        }
+        return entries.edgeList
+    }
+}
+
+/// The banner, then comments and blank lines, then the size line `M N NNZ`: everything before
+/// the data section. Shared by the whole-file parse and the probe.
+struct MatrixMarketPreamble {
     let file: String
     var header: MatrixMarketHeader?
     /// Node count N from the size line, once read.
     var nodeCount: UInt64?
     var declaredEntries = 0
     var sizeLine = 0
-    var entriesFound = 0
-    /// The first entry past the declared count, reported once the real total is known.
-    var firstExtraLine = 0
-    var edges = EdgeList()
-    var weights: [Double] = []
 
     init(file: String) { self.file = file }
 
-    mutating func consume(_ line: inout ByteScanner, at location: LineLocation) throws(InputError) {
-        guard let header else {
+    /// Takes one line; returns true for the size line, the last line of the preamble.
+    mutating func consume(_ line: inout ByteScanner, at location: LineLocation) throws(InputError) -> Bool {
+        guard header != nil else {
             do {
                 header = try MatrixMarketHeader(line: line.remainingText())
             } catch {
                 throw InputError(file: file, line: location.number, reason: error.reason)
             }
-            return
+            return false
         }
         line.skipBlanks()
-        if line.isAtEnd || line.current == ASCII.percent { return }
-        guard let nodeCount else { return try readSize(&line, location) }
-        if entriesFound >= declaredEntries {
-            if firstExtraLine == 0 { firstExtraLine = location.number }
-            entriesFound += 1
-            return
-        }
-        try readEntry(&line, location, header: header, nodeCount: nodeCount)
+        if line.isAtEnd || line.current == ASCII.percent { return false }
+        try readSize(&line, location)
+        return true
     }
 
-    func finish() throws(InputError) -> EdgeList {
-        guard header != nil else { throw InputError(file: file, reason: "not a Matrix Market file (file is empty)") }
-        guard nodeCount != nil else { throw InputError(file: file, reason: "missing size line 'rows columns entries'") }
-        if entriesFound != declaredEntries {
-            // Too few: point at the size line that promised more. Too many: at the first extra one.
-            throw InputError(file: file, line: entriesFound < declaredEntries ? sizeLine : firstExtraLine,
-                             reason: "header declares \(declaredEntries) entries, found \(entriesFound)")
-        }
-        var result = edges
-        if header?.field != .pattern { result.weights = weights }
-        return result
+    /// The file ended before the size line.
+    func endOfFileError() -> InputError {
+        guard header != nil else { return InputError(file: file, reason: "not a Matrix Market file (file is empty)") }
+        return InputError(file: file, reason: "missing size line 'rows columns entries'")
     }
 
     private mutating func readSize(_ line: inout ByteScanner, _ location: LineLocation) throws(InputError) {
@@ -143,23 +281,63 @@ private struct MatrixMarketState {
         nodeCount = numbers[1]
         declaredEntries = Int(numbers[2])
         sizeLine = location.number
-        edges.declaredNodeCount = Int(numbers[1])
-        // Every entry line has at least 4 bytes, so a lying header cannot make us over-allocate.
-        let capacity = min(declaredEntries, location.fileSize / 4 + 16)
+    }
+}
+
+/// Entry lines `i j [v]`, for a whole file or one part of it. Blank and `%` lines are skipped.
+struct MatrixMarketEntries {
+    let file: String
+    let header: MatrixMarketHeader
+    let nodeCount: UInt64
+    /// Entries past this many are counted but not parsed: the declared count for a whole file
+    /// (the extras become one "header declares" error), `.max` for a part.
+    let limit: Int
+    var entriesFound = 0
+    /// The first entry past `limit`, reported once the real total is known.
+    var firstExtraLine = 0
+    var edges = EdgeList()
+    var weights: [Double] = []
+
+    init(file: String, header: MatrixMarketHeader, nodeCount: Int, limit: Int) {
+        self.file = file
+        self.header = header
+        self.nodeCount = UInt64(nodeCount)
+        self.limit = limit
+        edges.declaredNodeCount = nodeCount
+    }
+
+    var edgeList: EdgeList {
+        var result = edges
+        if header.field != .pattern { result.weights = weights }
+        return result
+    }
+
+    mutating func reserve(_ capacity: Int) {
         edges.sources.reserveCapacity(capacity)
         edges.targets.reserveCapacity(capacity)
-        if header?.field != .pattern { weights.reserveCapacity(capacity) }
+        if header.field != .pattern { weights.reserveCapacity(capacity) }
+    }
+
+    @inline(__always)
+    mutating func consume(_ line: inout ByteScanner, at location: LineLocation) throws(InputError) {
+        line.skipBlanks()
+        if line.isAtEnd || line.current == ASCII.percent { return }
+        if entriesFound >= limit {
+            if firstExtraLine == 0 { firstExtraLine = location.number }
+            entriesFound += 1
+            return
+        }
+        try readEntry(&line, location)
     }
 
     /// One `i j [v]` line. Errors are built only on failure, and nothing here captures `self` in a
     /// closure: that would retain the file name per line and cost a third of the throughput.
     @inline(__always)
-    private mutating func readEntry(_ line: inout ByteScanner, _ location: LineLocation,
-                                    header: MatrixMarketHeader, nodeCount: UInt64) throws(InputError) {
+    private mutating func readEntry(_ line: inout ByteScanner, _ location: LineLocation) throws(InputError) {
         let pattern = header.field == .pattern
-        let row = try index(&line, .row, nodeCount, location)
+        let row = try index(&line, .row, location)
         guard try separator(&line, location) else { throw countError(line, found: 1, pattern: pattern, location) }
-        let column = try index(&line, .column, nodeCount, location)
+        let column = try index(&line, .column, location)
         let hasMore = try separator(&line, location)
         var value = 1.0
         if !pattern {
@@ -197,7 +375,7 @@ private struct MatrixMarketState {
 
     /// A 1-based index in 1...N.
     @inline(__always)
-    private func index(_ line: inout ByteScanner, _ role: IndexRole, _ nodeCount: UInt64,
+    private func index(_ line: inout ByteScanner, _ role: IndexRole,
                        _ location: LineLocation) throws(InputError) -> UInt64 {
         let start = line.position
         let value: UInt64
@@ -216,7 +394,9 @@ private struct MatrixMarketState {
         return value
     }
 
-    /// The entry's value: a decimal for `real`, a signed integer for `integer`.
+    /// The entry's value: a decimal for `real`, a signed integer for `integer`. Inlined: as a
+    /// call it costs the whole-file parse ~5%.
+    @inline(__always)
     private func value(_ line: inout ByteScanner, _ field: MatrixMarketField,
                        _ location: LineLocation) throws(InputError) -> Double {
         let start = line.position
