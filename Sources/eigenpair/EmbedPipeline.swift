@@ -1,5 +1,6 @@
 import ClosedForms
 import DenseAlgebra
+import Diagnostics
 import Distributed
 import Foundation
 import Output
@@ -84,8 +85,10 @@ struct EmbedPipeline {
                 var labelSummary: LabelAlignmentSummary? = nil
                 if let z = solution.embedding {
                     lossValue = timed("closed_forms") { LossFunction(loss, graph: graph, hyper: options.hyper).value(z) }
-                    numericalRank = try timed("diagnostics") { try z.centered.numericalRank() }
                     labelSummary = try timed("diagnostics") { try rowLabels?.alignment(of: z, graph: graph) }
+                    // The label report already holds the rank (one SVD of H Z per loss, not two).
+                    numericalRank = try labelSummary?.numericalRank
+                        ?? timed("diagnostics") { try RankDiagnostics.numericalRank(z) }
                     fileName = "\(loss.rawValue).npy"
                     try timed("write") {
                         try out.writeNpyRows(fileName!, globalRows: z.rows, columns: z.columns, firstRow: myRows.lowerBound,
