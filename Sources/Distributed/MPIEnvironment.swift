@@ -7,6 +7,9 @@ import Glibc
 /// `mpirun` becomes a 1-rank job (singleton init), so every stage sees a communicator either way.
 public final class MPIEnvironment {
     public let world: Communicator
+    /// MPI_COMM_SELF: this process alone, a 1-rank group. What tests (and library callers with one
+    /// whole graph in memory) pass to run the distributed code on one process inside an MPI job.
+    public var single: Communicator { Communicator(cmpi_comm_self()) }
 
     /// Collective over the world. Initialises MPI unless already initialised.
     public init() {

@@ -1,0 +1,153 @@
+import Distributed
+
+/// One rank's share of the pair graph: a contiguous block of rows of G (balanced by nonzeros), in
+/// CSR with local columns (owned rows first, then the ghost columns other ranks own), the halo
+/// plan that fills the ghosts, and the global facts every rank needs (node count, total weight,
+/// component sizes, statistics). No rank holds the whole graph; with one rank the block is the
+/// whole graph and the halo is empty, which is how a plain run works (same code path).
+///
+/// Row `r` of the global graph is node `nodeIDs[r - firstRow]` on its owner; rows are in ascending
+/// node-ID order, exactly the one-process `IDCompaction` order, so results do not depend on P.
+public final class DistributedGraph: @unchecked Sendable {
+    public let communicator: Communicator
+    public let partition: RowPartition
+    /// Node ID of each owned row.
+    public let nodeIDs: [UInt64]
+    /// Owned rows in local column numbering (owned `0..<localRowCount`, then ghosts), entries of
+    /// each row in ascending global column order.
+    public let block: DistributedRowBlock
+    /// The halo plan and buffers of this rank (ghost entries of a vector, one exchange per matvec).
+    public let exchange: HaloExchange
+    /// Weighted degree of each owned row.
+    public let degrees: [Double]
+    /// Component of each owned row, and the sizes of all components (numbered as `Components`:
+    /// largest first, ties by smallest row).
+    public let components: DistributedComponents
+    /// Global statistics, identical on every rank (and to the one-process assembly's).
+    public let statistics: GraphStatistics
+    /// Largest weighted degree over all ranks.
+    public let maxDegree: Double
+    /// Owned rows sorted by (component, row), local indices; `componentStarts` indexes it.
+    private let rowsByComponent: [Int32]
+    private let componentOfSorted: [Int32]
+
+    /// Collective (builds the halo plan and the components).
+    /// - Parameters: rowPointers/globalColumns/weights: CSR of the owned rows of `partition`, global
+    ///   columns ascending within each row, no self-loops; `statistics` the global statistics.
+    public init(communicator: Communicator, partition: RowPartition, nodeIDs: [UInt64], rowPointers: [Int],
+                globalColumns: [Int], weights: [Double], statistics: GraphStatistics) {
+        let me = communicator.rank
+        precondition(partition.rankCount == communicator.size)
+        precondition(nodeIDs.count == partition.rows(of: me).count)
+        self.communicator = communicator
+        self.partition = partition
+        self.nodeIDs = nodeIDs
+        let (block, requests) = DistributedRowBlock.localize(rowPointers: rowPointers, globalColumns: globalColumns,
+                                                             values: weights, partition: partition, rank: me)
+        self.block = block
+        exchange = HaloExchange(plan: HaloPlan(requests: requests, communicator: communicator), communicator: communicator)
+        var d = [Double](repeating: 0, count: nodeIDs.count)
+        var localMax = 0.0
+        for i in 0..<nodeIDs.count {
+            var s = 0.0
+            for q in rowPointers[i]..<rowPointers[i + 1] { s += weights[q] }
+            d[i] = s
+            localMax = max(localMax, s)
+        }
+        degrees = d
+        maxDegree = communicator.allreduceMax(localMax)
+        let comps = DistributedComponents.compute(rowPointers: rowPointers, globalColumns: globalColumns,
+                                                  partition: partition, communicator: communicator)
+        components = comps
+        let order = (0..<nodeIDs.count).sorted {
+            let a = comps.label[$0], b = comps.label[$1]
+            return a != b ? a < b : $0 < $1
+        }
+        rowsByComponent = order.map { Int32($0) }
+        componentOfSorted = order.map { comps.label[$0] }
+        self.statistics = statistics
+    }
+
+    public var nodeCount: Int { partition.rowCount }
+    public var totalWeight: Double { statistics.totalWeight }
+    public var rank: Int { communicator.rank }
+    /// Global index of local row 0.
+    public var firstRow: Int { partition.firstRow(of: communicator.rank) }
+    public var localRowCount: Int { block.rowCount }
+    public var ownedRows: Range<Int> { partition.rows(of: communicator.rank) }
+    public var ghostCount: Int { exchange.plan.ghostCount }
+
+    /// Global row of a local column (owned or ghost).
+    public func globalColumn(ofLocal j: Int) -> Int { exchange.plan.requests.globalColumn(ofLocal: j) }
+
+    /// Not collective. Neighbours of local row `i`: local columns (owned, then ghosts) and weights.
+    public func neighbours(ofLocal i: Int) -> (columns: ArraySlice<Int32>, weights: ArraySlice<Double>) {
+        let range = block.rowPointers[i]..<block.rowPointers[i + 1]
+        return (block.columnIndices[range], block.values[range])
+    }
+
+    /// Not collective. Local rows (ascending) of component `c` on this rank; empty when none.
+    public func localRows(ofComponent c: Int) -> ArraySlice<Int32> {
+        let target = Int32(c)
+        var lo = 0, hi = componentOfSorted.count
+        while lo < hi { let m = (lo + hi) / 2; if componentOfSorted[m] < target { lo = m + 1 } else { hi = m } }
+        var end = lo
+        hi = componentOfSorted.count
+        while end < hi { let m = (end + hi) / 2; if componentOfSorted[m] <= target { end = m + 1 } else { hi = m } }
+        return rowsByComponent[lo..<end]
+    }
+
+    /// Not collective. Components that have at least one row on this rank, ascending.
+    public func localComponents() -> [Int] {
+        var out: [Int] = []
+        for c in componentOfSorted where out.last != Int(c) { out.append(Int(c)) }
+        return out
+    }
+
+    /// Collective. Σ over each component's rows of `perRow` (owned rows), for all components:
+    /// an all-reduce of `components.count` values.
+    public func componentSums(_ perRow: [Double]) -> [Double] {
+        precondition(perRow.count == localRowCount)
+        var sums = [Double](repeating: 0, count: components.count)
+        for i in 0..<localRowCount { sums[Int(components.label[i])] += perRow[i] }
+        communicator.allreduceSum(&sums)
+        return sums
+    }
+
+    /// Collective: y = G x on the owned rows. `x` and `y` have `localRowCount` entries;
+    /// `scratch` at least `block.columnCount`.
+    public func multiply(_ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>,
+                         scratch: UnsafeMutablePointer<Double>) {
+        scratch.update(from: x, count: localRowCount)
+        exchange.exchange(scratch)
+        block.apply(x: scratch, y: y)
+    }
+
+    /// Bytes of this rank's CSR block.
+    public var storageBytes: Int { block.storageBytes }
+
+    /// Collective. One graph replicated on every rank, split into the rows each rank owns
+    /// (partition balanced by nonzeros). What tests use to run the distributed code on small graphs;
+    /// the CLI builds the distributed graph from the file directly (`DistributedGraphBuilder`).
+    public static func scatter(_ graph: SparseGraph, communicator: Communicator) -> DistributedGraph {
+        let n = graph.nodeCount
+        let rowNonzeros = (0..<n).map { graph.neighbours(of: $0).columns.count }
+        let partition = RowPartition.balanced(rowNonzeros: rowNonzeros, ranks: communicator.size)
+        let mine = partition.rows(of: communicator.rank)
+        var pointers = [0]
+        var columns: [Int] = []
+        var weights: [Double] = []
+        for r in mine {
+            let (cols, w) = graph.neighbours(of: r)
+            let order = cols.indices.sorted { cols[$0] < cols[$1] }
+            for q in order {
+                columns.append(Int(cols[q]))
+                weights.append(w[q])
+            }
+            pointers.append(columns.count)
+        }
+        return DistributedGraph(communicator: communicator, partition: partition, nodeIDs: Array(graph.nodeIDs[mine]),
+                                rowPointers: pointers, globalColumns: columns, weights: weights,
+                                statistics: graph.statistics)
+    }
+}
