@@ -23,7 +23,8 @@ public final class DistributedGraph: @unchecked Sendable {
     /// Component of each owned row, and the sizes of all components (numbered as `Components`:
     /// largest first, ties by smallest row).
     public let components: DistributedComponents
-    /// Global statistics, identical on every rank (and to the one-process assembly's).
+    /// Global statistics, identical on every rank (and to the one-process assembly's); the
+    /// component fields are filled from `components`.
     public let statistics: GraphStatistics
     /// Largest weighted degree over all ranks.
     public let maxDegree: Double
@@ -65,7 +66,13 @@ public final class DistributedGraph: @unchecked Sendable {
         }
         rowsByComponent = order.map { Int32($0) }
         componentOfSorted = order.map { comps.label[$0] }
-        self.statistics = statistics
+        // Component counts come from the distributed components, whatever the caller passed.
+        var stats = statistics
+        stats.components = comps.count
+        stats.isolatedNodes = comps.isolatedCount
+        stats.componentsWithEdges = comps.componentsWithEdges
+        stats.largestComponent = comps.largestSize
+        self.statistics = stats
     }
 
     public var nodeCount: Int { partition.rowCount }

@@ -1,0 +1,89 @@
+import Distributed
+
+/// The input stage of a run on P ranks (P = 1 included): every rank parses its own byte range of
+/// the file, IDs are compacted in parallel, edges go to their rows' owners, and the rows are
+/// balanced by nonzeros. No rank reads or holds the whole graph.
+public enum DistributedGraphBuilder {
+    /// Collective. Bad input on any rank makes every rank throw the same `InputError`: the one of
+    /// the first bad line of the file (the lowest failing part), with its global line number.
+    public static func read(path: String, merge rule: MergeRule,
+                            communicator: Communicator) throws -> (graph: DistributedGraph, format: GraphFormat) {
+        let p = communicator.size, me = communicator.rank
+        let probe = try agree(communicator) { () throws(InputError) in try GraphReader.probe(path: path) }
+
+        var lineCounts: [Int] = []
+        let part = try agree(communicator, lineOffset: { rank in probe.lineOffset(part: rank, lineCounts: lineCounts) },
+                             before: { parse in lineCounts = communicator.allgather(parse?.lines ?? 0) }) {
+            () throws(InputError) in try GraphReader.parse(path: path, part: me, of: p, probe: probe)
+        }
+        if probe.format == .matrixMarket {
+            let entryCounts = communicator.allgather(part.entries)
+            try agree(communicator) { () throws(InputError) in
+                try MatrixMarketParser.checkEntryCount(path: path, probe: probe, entryCounts: entryCounts,
+                                                       lineCounts: lineCounts)
+            }
+        }
+        let inputEntries = communicator.allreduceSum(part.edges.count)
+        let zeroWeights = communicator.allreduceSum(part.edges.zeroWeightEdges)
+        guard inputEntries > 0 else {
+            throw InputError(file: path, reason: "empty graph: no edges"
+                             + (zeroWeights > 0 ? " (\(zeroWeights) zero-weight edges skipped)" : ""))
+        }
+        let weighted = communicator.any(part.edges.weights != nil)
+        var edges = part.edges
+        let compaction = try ParallelIDCompaction.compact(edges, file: path, communicator: communicator)
+        // The assembly needs the endpoints as rows and the weights; the 16 bytes per edge of IDs go.
+        let weights = weighted ? (edges.weights ?? [Double](repeating: 1, count: edges.count)) : nil
+        edges = EdgeList()
+        let rows = DistributedAssembly.assemble(first: compaction.first, second: compaction.second, weights: weights,
+                                                nodeCount: compaction.nodeCount, merge: rule, communicator: communicator)
+        guard rows.edges > 0 else {
+            throw InputError(file: path, reason: "empty graph: no edges left after dropping \(rows.selfLoopsDropped) self-loops")
+        }
+        guard rows.columns.count < Int(Int32.max) else {
+            throw InputError(file: path, reason: "more than 2^31-1 nonzeros on one rank: use more ranks")
+        }
+        let nodeIDs = compaction.ownedNodeIDs(partition: rows.partition, group: communicator)
+        var total = 0.0
+        for w in rows.weights { total += w }
+        let stats = GraphStatistics(
+            nodes: compaction.nodeCount, edges: rows.edges, nonzeros: 2 * rows.edges, inputEntries: inputEntries,
+            selfLoopsDropped: rows.selfLoopsDropped, duplicatesMerged: rows.duplicatesMerged, zeroWeightDropped: zeroWeights,
+            isolatedNodes: 0, components: 0, componentsWithEdges: 0, largestComponent: 0,
+            totalWeight: communicator.allreduceSum(total),
+            // Unweighted input merged by sum carries multiplicities as weights, as on one process.
+            weighted: weighted || rule == .sum && rows.duplicatesMerged > 0, mergeRule: rule.rawValue,
+            nodesBeforeRestriction: nil)
+        let graph = DistributedGraph(communicator: communicator, partition: rows.partition, nodeIDs: nodeIDs,
+                                     rowPointers: rows.rowPointers, globalColumns: rows.columns.map { Int($0) },
+                                     weights: rows.weights, statistics: stats)
+        return (graph, probe.format)
+    }
+
+    /// Collective. Runs `body` on every rank; if it failed anywhere, every rank throws the error of
+    /// the lowest failing rank (offset by `lineOffset(rank)` lines when given), else returns.
+    /// `before` runs on every rank between the body and the agreement (with nil on failure), for
+    /// collectives the offset needs.
+    static func agree<T>(_ communicator: Communicator, lineOffset: ((Int) -> Int)? = nil,
+                         before: ((T?) -> Void)? = nil,
+                         _ body: () throws(InputError) -> T) throws(InputError) -> T {
+        var result: T?
+        var failure: InputError?
+        do throws(InputError) { result = try body() } catch { failure = error }
+        before?(result)
+        let failed = communicator.allgather(failure == nil ? 0 : 1)
+        guard let first = failed.firstIndex(of: 1) else { return result! }
+        var shifted = failure
+        if let offset = lineOffset, let f = failure { shifted = f.offsetting(by: offset(communicator.rank)) }
+        // The first failing rank's error, shipped to everyone as (line, file, reason) text.
+        let text = shifted.map { "\($0.line ?? -1)\u{0}\($0.file)\u{0}\($0.reason)" } ?? ""
+        let all = communicator.allgatherv(int64: Array(text.utf8).map { Int64($0) })
+        var at = 0
+        for r in 0..<first { at += all.counts[r] }
+        let bytes = all.values[at..<(at + all.counts[first])].map { UInt8($0) }
+        let fields = String(decoding: bytes, as: UTF8.self).split(separator: "\u{0}", maxSplits: 2,
+                                                                  omittingEmptySubsequences: false).map(String.init)
+        let line = Int(fields[0]) ?? -1
+        throw InputError(file: fields[1], line: line < 0 ? nil : line, reason: fields[2])
+    }
+}
