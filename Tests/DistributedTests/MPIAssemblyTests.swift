@@ -90,7 +90,7 @@ import Testing
             for name in ["weighted.txt", "plain.tsv", "declared.mtx"] {
                 for rule in MergeRule.allCases {
                     let path = shared.path(name)
-                    let (d, format) = try DistributedGraphBuilder.read(path: path, merge: rule, communicator: testMPI.world)
+                    let (d, format, _) = try DistributedGraphBuilder.read(path: path, merge: rule, communicator: testMPI.world)
                     let (edges, serialFormat) = try GraphReader.read(path: path)
                     let s = try GraphAssembler.assemble(edges, merge: rule, file: path)
                     #expect(format == serialFormat)

@@ -180,10 +180,11 @@ public enum DistributedAssembly {
 /// partitions are equal.
 public enum RowMover {
     /// Collective.
-    public static func move(rowPointers: [Int], columns: [Int32], weights: [Double], rowIDs: [UInt64] = [],
+    /// `rowIDs` (one per row, or nil on every rank) move along with the rows.
+    public static func move(rowPointers: [Int], columns: [Int32], weights: [Double], rowIDs: [UInt64]? = nil,
                             from old: RowPartition, to new: RowPartition, communicator: Communicator)
         -> (rowPointers: [Int], columns: [Int32], weights: [Double], rowIDs: [UInt64]) {
-        if old == new { return (rowPointers, columns, weights, rowIDs) }
+        if old == new { return (rowPointers, columns, weights, rowIDs ?? []) }
         let p = communicator.size, me = communicator.rank
         let mine = old.rows(of: me)
         var rowSend = [Int](repeating: 0, count: p)
@@ -202,7 +203,7 @@ public enum RowMover {
         let gotColumns = communicator.allToAllv(int32: columns, sendCounts: entrySend, receiveCounts: entryReceive)
         let bits = weights.map { Int64(bitPattern: $0.bitPattern) }
         let gotBits = communicator.allToAllv(bits, sendCounts: entrySend, receiveCounts: entryReceive)
-        let gotIDs = rowIDs.isEmpty ? [] : communicator.allToAllv(uint64: rowIDs, sendCounts: rowSend, receiveCounts: rowReceive)
+        let gotIDs = rowIDs.map { communicator.allToAllv(uint64: $0, sendCounts: rowSend, receiveCounts: rowReceive) } ?? []
         var pointers = [0]
         pointers.reserveCapacity(gotLengths.count + 1)
         for l in gotLengths { pointers.append(pointers[pointers.count - 1] + Int(l)) }

@@ -40,7 +40,7 @@ extension DistributedGraph {
         stats.edges = stats.nonzeros / 2
         stats.totalWeight = communicator.allreduceSum(total)
         return DistributedGraph(communicator: communicator, partition: partition,
-                                nodeIDs: pieces == partition ? kept.map { nodeIDs[$0] } : moved.rowIDs,
+                                nodeIDs: moved.rowIDs,
                                 rowPointers: moved.rowPointers, globalColumns: moved.columns.map { Int($0) },
                                 weights: moved.weights, statistics: stats)
     }

@@ -1,4 +1,5 @@
 import Distributed
+import Glibc
 
 /// One rank's share of the pair graph: a contiguous block of rows of G (balanced by nonzeros), in
 /// CSR with local columns (owned rows first, then the ghost columns other ranks own), the halo
@@ -126,9 +127,15 @@ public final class DistributedGraph: @unchecked Sendable {
     public func multiply(_ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>,
                          scratch: UnsafeMutablePointer<Double>) {
         scratch.update(from: x, count: localRowCount)
+        let t0 = MatvecClock.now()
         exchange.exchange(scratch)
+        let t1 = MatvecClock.now()
         block.apply(x: scratch, y: y)
+        clock.record(halo: t1 - t0, spmv: MatvecClock.now() - t1)
     }
+
+    /// Where this rank's matvec time went (halo exchange vs local SpMV), for the report.
+    public let clock = MatvecClock()
 
     /// Bytes of this rank's CSR block.
     public var storageBytes: Int { block.storageBytes }
@@ -156,5 +163,27 @@ public final class DistributedGraph: @unchecked Sendable {
         return DistributedGraph(communicator: communicator, partition: partition, nodeIDs: Array(graph.nodeIDs[mine]),
                                 rowPointers: pointers, globalColumns: columns, weights: weights,
                                 statistics: graph.statistics)
+    }
+}
+
+/// Cumulative seconds of the two halves of every distributed matvec on this rank. The halo
+/// share includes waiting for the slowest neighbour, so it also measures load imbalance.
+public final class MatvecClock: @unchecked Sendable {
+    public private(set) var matvecs = 0
+    public private(set) var haloSeconds = 0.0
+    public private(set) var spmvSeconds = 0.0
+
+    public init() {}
+
+    public func record(halo: Double, spmv: Double) {
+        matvecs += 1
+        haloSeconds += halo
+        spmvSeconds += spmv
+    }
+
+    public static func now() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) + 1e-9 * Double(t.tv_nsec)
     }
 }

@@ -7,8 +7,17 @@ public enum DistributedGraphBuilder {
     /// Collective. Bad input on any rank makes every rank throw the same `InputError`: the one of
     /// the first bad line of the file (the lowest failing part), with its global line number.
     public static func read(path: String, merge rule: MergeRule,
-                            communicator: Communicator) throws -> (graph: DistributedGraph, format: GraphFormat) {
+                            communicator: Communicator) throws
+        -> (graph: DistributedGraph, format: GraphFormat, phases: [String: Double]) {
         let p = communicator.size, me = communicator.rank
+        // Seconds of each input phase on this rank (the coordinator's go to the report).
+        var phases: [String: Double] = [:]
+        var mark = MatvecClock.now()
+        func phase(_ name: String) {
+            let now = MatvecClock.now()
+            phases[name, default: 0] += now - mark
+            mark = now
+        }
         let probe = try agree(communicator) { () throws(InputError) in try GraphReader.probe(path: path) }
 
         var lineCounts: [Int] = []
@@ -23,6 +32,7 @@ public enum DistributedGraphBuilder {
                                                        lineCounts: lineCounts)
             }
         }
+        phase("parse")
         let inputEntries = communicator.allreduceSum(part.edges.count)
         let zeroWeights = communicator.allreduceSum(part.edges.zeroWeightEdges)
         guard inputEntries > 0 else {
@@ -33,10 +43,12 @@ public enum DistributedGraphBuilder {
         var edges = part.edges
         let compaction = try ParallelIDCompaction.compact(edges, file: path, communicator: communicator)
         // The assembly needs the endpoints as rows and the weights; the 16 bytes per edge of IDs go.
+        phase("compact_ids")
         let weights = weighted ? (edges.weights ?? [Double](repeating: 1, count: edges.count)) : nil
         edges = EdgeList()
         let rows = DistributedAssembly.assemble(first: compaction.first, second: compaction.second, weights: weights,
                                                 nodeCount: compaction.nodeCount, merge: rule, communicator: communicator)
+        phase("route_merge_balance")
         guard rows.edges > 0 else {
             throw InputError(file: path, reason: "empty graph: no edges left after dropping \(rows.selfLoopsDropped) self-loops")
         }
@@ -57,7 +69,8 @@ public enum DistributedGraphBuilder {
         let graph = DistributedGraph(communicator: communicator, partition: rows.partition, nodeIDs: nodeIDs,
                                      rowPointers: rows.rowPointers, globalColumns: rows.columns.map { Int($0) },
                                      weights: rows.weights, statistics: stats)
-        return (graph, probe.format)
+        phase("halo_plan_components")
+        return (graph, probe.format, phases)
     }
 
     /// Collective. Runs `body` on every rank; if it failed anywhere, every rank throws the error of
