@@ -6,8 +6,9 @@ import Spectral
 /// over the positive spectrum of A_n on the complement of the trivial vector for lambda = 1, the
 /// exact collapse result on augmentation graphs for lambda < 1, and no closed form otherwise.
 public enum BarlowTwinsClosedForm {
-    /// `spectrum`: the K+1 largest eigenpairs of A_n, trivial first.
-    public static func solve(_ spectrum: Spectrum, graph: SparseGraph, dimension k: Int, lambda: Double) -> ClosedFormSolution {
+    /// Collective over `graph.communicator`. `spectrum`: the K+1 largest eigenpairs of A_n, trivial
+    /// first, with `vectors` holding this rank's owned rows; Z* comes back on the owned rows.
+    public static func solve(_ spectrum: Spectrum, graph: DistributedGraph, dimension k: Int, lambda: Double) -> ClosedFormSolution {
         precondition(spectrum.kind == .normalizedAdjacency)
         // 4b holds for 0 < lambda <= 1 on augmentation graphs (at lambda = 1 and K <= m it agrees
         // with the water-filling); elsewhere only lambda = 1 has a closed form.
@@ -44,7 +45,8 @@ public enum BarlowTwinsClosedForm {
         return (y, nu)
     }
 
-    static func waterFilling(_ spectrum: Spectrum, graph: SparseGraph, dimension k: Int) -> ClosedFormSolution {
+    /// Row-local: every row of Z* is its row of U_K scaled, given the global mu and S.
+    static func waterFilling(_ spectrum: Spectrum, graph: DistributedGraph, dimension k: Int) -> ClosedFormSolution {
         let (values, vectors) = nonTrivial(spectrum)
         let positive = values.filter { $0 > 0 }.count
         guard values.count >= k, positive >= k else {
@@ -71,80 +73,5 @@ public enum BarlowTwinsClosedForm {
         }
         return ClosedFormSolution(loss: .barlow, embedding: z, scales: y, rank: rank, minLoss: minLoss,
                                   unique: unique, notes: notes)
-    }
-
-    /// MATH.md 4b: n disjoint cliques of V views, 0 < lambda < 1.
-    static func collapse(_ g: AugmentationStructure, spectrum: Spectrum, graph: SparseGraph, dimension k: Int,
-                         lambda: Double) -> ClosedFormSolution {
-        let m = g.groups - 1
-        let n = graph.nodeCount
-        let comps = Array(0..<g.groups)
-        let weights = graph.degrees
-        func helmert(_ j: Int) -> [Double] {
-            KnownEigenvectors.helmertVector(j, graph: graph, comps: comps, weights: weights)
-        }
-        var q = DenseMatrix(rows: n, columns: k)
-        let minLoss: Double
-        if k <= m {
-            for j in 0..<k { q.setColumn(j, helmert(j)) }
-            minLoss = 0
-        } else {
-            let kr = Double(k) / Double(m)
-            let u = lambda * (kr - 1) / (1 + lambda * (kr - 1))
-            let s = u * Double(g.views - 1) / Double(g.views)
-            // A unit-norm tight frame of K vectors in R^m: rows 0..<m of diag(sqrt(K/m))_m R.
-            var a = [Double](repeating: 0, count: k)
-            for i in 0..<m { a[i] = kr }
-            let r = SchurHorn.unitDiagonalRotation(a)
-            var h = DenseMatrix(rows: n, columns: m)
-            var jm = DenseMatrix(rows: n, columns: m)
-            for i in 0..<m {
-                h.setColumn(i, helmert(i))
-                // An isometry into the eigenvalue -1/(V-1) space: one within-group difference per group.
-                let rows = graph.components.rows(i)
-                jm[Int(rows[rows.startIndex]), i] = 1 / 2.0.squareRoot()
-                jm[Int(rows[rows.startIndex + 1]), i] = -1 / 2.0.squareRoot()
-            }
-            var e = DenseMatrix(rows: m, columns: k)
-            for i in 0..<m { for c in 0..<k { e[i, c] = kr.squareRoot() * r[i, c] } }
-            q = (1 - s).squareRoot() * (h * e) + s.squareRoot() * (jm * e)
-            minLoss = lambda * Double(k) * Double(k - m) / (Double(m) + lambda * Double(k - m))
-        }
-        let total = graph.totalWeight
-        let z = q.scalingRows(by: graph.degrees.map { $0 > 0 ? (total / $0).squareRoot() : 0 })
-        let rank = min(k, m)
-        return ClosedFormSolution(
-            loss: .barlow, embedding: z, scales: [Double](repeating: 1, count: rank) + [Double](repeating: 0, count: k - rank),
-            rank: rank, minLoss: minLoss, unique: false,
-            notes: ["augmentation graph (\(g.groups) groups of \(g.views) views), lambda = \(lambda) < 1: every minimiser has rank m = \(m) (MATH.md 4b)"
-                    + (k > m ? ": dimensional collapse, K = \(k) > m" : "")])
-    }
-}
-
-/// The structure MATH.md 4b needs: every component a clique of the same size V >= 2 with one
-/// weight, no isolated nodes, at least two groups.
-struct AugmentationStructure {
-    var groups: Int
-    var views: Int
-
-    init?(_ graph: SparseGraph) {
-        let comps = graph.components
-        guard comps.count >= 2 else { return nil }
-        let v = comps.size(0)
-        guard v >= 2 else { return nil }
-        var weight: Double? = nil
-        for c in 0..<comps.count {
-            guard comps.size(c) == v else { return nil }
-            for r in comps.rows(c) {
-                let (cols, w) = graph.neighbours(of: Int(r))
-                guard cols.count == v - 1 else { return nil }
-                for x in w {
-                    if weight == nil { weight = x }
-                    guard x == weight else { return nil }
-                }
-            }
-        }
-        groups = comps.count
-        views = v
     }
 }

@@ -1,26 +1,66 @@
 import DenseAlgebra
+import Distributed
 import PairGraph
 import Spectral
 
 /// The losses of MATH.md as functions of Z, with analytic gradients. They evaluate the loss at Z*
 /// (which must equal the closed-form minimum), measure a user's embedding against it, and drive
 /// the numerical minimisation that tests each closed form.
+///
+/// Distributed: Z is given by this rank's owned rows of the graph (`graph.localRowCount` x K).
+/// Every reduction over rows (Z^T Z, Z^T M Z, column means, Barlow's weighted moments, the sums in
+/// its gradient) is a local partial sum followed by one all-reduce, and M Z comes from the
+/// distributed operator products, so `value` is collective and the same on every rank, and the
+/// gradient comes back on the owned rows. One rank is the same code with P = 1.
+///
+/// `wholeRows`: the convenience for callers (tests) that hold the whole Z on every rank: Z and the
+/// gradient then have all N rows; the owned block is sliced out, and the gradient's rows are
+/// all-gathered back.
 public struct LossFunction: Sendable {
     public var loss: LossName
-    public var graph: SparseGraph
+    public let graph: DistributedGraph
     public var hyper: Hyperparameters
+    /// Whether `value`/`valueAndGradient` take and return all N rows instead of the owned rows.
+    public let wholeRows: Bool
 
-    public init(_ loss: LossName, graph: SparseGraph, hyper: Hyperparameters = Hyperparameters()) {
+    /// Z and gradients on the owned rows of `graph`.
+    public init(_ loss: LossName, graph: DistributedGraph, hyper: Hyperparameters = Hyperparameters()) {
+        self.init(loss, graph: graph, hyper: hyper, wholeRows: false)
+    }
+
+    /// Collective over `communicator`: scatters a whole graph (replicated on every rank) into row
+    /// blocks; Z and gradients are then whole N x K matrices, the same on every rank.
+    public init(_ loss: LossName, graph: SparseGraph, hyper: Hyperparameters = Hyperparameters(),
+                communicator: Communicator) {
+        self.init(loss, graph: DistributedGraph.scatter(graph, communicator: communicator), hyper: hyper, wholeRows: true)
+    }
+
+    private init(_ loss: LossName, graph: DistributedGraph, hyper: Hyperparameters, wholeRows: Bool) {
         self.loss = loss
         self.graph = graph
         self.hyper = hyper
+        self.wholeRows = wholeRows
     }
 
-    public func value(_ z: DenseMatrix) -> Double { evaluate(z, gradient: false).value }
+    private var communicator: Communicator { graph.communicator }
 
+    /// Collective.
+    public func value(_ z: DenseMatrix) -> Double { evaluate(ownedRows(z), gradient: false).value }
+
+    /// Collective. The gradient has the rows Z was given with.
     public func valueAndGradient(_ z: DenseMatrix) -> (value: Double, gradient: DenseMatrix) {
-        let r = evaluate(z, gradient: true)
-        return (r.value, r.gradient!)
+        let r = evaluate(ownedRows(z), gradient: true)
+        let g = wholeRows ? RowBlocks.allgather(r.gradient!, communicator: communicator) : r.gradient!
+        return (r.value, g)
+    }
+
+    private func ownedRows(_ z: DenseMatrix) -> DenseMatrix {
+        if wholeRows {
+            precondition(z.rows == graph.nodeCount, "\(z.rows) rows given for a graph of \(graph.nodeCount)")
+            return graph.communicator.size == 1 ? z : RowBlocks.slice(z, rows: graph.ownedRows)
+        }
+        precondition(z.rows == graph.localRowCount, "\(z.rows) rows given for a block of \(graph.localRowCount)")
+        return z
     }
 
     private func evaluate(_ z: DenseMatrix, gradient: Bool) -> (value: Double, gradient: DenseMatrix?) {
@@ -32,29 +72,53 @@ public struct LossFunction: Sendable {
         }
     }
 
+    /// Column sums over all ranks.
+    private func columnSums(_ z: DenseMatrix, weights: [Double]? = nil) -> [Double] {
+        var sums = [Double](repeating: 0, count: z.columns)
+        for j in 0..<z.columns {
+            var s = 0.0
+            for i in 0..<z.rows { s += (weights?[i] ?? 1) * z[i, j] }
+            sums[j] = s
+        }
+        communicator.allreduceSum(&sums)
+        return sums
+    }
+
+    /// A^T B summed over ranks, plus `extra` scalars reduced in the same call.
+    private func reducedTransposeTimes(_ a: DenseMatrix, _ b: DenseMatrix, extra: [Double] = []) -> (DenseMatrix, [Double]) {
+        let local = a.transposeTimes(b)
+        var buffer = local.storage + extra
+        communicator.allreduceSum(&buffer)
+        return (DenseMatrix(rows: local.rows, columns: local.columns, columnMajor: Array(buffer[..<local.storage.count])),
+                Array(buffer[local.storage.count...]))
+    }
+
     /// beta ||Cov(Z) - I||_F^2 + (2 gamma / N) tr(Z^T L Z).
     private func vicreg(_ z: DenseMatrix, _ wantGradient: Bool) -> (value: Double, gradient: DenseMatrix?) {
-        let n = Double(z.rows)
-        let hz = z.centered
-        let cov = (1 / n) * hz.transposeTimes(hz)
+        let n = Double(graph.nodeCount)
+        let mean = columnSums(z).map { $0 / n }
+        var hz = z
+        for j in 0..<z.columns { for i in 0..<z.rows { hz[i, j] -= mean[j] } }
         let lz = OperatorProducts.apply(graph, kind: .laplacian, to: z)
+        let (gram, extra) = reducedTransposeTimes(hz, hz, extra: [z.transposeTimes(lz).trace])
+        let cov = (1 / n) * gram
         let deviation = cov - DenseMatrix.identity(z.columns)
-        let dirichlet = z.transposeTimes(lz).trace
+        let dirichlet = extra[0]
         let value = hyper.beta * square(deviation.frobeniusNorm) + 2 * hyper.gamma / n * dirichlet
         guard wantGradient else { return (value, nil) }
         let g = (4 * hyper.beta / n) * (hz * deviation) + (4 * hyper.gamma / n) * lz
         return (value, g)
     }
 
-    /// Spectral-contrastive: -(2/S) tr(Z^T G Z) + ||Z^T W Z||_F^2 / c, W = I/N^2 (uniform) or
-    /// D/S^2 with c = 1 (degree-weighted negatives).
+    /// Spectral-contrastive: -(2/S) tr(Z^T G Z) + ||Z^T W Z||_F^2, W = I/N^2 (uniform) or D/S^2
+    /// (degree-weighted negatives).
     private func simclr(_ z: DenseMatrix, _ wantGradient: Bool, degreeWeighted: Bool) -> (value: Double, gradient: DenseMatrix?) {
         let s = graph.totalWeight
-        let n = Double(z.rows)
+        let n = Double(graph.nodeCount)
         let gz = OperatorProducts.apply(graph, kind: .adjacency, to: z)
         let wz = degreeWeighted ? (1 / s) * z.scalingRows(by: graph.degrees) : (1 / n) * z
-        let gram = z.transposeTimes(wz)
-        let value = -(2 / s) * z.transposeTimes(gz).trace + square(gram.frobeniusNorm)
+        let (gram, extra) = reducedTransposeTimes(z, wz, extra: [z.transposeTimes(gz).trace])
+        let value = -(2 / s) * extra[0] + square(gram.frobeniusNorm)
         guard wantGradient else { return (value, nil) }
         let g = (-4 / s) * gz + 4 * (wz * gram)
         return (value, g)
@@ -66,18 +130,16 @@ public struct LossFunction: Sendable {
         let s = graph.totalWeight
         let w = graph.degrees.map { $0 / s }
         let k = z.columns
-        var std = z
-        var sigma = [Double](repeating: 0, count: k)
-        for j in 0..<k {
-            var mean = 0.0
-            for i in 0..<z.rows { mean += w[i] * z[i, j] }
-            var variance = 0.0
-            for i in 0..<z.rows { variance += w[i] * (z[i, j] - mean) * (z[i, j] - mean) }
-            sigma[j] = variance.squareRoot()
-            for i in 0..<z.rows { std[i, j] = (z[i, j] - mean) / sigma[j] }
-        }
+        let mean = columnSums(z, weights: w)
+        var centred = z
+        for j in 0..<k { for i in 0..<z.rows { centred[i, j] -= mean[j] } }
+        var variance = [Double](repeating: 0, count: k)
+        for j in 0..<k { for i in 0..<z.rows { variance[j] += w[i] * centred[i, j] * centred[i, j] } }
+        communicator.allreduceSum(&variance)
+        let sigma = variance.map { $0.squareRoot() }
+        let std = centred.scalingColumns(by: sigma.map { 1 / $0 })
         let gstd = OperatorProducts.apply(graph, kind: .adjacency, to: std)
-        let c = (1 / s) * std.transposeTimes(gstd)
+        let c = (1 / s) * reducedTransposeTimes(std, gstd).0
         var value = 0.0
         var e = DenseMatrix(rows: k, columns: k)
         for a in 0..<k {
@@ -93,17 +155,20 @@ public struct LossFunction: Sendable {
         }
         guard wantGradient else { return (value, nil) }
         // dLoss/dZ_std = G Z_std (E + E^T) / S, then back through the weighted standardisation:
-        // dz_i = (g_i - w_i sum g - w_i zhat_i sum(g zhat)) / sigma.
+        // dz_i = (g_i - w_i sum g - w_i zhat_i sum(g zhat)) / sigma, the sums over all rows.
         let gs = (1 / s) * (gstd * (e + e.transposed))
+        var sums = [Double](repeating: 0, count: 2 * k)
+        for j in 0..<k {
+            for i in 0..<z.rows {
+                sums[j] += gs[i, j]
+                sums[k + j] += gs[i, j] * std[i, j]
+            }
+        }
+        communicator.allreduceSum(&sums)
         var g = DenseMatrix(rows: z.rows, columns: k)
         for j in 0..<k {
-            var sumG = 0.0, sumGZ = 0.0
             for i in 0..<z.rows {
-                sumG += gs[i, j]
-                sumGZ += gs[i, j] * std[i, j]
-            }
-            for i in 0..<z.rows {
-                g[i, j] = (gs[i, j] - w[i] * sumG - w[i] * std[i, j] * sumGZ) / sigma[j]
+                g[i, j] = (gs[i, j] - w[i] * sums[j] - w[i] * std[i, j] * sums[k + j]) / sigma[j]
             }
         }
         return (value, g)

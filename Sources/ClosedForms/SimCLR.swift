@@ -1,9 +1,25 @@
 import DenseAlgebra
+import PairGraph
 import Spectral
 
 /// SimCLR in its spectral-contrastive form (MATH.md section 3): a global, MDS-like embedding from
 /// the positive part of the spectrum of G (uniform negatives) or of A_n (degree-weighted).
+///
+/// Row-local: with `spectrum.vectors` holding this rank's owned rows (and `degrees` the same
+/// rows' degrees), Z* comes back on those rows; everything else (N, S, the eigenvalues, whether
+/// any node is isolated) is global, so no communication is needed.
 public enum SimCLRClosedForm {
+    /// Uniform negatives on the owned rows of `graph`.
+    public static func solveUniform(_ spectrum: Spectrum, graph: DistributedGraph, dimension k: Int) -> ClosedFormSolution {
+        solveUniform(spectrum, nodes: graph.nodeCount, totalWeight: graph.totalWeight, dimension: k)
+    }
+
+    /// Degree-weighted negatives on the owned rows of `graph`.
+    public static func solveDegree(_ spectrum: Spectrum, graph: DistributedGraph, dimension k: Int) -> ClosedFormSolution {
+        solveDegree(spectrum, degrees: graph.degrees, totalWeight: graph.totalWeight,
+                    isolatedNodes: graph.components.isolatedCount, dimension: k)
+    }
+
     /// Uniform negatives; `spectrum`: the K largest eigenpairs of G. S = total weight.
     public static func solveUniform(_ spectrum: Spectrum, nodes n: Int, totalWeight s: Double, dimension k: Int) -> ClosedFormSolution {
         precondition(spectrum.kind == .adjacency && spectrum.values.count >= k)
@@ -25,7 +41,9 @@ public enum SimCLRClosedForm {
     }
 
     /// Degree-weighted negatives; `spectrum`: the K largest eigenpairs of A_n (trivial first).
-    public static func solveDegree(_ spectrum: Spectrum, degrees: [Double], totalWeight s: Double, dimension k: Int) -> ClosedFormSolution {
+    /// `degrees`: of the rows `spectrum.vectors` holds; `isolatedNodes`: over the whole graph.
+    public static func solveDegree(_ spectrum: Spectrum, degrees: [Double], totalWeight s: Double, isolatedNodes: Int,
+                                   dimension k: Int) -> ClosedFormSolution {
         precondition(spectrum.kind == .normalizedAdjacency && spectrum.values.count >= k)
         let mu = Array(spectrum.values.prefix(k))
         let scales = mu.map { max(0, $0) }
@@ -36,7 +54,7 @@ public enum SimCLRClosedForm {
         if spectrum.trivialFirst {
             notes.append("column 0 is the trivial eigenvector (mu = 1, D^{1/2} 1): it is constant on every node with edges")
         }
-        if degrees.contains(0) {
+        if isolatedNodes > 0 {
             notes.append("isolated nodes do not enter the loss; their rows of Z* are set to 0")
         }
         let rank = scales.filter { $0 > 0 }.count

@@ -1,9 +1,18 @@
 import DenseAlgebra
+import PairGraph
 import Spectral
 
 /// VICReg with the square variance term (MATH.md section 2): Laplacian Eigenmaps with a
 /// soft-threshold on the Laplacian eigenvalues.
+///
+/// Row-local: with `spectrum.vectors` holding this rank's owned rows, Z* comes back on those rows
+/// (N is global), with no communication.
 public enum VICRegClosedForm {
+    /// On the owned rows of `graph`.
+    public static func solve(_ spectrum: Spectrum, graph: DistributedGraph, dimension k: Int, hyper: Hyperparameters) -> ClosedFormSolution {
+        solve(spectrum, nodes: graph.nodeCount, dimension: k, hyper: hyper)
+    }
+
     /// `spectrum`: the K smallest eigenpairs of L on 1-perp.
     public static func solve(_ spectrum: Spectrum, nodes n: Int, dimension k: Int, hyper: Hyperparameters) -> ClosedFormSolution {
         precondition(spectrum.kind == .laplacian && spectrum.values.count >= k)

@@ -1,4 +1,5 @@
 import DenseAlgebra
+import Distributed
 import PairGraph
 
 /// Alignment of the relation graph G with the task labels, before any loss (MATH.md section 6).
@@ -12,40 +13,50 @@ import PairGraph
 /// - captured label energy of an eigenvector block: `LabelAlignment.capturedLabelEnergy` of the
 ///   block, i.e. of span(H V) over the labelled rows. Pass the K non-trivial eigenvectors (for A_n
 ///   drop the trivial column D^{1/2} 1 / sqrt(S) when `Spectrum.trivialFirst`).
+///
+/// Distributed: the graph is this rank's row block (`DistributedGraph`) and the labels its owned
+/// rows; the labels of ghost columns arrive by one halo exchange, and the sums are all-reduced.
 public enum GraphAlignment {
-    /// Within-class edge weight of `graph` under `labels` (one label per graph row).
-    public static func withinClassWeight(_ graph: SparseGraph, labels: LabelMatrix) throws -> WithinClassWeight {
-        if graph.nodeCount != labels.rowCount {
-            throw DiagnosticsError.rowMismatch(what: "label list", expected: graph.nodeCount, got: labels.rowCount)
-        }
-        let cls = labels.classes
-        var within = 0.0, total = 0.0
-        var volume = [Double](repeating: 0, count: labels.classCount)
-        for i in 0..<graph.nodeCount where cls[i] >= 0 {
-            let (columns, weights) = graph.neighbours(of: i)
-            for q in 0..<columns.count {
-                let j = Int(columns[q])
-                guard j != i, cls[j] >= 0 else { continue }
-                let w = weights[q]
-                total += w
-                volume[cls[i]] += w
-                if cls[j] == cls[i] { within += w }
+    /// Collective over the graph's communicator. Within-class edge weight of `graph` under
+    /// `labels` (one label per owned row; `labels.communicator` must be the graph's).
+    public static func withinClassWeight(_ graph: DistributedGraph, labels: LabelMatrix) throws -> WithinClassWeight {
+        try labels.checkRows(graph.localRowCount, what: "graph")
+        let owned = graph.localRowCount
+        // Class of every local column (owned rows, then ghosts), carried as Doubles through the
+        // same halo exchange as a matvec's vector.
+        var cls = [Double](repeating: -1, count: max(graph.block.columnCount, owned, 1))
+        for i in 0..<owned { cls[i] = Double(labels.classes[i]) }
+        cls.withUnsafeMutableBufferPointer { graph.exchange.exchange($0.baseAddress!) }
+        // sums[0] within, sums[1] total, sums[2...] the per-class labelled volumes.
+        var sums = [Double](repeating: 0, count: 2 + labels.classCount)
+        for i in 0..<owned where labels.classes[i] >= 0 {
+            let ci = labels.classes[i]
+            let (columns, weights) = graph.neighbours(ofLocal: i)
+            for (j, w) in zip(columns, weights) {
+                let cj = Int(cls[Int(j)])
+                guard Int(j) != i, cj >= 0 else { continue }
+                sums[1] += w
+                sums[2 + ci] += w
+                if cj == ci { sums[0] += w }
             }
         }
+        graph.communicator.allreduceSum(&sums)
+        let within = sums[0], total = sums[1]
         // Both directions were summed: report undirected weights.
         var chance: Double? = nil
-        if total > 0 { chance = volume.reduce(0) { $0 + ($1 / total) * ($1 / total) } }
+        if total > 0 { chance = sums[2...].reduce(0) { $0 + ($1 / total) * ($1 / total) } }
         return WithinClassWeight(withinClassWeight: within / 2, labelledEdgeWeight: total / 2,
                                  fraction: total > 0 ? within / total : nil, chanceFraction: chance)
     }
 
-    /// Captured label energy of span(H V) for an eigenvector block V (N x K); nil when fewer than
-    /// two classes are present among the labelled rows.
+    /// Collective over `labels.communicator`. Captured label energy of span(H V) for an eigenvector
+    /// block V (this rank's rows, K columns); nil when fewer than two classes are present among
+    /// the labelled rows.
     public static func eigenspaceLabelEnergy(_ eigenvectors: DenseMatrix, labels: LabelMatrix) throws -> Double? {
         try LabelAlignment.capturedLabelEnergy(eigenvectors, labels: labels)
     }
 
-    /// The same, labelled with the operator's name ("L", "A_n", "G": `RelationOperatorKind.rawValue`).
+    /// Collective. The same, labelled with the operator's name ("L", "A_n", "G": `RelationOperatorKind.rawValue`).
     public static func operatorLabelEnergy(operator name: String, eigenvectors: DenseMatrix,
                                            labels: LabelMatrix) throws -> OperatorLabelEnergy {
         OperatorLabelEnergy(operatorName: name, dimension: eigenvectors.columns,

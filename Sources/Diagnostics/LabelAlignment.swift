@@ -1,4 +1,5 @@
 import DenseAlgebra
+import Distributed
 import Foundation
 
 /// How much of the task's label signal an embedding's span holds (MATH.md section 6).
@@ -23,35 +24,45 @@ public enum LabelAlignment {
         public var principalAnglesDegrees: [Double]
     }
 
-    /// Both measures for embedding `z` (N x K, one row per label row).
-    /// - Throws: `DiagnosticsError.rowMismatch` when z.rows != labels.rowCount.
+    /// Collective over `labels.communicator`. Both measures for embedding `z` (this rank's rows,
+    /// one per owned label row). Centring uses the means over every rank's labelled rows; the
+    /// bases come from TSQR of H Z_l and H Y_l (`RowBlockAlgebra.svd`), their left singular vectors
+    /// kept on the owned rows; Q_Z^T H Y and Q_Z^T Q_Y are all-reduced (small: K x C).
+    /// - Throws: `DiagnosticsError.rowMismatch` (on every rank) when z.rows != labels.rowCount on
+    ///   some rank.
     public static func measure(_ z: DenseMatrix, labels: LabelMatrix) throws -> Measures {
         try labels.checkRows(of: z, what: "embedding")
+        let comm = labels.communicator
         let rows = labels.labelledRows
-        let hz = z.selectingRows(rows).centered
-        let hy = labels.oneHot(rows: rows).centered
-        let labelNorm2 = squaredNorm(hy)
-        let qz = try hz.orthonormalBasis(relativeTolerance: relativeTolerance)
-        let qy = try hy.orthonormalBasis(relativeTolerance: relativeTolerance)
+        let centred = RowBlockAlgebra.centred([z.selectingRows(rows), labels.oneHot(rows: rows)],
+                                              count: labels.labelledCount, communicator: comm)
+        let hz = centred[0], hy = centred[1]
+        let svdZ = try RowBlockAlgebra.svd(hz, vectors: true, communicator: comm)
+        let svdY = try RowBlockAlgebra.svd(hy, vectors: true, communicator: comm)
+        let qz = svdZ.left.columns(0..<svdZ.rank(relativeTolerance: relativeTolerance))
+        let qy = svdY.left.columns(0..<svdY.rank(relativeTolerance: relativeTolerance))
+        let reduced = RowBlockAlgebra.reducedProducts([(qz, hy), (qz, qy)], extra: [squaredNorm(hy)], communicator: comm)
+        let labelNorm2 = reduced.extra[0]
         var energy: Double? = nil
         if labelNorm2 > 0 {
-            energy = qz.columns == 0 ? 0 : min(1, squaredNorm(qz.transposeTimes(hy)) / labelNorm2)
+            energy = qz.columns == 0 ? 0 : min(1, squaredNorm(reduced.products[0]) / labelNorm2)
         }
         var angles: [Double] = []
         if qz.columns > 0 && qy.columns > 0 {
-            let cosines = try SingularValues(qz.transposeTimes(qy)).values
+            let cosines = try SingularValues(reduced.products[1]).values
             angles = cosines.map { acos(Swift.min(1, Swift.max(-1, $0))) * 180 / Double.pi }.sorted()
         }
         return Measures(capturedLabelEnergy: energy, principalAnglesDegrees: angles)
     }
 
-    /// ||P_Z H Y||_F^2 / ||H Y||_F^2 over the labelled rows; nil when fewer than two classes are
-    /// present among them.
+    /// Collective. ||P_Z H Y||_F^2 / ||H Y||_F^2 over the labelled rows; nil when fewer than two
+    /// classes are present among them.
     public static func capturedLabelEnergy(_ z: DenseMatrix, labels: LabelMatrix) throws -> Double? {
         try measure(z, labels: labels).capturedLabelEnergy
     }
 
-    /// Principal angles (degrees, ascending) between span(H Z) and span(H Y) over the labelled rows.
+    /// Collective. Principal angles (degrees, ascending) between span(H Z) and span(H Y) over the
+    /// labelled rows.
     public static func principalAnglesDegrees(_ z: DenseMatrix, labels: LabelMatrix) throws -> [Double] {
         try measure(z, labels: labels).principalAnglesDegrees
     }
@@ -93,14 +104,16 @@ public struct LabelReport: Codable, Sendable, Equatable {
         self.numericalRank = numericalRank
     }
 
-    /// Every label measure of `embedding` (N x K): label energy, principal angles, the linear probe
-    /// on the node-ID split, and the numerical rank.
-    /// - Parameter nodeIDs: the node ID of each row (`SparseGraph.nodeIDs`), which decides the split.
+    /// Collective over `labels.communicator`. Every label measure of `embedding` (this rank's
+    /// rows of Z, one per owned label row): label energy, principal angles, the linear probe on the
+    /// node-ID split, and the numerical rank; the same on every rank.
+    /// - Parameter nodeIDs: the node ID of each owned row (`DistributedGraph.nodeIDs`), which
+    ///   decides the split.
     public init(embedding: DenseMatrix, labels: LabelMatrix, nodeIDs: [UInt64]) throws {
         let m = try LabelAlignment.measure(embedding, labels: labels)
         self.init(labelled: labels.labelledCount, classes: labels.presentClassCount,
                   capturedLabelEnergy: m.capturedLabelEnergy, principalAnglesDegrees: m.principalAnglesDegrees,
                   probe: try LinearProbe.evaluate(features: embedding, labels: labels, nodeIDs: nodeIDs),
-                  numericalRank: try RankDiagnostics.numericalRank(embedding))
+                  numericalRank: try RankDiagnostics.numericalRank(embedding, communicator: labels.communicator))
     }
 }

@@ -1,4 +1,5 @@
 import DenseAlgebra
+import Distributed
 import PairGraph
 
 /// Errors from the diagnostics: shapes that do not match, labels out of range.
@@ -18,86 +19,144 @@ public enum DiagnosticsError: Error, CustomStringConvertible, Sendable, Equatabl
     }
 }
 
-/// Task labels, one per graph row, as class indices 0..<classCount; -1 marks an unlabelled row,
-/// which every label metric excludes (it is neither centred over nor counted).
+/// Task labels of this rank's owned rows, as class indices 0..<classCount; -1 marks an unlabelled
+/// row, which every label metric excludes (it is neither centred over nor counted).
+///
+/// Distributed like every N-row matrix: `classes` holds this rank's contiguous block of rows (the
+/// blocks in rank order make up the whole graph), and `communicator` is the group that holds the
+/// other blocks. The counts (`classCounts`, `labelledCount`, `presentClassCount`) are global,
+/// all-reduced at construction, so they are the same on every rank. The label measures
+/// (`LabelAlignment`, `LinearProbe`, `GraphAlignment`, `LabelReport`) take Z's owned rows with it
+/// and are collective over its communicator. With one rank (`MPIEnvironment.single`) the block is
+/// every row.
 ///
 /// ```swift
-/// let labels = try LabelMatrix(classes: [0, 1, 1, -1, 2])
+/// let labels = try LabelMatrix(classes: [0, 1, 1, -1, 2], communicator: mpi.single)
 /// labels.classCounts          // [1, 2, 1]
 /// labels.oneHot()             // 5 x 3, row 3 all zero
 /// ```
 public struct LabelMatrix: Sendable, Equatable {
-    /// Class index of each row, -1 when unlabelled.
+    /// Class index of each owned row, -1 when unlabelled.
     public let classes: [Int]
     /// C: the number of classes (columns of Y). Classes with no labelled row are allowed.
     public let classCount: Int
     /// A printable name for each class index (the original label values when built from a map).
     public let classNames: [String]
+    /// Labelled rows per class, over all ranks.
+    public let classCounts: [Int]
+    /// Rows over all ranks (N).
+    public let globalRowCount: Int
+    /// Global row of owned row 0.
+    public let firstRow: Int
+    /// The group holding the other row blocks; the label measures are collective over it.
+    public let communicator: Communicator
 
-    /// - Parameter classCount: defaults to max(classes) + 1.
-    /// - Throws: `DiagnosticsError.invalidLabel` for an entry outside -1..<classCount.
-    public init(classes: [Int], classCount: Int? = nil, classNames: [String]? = nil) throws {
-        let c = classCount ?? ((classes.max() ?? -1) + 1)
-        for (row, value) in classes.enumerated() where value < -1 || value >= c {
+    /// Collective. `classes`: this rank's rows.
+    /// - Parameter classCount: defaults to max(classes over all ranks) + 1; pass it on every rank or
+    ///   on none.
+    /// - Throws: `DiagnosticsError.invalidLabel` (on every rank, naming the lowest global row) for
+    ///   an entry outside -1..<classCount.
+    public init(classes: [Int], classCount: Int? = nil, classNames: [String]? = nil,
+                communicator: Communicator) throws {
+        let c = classCount ?? (communicator.allreduceMax(classes.max() ?? -1) + 1)
+        let first = communicator.exclusivePrefixSum(classes.count)
+        let bad = classes.indices.first { classes[$0] < -1 || classes[$0] >= c }.map { (first + $0, classes[$0]) }
+        if let (row, value) = Self.agreeOnInvalid(bad, communicator: communicator) {
             throw DiagnosticsError.invalidLabel(row: row, value: value, classCount: c)
         }
-        self.classes = classes
-        self.classCount = c
-        if let names = classNames, names.count == c {
-            self.classNames = names
-        } else {
-            self.classNames = (0..<c).map { String($0) }
-        }
+        let names = classNames.flatMap { $0.count == c ? $0 : nil } ?? (0..<c).map { String($0) }
+        self.init(validated: classes, classCount: c, classNames: names, firstRow: first, communicator: communicator)
     }
 
-    /// Labels for the rows `nodeIDs` (e.g. `SparseGraph.nodeIDs`) from a map node ID -> label value.
-    /// Distinct label values become class indices in ascending order of value; a node missing from
-    /// the map is unlabelled (-1); map entries for nodes not in `nodeIDs` are ignored.
-    public init<Label: Hashable & Comparable>(nodeIDs: [UInt64], labels: [UInt64: Label]) {
-        let present = Set(nodeIDs.compactMap { labels[$0] })
-        let values = present.sorted()
+    /// Collective. Labels for the owned rows `nodeIDs` from a map node ID -> label value, which
+    /// must be the same on every rank. Distinct label values present on some row of any rank become
+    /// class indices in ascending order of value; a node missing from the map is unlabelled (-1);
+    /// map entries for nodes not in the graph are ignored.
+    public init<Label: Hashable & Comparable>(nodeIDs: [UInt64], labels: [UInt64: Label], communicator: Communicator) {
+        // Presence flags over every value of the (replicated) map, combined over ranks.
+        let values = Set(labels.values).sorted()
+        var position = [Label: Int]()
+        for (i, v) in values.enumerated() { position[v] = i }
+        var present = [Int64](repeating: 0, count: values.count)
+        for id in nodeIDs { if let v = labels[id] { present[position[v]!] = 1 } }
+        communicator.allreduceMax(&present)
         var index = [Label: Int]()
-        for (i, v) in values.enumerated() { index[v] = i }
-        classes = nodeIDs.map { id in labels[id].map { index[$0]! } ?? -1 }
-        classCount = values.count
-        classNames = values.map { String(describing: $0) }
+        var names: [String] = []
+        for (i, v) in values.enumerated() where present[i] != 0 {
+            index[v] = names.count
+            names.append(String(describing: v))
+        }
+        let classes = nodeIDs.map { id in labels[id].map { index[$0]! } ?? -1 }
+        self.init(validated: classes, classCount: names.count, classNames: names,
+                  firstRow: communicator.exclusivePrefixSum(nodeIDs.count), communicator: communicator)
     }
 
-    /// N: the number of rows (labelled or not).
+    /// Collective: the global counts of already validated classes.
+    private init(validated classes: [Int], classCount: Int, classNames: [String], firstRow: Int,
+                 communicator: Communicator) {
+        var counts = [Int64](repeating: 0, count: classCount + 1)
+        for c in classes where c >= 0 { counts[c] += 1 }
+        counts[classCount] = Int64(classes.count)
+        communicator.allreduceSum(&counts)
+        self.classes = classes
+        self.classCount = classCount
+        self.classNames = classNames
+        self.classCounts = counts.prefix(classCount).map { Int($0) }
+        self.globalRowCount = Int(counts[classCount])
+        self.firstRow = firstRow
+        self.communicator = communicator
+    }
+
+    /// Collective. The invalid entry of lowest global row over all ranks, on every rank; nil when
+    /// no rank has one.
+    static func agreeOnInvalid(_ local: (row: Int, value: Int)?, communicator: Communicator) -> (row: Int, value: Int)? {
+        guard communicator.any(local != nil) else { return nil }
+        let row = communicator.allreduceMin(local?.row ?? Int.max)
+        let value = communicator.allreduceMax(local?.row == row ? local!.value : Int.min)
+        return (row, value)
+    }
+
+    public static func == (a: LabelMatrix, b: LabelMatrix) -> Bool {
+        a.classes == b.classes && a.classCount == b.classCount && a.classNames == b.classNames
+            && a.classCounts == b.classCounts && a.globalRowCount == b.globalRowCount && a.firstRow == b.firstRow
+            && a.communicator.handle == b.communicator.handle
+    }
+
+    /// Owned rows (labelled or not).
     public var rowCount: Int { classes.count }
 
-    /// Rows with a label, ascending.
+    /// Owned rows with a label, ascending (local indices).
     public var labelledRows: [Int] { classes.indices.filter { classes[$0] >= 0 } }
 
-    public var labelledCount: Int { classes.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) } }
+    /// Labelled rows over all ranks.
+    public var labelledCount: Int { classCounts.reduce(0, +) }
 
-    /// Labelled rows per class.
-    public var classCounts: [Int] {
-        var counts = [Int](repeating: 0, count: classCount)
-        for c in classes where c >= 0 { counts[c] += 1 }
-        return counts
-    }
-
-    /// Classes with at least one labelled row.
+    /// Classes with at least one labelled row on any rank.
     public var presentClassCount: Int { classCounts.filter { $0 > 0 }.count }
 
-    /// Y, N x C one-hot; unlabelled rows are all zero.
+    /// The owned rows of Y (rowCount x C, one-hot); unlabelled rows are all zero.
     public func oneHot() -> DenseMatrix {
         oneHot(rows: Array(classes.indices))
     }
 
-    /// The rows `rows` of Y, in that order (rows.count x C).
+    /// The owned rows `rows` of Y, in that order (rows.count x C).
     public func oneHot(rows: [Int]) -> DenseMatrix {
         var y = DenseMatrix(rows: rows.count, columns: classCount)
         for (i, r) in rows.enumerated() where classes[r] >= 0 { y[i, classes[r]] = 1 }
         return y
     }
 
-    /// Throws unless `matrix` has one row per label row.
-    func checkRows(of matrix: DenseMatrix, what: String) throws {
-        if matrix.rows != rowCount {
-            throw DiagnosticsError.rowMismatch(what: what, expected: rowCount, got: matrix.rows)
+    /// Collective. Throws on every rank unless `rows` (on each rank) equals its owned row count;
+    /// the error gives the totals over ranks.
+    func checkRows(_ rows: Int, what: String) throws {
+        if communicator.any(rows != rowCount) {
+            throw DiagnosticsError.rowMismatch(what: what, expected: globalRowCount, got: communicator.allreduceSum(rows))
         }
+    }
+
+    /// Collective. Throws unless `matrix` has one row per owned label row on every rank.
+    func checkRows(of matrix: DenseMatrix, what: String) throws {
+        try checkRows(matrix.rows, what: what)
     }
 }
 
@@ -114,22 +173,32 @@ extension DenseMatrix {
 }
 
 extension LabelMatrix {
-    /// Labels for the rows `nodeIDs` from class indices per node ID (as `NodeLabels.read` and the
-    /// generators give them). A node not listed is unlabelled (-1).
+    /// Collective. Labels for the owned rows `nodeIDs` from class indices per node ID (as
+    /// `NodeLabels.read` and the generators give them). A node not listed is unlabelled (-1).
     /// - Parameter classNames: names of classes 0..<C (`NodeLabels.readWithClassNames`); C defaults
-    ///   to the largest listed class + 1 (over every listed node, so the numbering survives a
+    ///   to the largest listed class + 1 over every rank's list (so the numbering survives a
     ///   restriction to one component).
-    /// - Throws: `DiagnosticsError.invalidLabel` for a negative class or one past `classNames`.
-    public init(nodeIDs: [UInt64], nodeLabels: NodeLabels, classNames: [String]? = nil) throws {
+    /// - Throws: `DiagnosticsError.invalidLabel` (on every rank, lowest global row) for a negative
+    ///   class or one past `classNames`.
+    public init(nodeIDs: [UInt64], nodeLabels: NodeLabels, classNames: [String]? = nil,
+                communicator: Communicator) throws {
         var byID = [UInt64: Int](minimumCapacity: nodeLabels.count)
         for (id, c) in zip(nodeLabels.ids, nodeLabels.labels) { byID[id] = c }
-        let count = classNames?.count ?? ((nodeLabels.labels.max() ?? -1) + 1)
+        let count = classNames?.count ?? (communicator.allreduceMax(nodeLabels.labels.max() ?? -1) + 1)
+        let first = communicator.exclusivePrefixSum(nodeIDs.count)
         var classes = [Int](repeating: -1, count: nodeIDs.count)
+        var bad: (row: Int, value: Int)? = nil
         for (row, id) in nodeIDs.enumerated() {
             guard let c = byID[id] else { continue }
-            if c < 0 || c >= count { throw DiagnosticsError.invalidLabel(row: row, value: c, classCount: count) }
+            if c < 0 || c >= count {
+                if bad == nil { bad = (first + row, c) }
+                continue
+            }
             classes[row] = c
         }
-        try self.init(classes: classes, classCount: count, classNames: classNames)
+        if let (row, value) = Self.agreeOnInvalid(bad, communicator: communicator) {
+            throw DiagnosticsError.invalidLabel(row: row, value: value, classCount: count)
+        }
+        try self.init(classes: classes, classCount: count, classNames: classNames, communicator: communicator)
     }
 }

@@ -1,4 +1,5 @@
 import DenseAlgebra
+import Distributed
 
 /// Linear-probe accuracy of a ridge classifier on the embedding (MATH.md section 6).
 ///
@@ -15,8 +16,10 @@ import DenseAlgebra
 ///   columns). Because X is centred on the training rows, the intercept is the training class
 ///   frequency and W solves (X^T X + alpha I) W = X^T Y by Cholesky (`solvingSPD`).
 /// - Prediction: the class of largest score (ties: lowest class index).
-/// - Order: rows are processed in ascending node-ID order, so a permutation of the rows gives
-///   bitwise the same result.
+/// - Order: each rank processes its rows in ascending node-ID order, so a permutation of the rows
+///   gives bitwise the same result for a given rank count; over ranks the partial sums are
+///   all-reduced, which changes only rounding (results agree across rank counts to ~1e-15
+///   relative, and the accuracies exactly unless a score is tied to that precision).
 public enum LinearProbe {
     /// A row is a test row iff splitHash(nodeID) % testModulus == 0.
     public static let testModulus: UInt64 = 5
@@ -34,37 +37,46 @@ public enum LinearProbe {
         splitHash(nodeID) % testModulus == 0
     }
 
-    /// Trains on the labelled training rows of `features` (N x K) and scores both sets.
-    /// - Parameter nodeIDs: node ID of each row (N of them).
-    /// - Throws: `DiagnosticsError.rowMismatch` on a shape mismatch; a LAPACK error if the ridge
-    ///   system is not positive definite (it always is, alpha > 0).
+    /// Collective over `labels.communicator`. Trains on the labelled training rows of `features`
+    /// (this rank's rows, one per owned label row) over all ranks and scores both sets; the report
+    /// is the same on every rank. Every statistic is a local partial (over the owned rows in
+    /// ascending node-ID order) plus one all-reduce: the training counts per class, the column
+    /// means, the variances, X^T X with X^T Y, and the correct predictions. The ridge system is
+    /// K x C and solved identically on every rank.
+    /// - Parameter nodeIDs: node ID of each owned row.
+    /// - Throws: `DiagnosticsError.rowMismatch` (on every rank) on a shape mismatch; a LAPACK error
+    ///   if the ridge system is not positive definite (it always is, alpha > 0).
     public static func evaluate(features: DenseMatrix, labels: LabelMatrix, nodeIDs: [UInt64]) throws -> ProbeReport {
         try labels.checkRows(of: features, what: "embedding")
-        if nodeIDs.count != labels.rowCount {
-            throw DiagnosticsError.rowMismatch(what: "node ID list", expected: labels.rowCount, got: nodeIDs.count)
-        }
+        try labels.checkRows(nodeIDs.count, what: "node ID list")
+        let comm = labels.communicator
         let ordered = labels.labelledRows.sorted { (nodeIDs[$0], $0) < (nodeIDs[$1], $1) }
         let trainRows = ordered.filter { !isTest(nodeID: nodeIDs[$0]) }
         let testRows = ordered.filter { isTest(nodeID: nodeIDs[$0]) }
         let k = features.columns, c = labels.classCount
-        var report = ProbeReport(train: trainRows.count, test: testRows.count, accuracy: nil,
-                                 trainAccuracy: nil, ridgeAlpha: nil)
-        guard !trainRows.isEmpty, c > 0 else { return report }
 
-        // Standardise on the training rows.
+        // Global set sizes and training rows per class (the intercept).
+        var counts = [Int64](repeating: 0, count: 2 + c)
+        counts[0] = Int64(trainRows.count)
+        counts[1] = Int64(testRows.count)
+        for r in trainRows { counts[2 + labels.classes[r]] += 1 }
+        comm.allreduceSum(&counts)
+        let trainCount = Int(counts[0]), testCount = Int(counts[1])
+        var report = ProbeReport(train: trainCount, test: testCount, accuracy: nil,
+                                 trainAccuracy: nil, ridgeAlpha: nil)
+        guard trainCount > 0, c > 0 else { return report }
+
+        // Standardise on the training rows of every rank.
         let xTrainRaw = features.selectingRows(trainRows)
-        let nTrain = Double(trainRows.count)
+        let nTrain = Double(trainCount)
         var means = [Double](repeating: 0, count: k)
-        var stds = [Double](repeating: 0, count: k)
-        for j in 0..<k {
-            var s = 0.0
-            for i in 0..<trainRows.count { s += xTrainRaw[i, j] }
-            let mean = s / nTrain
-            var v = 0.0
-            for i in 0..<trainRows.count { let d = xTrainRaw[i, j] - mean; v += d * d }
-            means[j] = mean
-            stds[j] = (v / nTrain).squareRoot()
-        }
+        for j in 0..<k { for i in 0..<trainRows.count { means[j] += xTrainRaw[i, j] } }
+        comm.allreduceSum(&means)
+        means = means.map { $0 / nTrain }
+        var variances = [Double](repeating: 0, count: k)
+        for j in 0..<k { for i in 0..<trainRows.count { let d = xTrainRaw[i, j] - means[j]; variances[j] += d * d } }
+        comm.allreduceSum(&variances)
+        let stds = variances.map { ($0 / nTrain).squareRoot() }
         let maxStd = stds.max() ?? 0
         let scales = (0..<k).map { j -> Double in
             let s = stds[j]
@@ -80,23 +92,22 @@ public enum LinearProbe {
         }
         let xTrain = standardised(trainRows)
         let yTrain = labels.oneHot(rows: trainRows)
-        var intercept = [Double](repeating: 0, count: c)
-        for r in trainRows { intercept[labels.classes[r]] += 1 / nTrain }
+        let intercept = (0..<c).map { Double(counts[2 + $0]) / nTrain }
 
         var weights = DenseMatrix(rows: k, columns: c)
         var alpha = 1e-12
         if k > 0 {
-            var gram = xTrain.transposeTimes(xTrain)
+            let reduced = RowBlockAlgebra.reducedProducts([(xTrain, xTrain), (xTrain, yTrain)], communicator: comm).products
+            var gram = reduced[0]
             alpha = 1e-6 * gram.trace / Double(k) + 1e-12
             for j in 0..<k { gram[j, j] += alpha }
-            weights = try gram.solvingSPD(xTrain.transposeTimes(yTrain))
+            weights = try gram.solvingSPD(reduced[1])
         }
         report.ridgeAlpha = alpha
 
-        func accuracy(_ x: DenseMatrix, _ rows: [Int]) -> Double? {
-            guard !rows.isEmpty else { return nil }
+        func correct(_ x: DenseMatrix, _ rows: [Int]) -> Int64 {
             let scores = k > 0 ? x * weights : DenseMatrix(rows: rows.count, columns: c)
-            var correct = 0
+            var hits: Int64 = 0
             for (i, r) in rows.enumerated() {
                 var best = 0
                 var bestScore = -Double.infinity
@@ -104,12 +115,14 @@ public enum LinearProbe {
                     let s = scores[i, cls] + intercept[cls]
                     if s > bestScore { bestScore = s; best = cls }
                 }
-                if best == labels.classes[r] { correct += 1 }
+                if best == labels.classes[r] { hits += 1 }
             }
-            return Double(correct) / Double(rows.count)
+            return hits
         }
-        report.trainAccuracy = accuracy(xTrain, trainRows)
-        report.accuracy = accuracy(standardised(testRows), testRows)
+        var hits = [correct(xTrain, trainRows), correct(standardised(testRows), testRows)]
+        comm.allreduceSum(&hits)
+        report.trainAccuracy = Double(hits[0]) / Double(trainCount)
+        report.accuracy = testCount > 0 ? Double(hits[1]) / Double(testCount) : nil
         return report
     }
 }

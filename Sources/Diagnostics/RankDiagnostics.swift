@@ -1,5 +1,6 @@
 import ClosedForms
 import DenseAlgebra
+import Distributed
 
 /// Rank of an embedding next to the closed form's (MATH.md section 6).
 ///
@@ -8,22 +9,33 @@ import DenseAlgebra
 /// H Z = 0. The closed-form rank is `ClosedFormSolution.rank`, the count of nonzero scale factors.
 /// 1e-9 sits well above the rounding floor of an eigen-solve (~1e-13 relative) and well below any
 /// scale factor the closed forms keep.
+///
+/// Distributed: Z is this rank's block of rows; the means are all-reduced and the singular values
+/// come from TSQR (`RowBlockAlgebra.svd`: local QR, the R factors gathered in rank order, one more
+/// QR, the SVD of the final K x K R), never from Z^T Z, whose eigenvalues would square the
+/// condition number the 1e-9 tolerance is applied to.
 public enum RankDiagnostics {
     public static let relativeTolerance = 1e-9
 
-    public static func numericalRank(_ z: DenseMatrix) throws -> Int {
-        try z.centered.numericalRank(relativeTolerance: relativeTolerance)
+    /// Collective over `communicator`; `z`: this rank's rows.
+    public static func numericalRank(_ z: DenseMatrix, communicator: Communicator) throws -> Int {
+        let rows = communicator.allreduceSum(z.rows)
+        let hz = RowBlockAlgebra.centred([z], count: rows, communicator: communicator)[0]
+        return try RowBlockAlgebra.svd(hz, vectors: false, communicator: communicator).rank(relativeTolerance: relativeTolerance)
     }
 
-    /// - Parameter embedding: nil when the loss had no closed form (numerical rank then nil).
-    public static func report(embedding: DenseMatrix?, closedFormRank: Int) throws -> RankReport {
-        let numerical = try embedding.map { try numericalRank($0) }
+    /// Collective (every rank passes an embedding or none).
+    /// - Parameter embedding: this rank's rows; nil when the loss had no closed form (numerical
+    ///   rank then nil).
+    public static func report(embedding: DenseMatrix?, closedFormRank: Int, communicator: Communicator) throws -> RankReport {
+        let numerical = try embedding.map { try numericalRank($0, communicator: communicator) }
         return RankReport(closedFormRank: closedFormRank, numericalRank: numerical,
                           columns: embedding?.columns ?? 0, relativeTolerance: relativeTolerance)
     }
 
-    public static func report(_ solution: ClosedFormSolution) throws -> RankReport {
-        try report(embedding: solution.embedding, closedFormRank: solution.rank)
+    /// Collective.
+    public static func report(_ solution: ClosedFormSolution, communicator: Communicator) throws -> RankReport {
+        try report(embedding: solution.embedding, closedFormRank: solution.rank, communicator: communicator)
     }
 }
 

@@ -17,6 +17,8 @@ public struct EmbedReport: Encodable {
     public var timings: [String: Double] = [:]
     public var peakMemoryBytes: Int = 0
     public var matrixBytes: Int
+    /// One entry per rank: partition, halo and matvec time split, peak memory.
+    public var rankDetails: [RankSummary] = []
 
     public init(command: [String], input: InputSummary, ranks: Int, graph: GraphStatistics,
                 settings: SettingsSummary, matrixBytes: Int) {
@@ -32,6 +34,7 @@ public struct EmbedReport: Encodable {
         case tool, version, command, input, ranks, graph, settings, solves, losses, labels, timings
         case peakMemoryBytes = "peak_memory_bytes"
         case matrixBytes = "matrix_bytes"
+        case rankDetails = "rank_details"
     }
 }
 

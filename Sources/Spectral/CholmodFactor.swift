@@ -50,12 +50,15 @@ final class CholmodFactor {
     private var workY: UnsafeMutablePointer<cholmod_dense>?
     private var workE: UnsafeMutablePointer<cholmod_dense>?
 
-    /// Builds L_c + eps I on `rows` (the sorted rows of one connected component of `graph`; local
-    /// index t is rows[t]) as a symmetric CHOLMOD matrix (lower triangle, stype = -1) and analyses
-    /// it. Throws when CHOLMOD cannot (out of memory, or an index overflow of the int version).
-    init(graph: SparseGraph, rows: [Int32], epsilon: Double) throws {
+    /// Builds L_c + eps I on the component's rows (local index t is `block.rows[t]`) as a symmetric
+    /// CHOLMOD matrix (lower triangle, stype = -1) and analyses it. Throws when CHOLMOD cannot (out of
+    /// memory, or an index overflow of the int version).
+    /// - Precondition: the block has no ghosts (a 1-rank run: the factor needs the whole component).
+    init(block: ComponentBlock, epsilon: Double) throws {
         precondition(epsilon > 0 && epsilon.isFinite, "eps must be positive")
+        let rows = block.rows
         let n = rows.count
+        precondition(n == block.size, "shift-invert needs the whole component on one rank")
         dimension = n
         self.epsilon = epsilon
         common = UnsafeMutablePointer<cholmod_common>.allocate(capacity: 1)
@@ -67,20 +70,15 @@ final class CholmodFactor {
         // Every stored property is initialised from here on, so a throw below runs deinit, which
         // frees what was allocated so far.
 
-        // Global row -> local index (only the component's rows are ever looked up).
-        var local: [Int32]
-        if n == graph.nodeCount {
-            local = []
-        } else {
-            local = [Int32](repeating: -1, count: graph.nodeCount)
-            for (t, r) in rows.enumerated() { local[Int(r)] = Int32(t) }
-        }
-        func localIndex(_ global: Int32) -> Int32 { local.isEmpty ? global : local[Int(global)] }
+        // Local column -> index in the component (only the component's rows are ever looked up).
+        var local = [Int32](repeating: -1, count: block.width)
+        for (t, r) in rows.enumerated() { local[Int(r)] = Int32(t) }
+        func neighbours(_ t: Int) -> Range<Int> { block.pointers[t]..<block.pointers[t + 1] }
 
         // Column t holds the diagonal d_t + eps and -w_{st} for every neighbour s > t.
         var nnz = n
-        for (t, r) in rows.enumerated() {
-            for s in graph.neighbours(of: Int(r)).columns where localIndex(s) > Int32(t) { nnz += 1 }
+        for t in 0..<n {
+            for q in neighbours(t) where local[Int(block.columns[q])] > Int32(t) { nnz += 1 }
         }
         matrixNonzeros = nnz
         guard nnz <= Int(Int32.max) else {
@@ -95,20 +93,19 @@ final class CholmodFactor {
         let x = a.pointee.x.assumingMemoryBound(to: Double.self)
         var q = 0
         var sorted = true
-        for (t, r) in rows.enumerated() {
+        for t in 0..<n {
             p[t] = Int32(q)
             ix[q] = Int32(t)
-            x[q] = graph.degrees[Int(r)] + epsilon
+            x[q] = block.degrees[t] + epsilon
             q += 1
             var previous = Int32(t)
-            let (cols, w) = graph.neighbours(of: Int(r))
-            for k in 0..<cols.count {
-                let s = localIndex(cols[k])
+            for k in neighbours(t) {
+                let s = local[Int(block.columns[k])]
                 guard s > Int32(t) else { continue }
                 if s <= previous { sorted = false }
                 previous = s
                 ix[q] = s
-                x[q] = -w[k]
+                x[q] = -block.weights[k]
                 q += 1
             }
         }

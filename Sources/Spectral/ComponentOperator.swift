@@ -1,63 +1,114 @@
+import Distributed
 import PairGraph
 
-/// One relation operator (G, A_n, or sigma I - L) restricted to one connected component, with the
+/// One connected component's rows on this rank, with a halo plan of its own.
+///
+/// The graph's halo plan links every pair of ranks that share an edge of any component; a
+/// component's Lanczos solve runs only on the ranks that hold its rows (PARPACK rejects a local
+/// dimension of 0), so its products must exchange only with those. Local columns: the graph's
+/// owned rows `0..<localRowCount` (so a row keeps its local index), then this plan's ghosts.
+final class ComponentBlock {
+    let component: Int
+    /// Rows of the component over all ranks.
+    let size: Int
+    /// The component's local rows of the graph, ascending.
+    let rows: [Int32]
+    /// Global row of local row 0 of the graph.
+    let firstRow: Int
+    let pointers: [Int]
+    let columns: [Int32]
+    let weights: [Double]
+    /// Weighted degree of each of `rows`.
+    let degrees: [Double]
+    /// Length of a local vector (owned rows, then ghosts).
+    let width: Int
+    let exchange: HaloExchange
+    /// The graph's matvec clock: Lanczos products count in the report's halo/SpMV split.
+    let clock: MatvecClock
+
+    /// Collective over `graph.communicator` (builds the halo plan).
+    init(graph: DistributedGraph, component c: Int) {
+        component = c
+        clock = graph.clock
+        size = graph.components.size(c)
+        rows = Array(graph.localRows(ofComponent: c))
+        firstRow = graph.firstRow
+        var pointers = [0]
+        var global: [Int] = []
+        var weights: [Double] = []
+        for r in rows {
+            let (cols, w) = graph.neighbours(ofLocal: Int(r))
+            for q in cols.indices {
+                global.append(graph.globalColumn(ofLocal: Int(cols[q])))
+                weights.append(w[q])
+            }
+            pointers.append(global.count)
+        }
+        let requests = HaloRequests(partition: graph.partition, rank: graph.rank, globalColumns: global)
+        columns = requests.renumber(global)
+        self.pointers = pointers
+        self.weights = weights
+        degrees = rows.map { graph.degrees[Int($0)] }
+        width = requests.localWidth
+        // A tag of its own: the graph's exchange may be in use between the same ranks.
+        exchange = HaloExchange(plan: HaloPlan(requests: requests, communicator: graph.communicator),
+                                communicator: graph.communicator, tag: 0x4343)
+    }
+
+    var nonzeros: Int { columns.count }
+
+    /// Collective over the graph's communicator. Anderson-Morley: lambda_max(L_c) <= max over the
+    /// component's edges of d_i + d_j (ghost degrees by one halo exchange).
+    func andersonMorley(graph: DistributedGraph) -> Double {
+        var extended = graph.degrees + [Double](repeating: 0, count: width - graph.localRowCount + 1)
+        extended.withUnsafeMutableBufferPointer { exchange.exchange($0.baseAddress!) }
+        var sigma = 0.0
+        for t in rows.indices {
+            for q in pointers[t]..<pointers[t + 1] { sigma = max(sigma, degrees[t] + extended[Int(columns[q])]) }
+        }
+        return graph.communicator.allreduceMax(sigma)
+    }
+}
+
+/// G, A_n or sigma I - L restricted to one component, on this rank's rows of it, with the
 /// component's known eigenvector projected out of every input and output (MATH.md section 1):
-/// Lanczos then never spends Krylov directions on it.
+/// Lanczos then never spends Krylov directions on it. `apply` is collective over the ranks that
+/// hold rows of the component (halo exchange, deflation dot products).
 final class ComponentOperator: LinearOperator {
     let localDimension: Int
-    private let matrix: CholmodMatrix
-    /// Rows of the component in the full graph when products go through the full matrix.
-    private let gatherRows: [Int32]?
-    private let fullDimension: Int
-    /// d^{-1/2} on the component (A_n), else nil.
+    private let block: ComponentBlock
+    /// d^{-1/2} on the component's rows (A_n), else nil.
     private let scale: [Double]?
-    /// sigma - d_i on the component (sigma I - L), else nil.
+    /// sigma - d_i on the component's rows (sigma I - L), else nil.
     private let diagonal: [Double]?
     private let deflation: Deflation
-    private let bufferIn: UnsafeMutablePointer<Double>
-    private let bufferOut: UnsafeMutablePointer<Double>
+    /// x scattered into the graph's local numbering, with the ghost tail; zero off the component.
+    private let extended: UnsafeMutablePointer<Double>
     private let projected: UnsafeMutablePointer<Double>
 
-    init(graph: SparseGraph, rows: [Int32], kind: RelationOperatorKind, shift: Double, deflation: Deflation) {
-        localDimension = rows.count
-        fullDimension = graph.nodeCount
-        let componentNonzeros = rows.reduce(0) { $0 + graph.neighbours(of: Int($1)).columns.count }
-        if rows.count == graph.nodeCount {
-            matrix = graph.matrix
-            gatherRows = nil
-        } else if 2 * componentNonzeros > graph.matrix.nonzeros {
-            // The component holds most of G: a copy would cost more memory than the full-length
-            // scratch vectors that gathering needs.
-            matrix = graph.matrix
-            gatherRows = rows
-        } else {
-            matrix = graph.matrix.submatrix(rows)
-            gatherRows = nil
-        }
-        let d = rows.map { graph.degrees[Int($0)] }
+    init(block: ComponentBlock, kind: RelationOperatorKind, shift: Double, deflation: Deflation) {
+        self.block = block
+        localDimension = block.rows.count
         switch kind {
         case .adjacency:
             scale = nil
             diagonal = nil
         case .normalizedAdjacency:
-            scale = d.map { $0 > 0 ? 1 / $0.squareRoot() : 0 }
+            scale = block.degrees.map { $0 > 0 ? 1 / $0.squareRoot() : 0 }
             diagonal = nil
         case .laplacian:
             scale = nil
-            diagonal = d.map { shift - $0 }
+            diagonal = block.degrees.map { shift - $0 }
         }
         self.deflation = deflation
-        let bufferLength = gatherRows == nil ? rows.count : fullDimension
-        bufferIn = .allocate(capacity: max(bufferLength, 1))
-        bufferOut = .allocate(capacity: max(bufferLength, 1))
-        bufferIn.initialize(repeating: 0, count: max(bufferLength, 1))
-        bufferOut.initialize(repeating: 0, count: max(bufferLength, 1))
-        projected = .allocate(capacity: max(rows.count, 1))
+        extended = .allocate(capacity: max(block.width, 1))
+        extended.initialize(repeating: 0, count: max(block.width, 1))
+        projected = .allocate(capacity: max(localDimension, 1))
+        projected.initialize(repeating: 0, count: max(localDimension, 1))
     }
 
     deinit {
-        bufferIn.deallocate()
-        bufferOut.deallocate()
+        extended.deallocate()
         projected.deallocate()
     }
 
@@ -65,18 +116,23 @@ final class ComponentOperator: LinearOperator {
         let n = localDimension
         for i in 0..<n { projected[i] = x[i] }
         deflation.project(projected)
-        if let rows = gatherRows {
-            for i in 0..<n { bufferIn[Int(rows[i])] = scale.map { projected[i] * $0[i] } ?? projected[i] }
-            matrix.multiplyTransposed(bufferIn, into: bufferOut)
-            for i in 0..<n { y[i] = bufferOut[Int(rows[i])] }
-        } else {
-            if let scale {
-                for i in 0..<n { bufferIn[i] = projected[i] * scale[i] }
-                matrix.multiplyTransposed(bufferIn, into: y)
-            } else {
-                matrix.multiplyTransposed(projected, into: y)
+        let rows = block.rows
+        for t in 0..<n { extended[Int(rows[t])] = scale.map { projected[t] * $0[t] } ?? projected[t] }
+        let t0 = MatvecClock.now()
+        block.exchange.exchange(extended)
+        let t1 = MatvecClock.now()
+        block.pointers.withUnsafeBufferPointer { ptr in
+            block.columns.withUnsafeBufferPointer { col in
+                block.weights.withUnsafeBufferPointer { w in
+                    for t in 0..<n {
+                        var s = 0.0
+                        for q in ptr[t]..<ptr[t + 1] { s += w[q] * extended[Int(col[q])] }
+                        y[t] = s
+                    }
+                }
             }
         }
+        block.clock.record(halo: t1 - t0, spmv: MatvecClock.now() - t1)
         if let scale { for i in 0..<n { y[i] *= scale[i] } }
         if let diagonal { for i in 0..<n { y[i] += diagonal[i] * projected[i] } }
         deflation.project(y)

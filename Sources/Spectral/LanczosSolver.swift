@@ -20,10 +20,14 @@ public struct LanczosSolver {
     /// Collective. The `count` largest algebraic eigenpairs of `op`, starting from `start`
     /// (this rank's rows). Returns the converged pairs in descending order of eigenvalue; vectors
     /// are column-major `localDimension x converged`.
+    /// - Precondition: `op.localDimension >= 1` on every rank: PARPACK's pdsaupd rejects a local
+    ///   dimension of 0 (info = -1) on that rank alone, and the others then wait for it forever.
+    ///   Run on a communicator of the ranks that hold rows (see `SpectrumSolver.lanczos`).
     public func largest(_ op: some LinearOperator, count: Int, globalDimension: Int, start: [Double])
         throws -> (values: [Double], vectors: [Double], report: LanczosReport)
     {
         let n = op.localDimension
+        precondition(n >= 1, "PARPACK needs at least one local row on every rank of the communicator")
         guard count >= 1, count < globalDimension else {
             throw EigensolverError.invalidRequest("Lanczos needs 1 <= nev < dimension (nev = \(count), n = \(globalDimension))")
         }

@@ -53,7 +53,9 @@ public struct Spectrum: Sendable {
     public var kind: RelationOperatorKind
     /// Descending for G and A_n; ascending (lambda_1 <= lambda_2 ...) for L on 1-perp.
     public var values: [Double]
-    /// N x values.count, column j the eigenvector of values[j], sign rule applied.
+    /// Rows `firstRow..<firstRow + vectors.rows` of the eigenvectors (column j belongs to
+    /// values[j], sign rule applied): this rank's owned rows from a distributed solve, all N rows
+    /// from the whole-graph wrapper.
     public var vectors: DenseMatrix
     public var sources: [EigenpairSource]
     /// ||M v - value v|| of every returned pair, with M the operator itself.
@@ -65,6 +67,8 @@ public struct Spectrum: Sendable {
     /// The first eigenvalue past the returned ones, when known (decides uniqueness of Z*).
     public var nextValue: Double?
     public var seconds: Double
+    /// Global row of `vectors` row 0.
+    public var firstRow: Int = 0
 
     public var converged: Bool { values.count >= requested && solves.allSatisfy { $0.report.converged >= $0.report.requested } }
 

@@ -77,18 +77,16 @@ struct Embed: ParsableCommand {
         let environment = MPIEnvironment()
         defer { environment.finalize() }
         let world = environment.world
-        guard world.size == 1 else {
-            if world.isCoordinator {
-                FileHandle.standardError.write(Data("error: eigenpair embed runs on one rank in this version (got \(world.size)); the distributed engine is the next milestone\n".utf8))
-            }
-            environment.finalize()
-            Foundation.exit(2)
-        }
         // Every failure finalises MPI before exiting, so mpirun reports the exit status rather
         // than a process that "exited without finalizing".
+        // Errors reaching here are collective (every rank throws the same one: input errors are
+        // agreed in DistributedGraphBuilder, output errors in OutputDirectory), so the
+        // coordinator alone prints it and every rank exits with the same status.
         func stop(_ message: String, code: Int32) -> Never {
+            let coordinator = world.isCoordinator
             environment.finalize()
-            fail(message, code: code)
+            if coordinator { fail(message, code: code) }
+            Foundation.exit(code)
         }
         let options: EmbedOptions
         do {
@@ -97,7 +95,7 @@ struct Embed: ParsableCommand {
         } catch {
             stop("\(error)", code: 2)
         }
-        var pipeline = EmbedPipeline(options: options, communicator: world, progress: Progress(enabled: !quiet))
+        var pipeline = EmbedPipeline(options: options, communicator: world, progress: Progress(enabled: !quiet && world.isCoordinator))
         do {
             try pipeline.run()
         } catch let error as EmbedFailure {

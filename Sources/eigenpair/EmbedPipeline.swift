@@ -23,13 +23,12 @@ struct EmbedPipeline {
             return try body()
         }
 
-        progress.note("reading \(options.graph)")
-        var (edges, format) = try timed("read") { try GraphReader.read(path: options.graph) }
-        progress.note("read \(edges.count) entries; assembling")
-        var graph = try timed("assemble") { try GraphAssembler.assemble(edges, merge: options.merge, file: options.graph) }
-        edges = EdgeList()
+        progress.note("reading \(options.graph) on \(communicator.size) rank\(communicator.size == 1 ? "" : "s")")
+        var (graph, format, inputPhases) = try timed("read") {
+            try DistributedGraphBuilder.read(path: options.graph, merge: options.merge, communicator: communicator)
+        }
         if options.largestComponent {
-            graph = timed("assemble") { graph.largestComponent() }
+            graph = timed("largest_component") { graph.largestComponent() }
         }
         let n = graph.nodeCount
         guard options.dim < n else {
@@ -41,9 +40,8 @@ struct EmbedPipeline {
         let rowLabels = try timed("labels") { try options.labels.map { try LabelAssignment(path: $0, graph: graph) } }
 
         let out = try OutputDirectory(path: options.out, force: options.force, communicator: communicator)
-        // The rows this rank writes (MPI-IO, one .npy per array): a uniform block of the replicated
-        // results until Z* is distributed, when this becomes the rank's own block of the partition.
-        let myRows = RowPartition(uniformRows: n, ranks: communicator.size).rows(of: communicator.rank)
+        // Every rank writes its own rows of each N-row array (MPI-IO, one .npy per array).
+        let firstRow = graph.firstRow, localRows = graph.localRowCount
         var report = EmbedReport(
             command: CommandLine.arguments,
             input: InputSummary(path: options.graph, format: format.rawValue, labels: options.labels),
@@ -51,7 +49,7 @@ struct EmbedPipeline {
             settings: SettingsSummary(dim: options.dim, losses: options.losses.map(\.rawValue), hyperparameters: options.hyper,
                                       lanczos: options.lanczos, merge: options.merge.rawValue,
                                       largestComponent: options.largestComponent),
-            matrixBytes: graph.matrix.storageBytes)
+            matrixBytes: communicator.allreduceSum(graph.storageBytes))
         let s = graph.statistics
         progress.note("graph: \(s.nodes) nodes, \(s.edges) edges, \(s.componentsWithEdges) components with edges, \(s.isolatedNodes) isolated")
 
@@ -86,13 +84,13 @@ struct EmbedPipeline {
                 if let z = solution.embedding {
                     lossValue = timed("closed_forms") { LossFunction(loss, graph: graph, hyper: options.hyper).value(z) }
                     labelSummary = try timed("diagnostics") { try rowLabels?.alignment(of: z, graph: graph) }
-                    // The label report already holds the rank (one SVD of H Z per loss, not two).
+                    // The label report already holds the rank (one TSQR of H Z per loss, not two).
                     numericalRank = try labelSummary?.numericalRank
-                        ?? timed("diagnostics") { try RankDiagnostics.numericalRank(z) }
+                        ?? timed("diagnostics") { try RankDiagnostics.numericalRank(z, communicator: communicator) }
                     fileName = "\(loss.rawValue).npy"
                     try timed("write") {
-                        try out.writeNpyRows(fileName!, globalRows: z.rows, columns: z.columns, firstRow: myRows.lowerBound,
-                                             localRows: myRows.count) { i, j in z[myRows.lowerBound + i, j] }
+                        try out.writeNpyRows(fileName!, globalRows: n, columns: z.columns, firstRow: firstRow,
+                                             localRows: localRows) { i, j in z[i, j] }
                     }
                 }
                 var summary = LossSummary(solution, operator: kind, lossAtSolution: lossValue, numericalRank: numericalRank,
@@ -103,19 +101,21 @@ struct EmbedPipeline {
             }
         }
         try timed("write") {
-            try out.writeNpyRows("nodes.npy", globalCount: n, firstRow: myRows.lowerBound,
-                                 values: graph.nodeIDs[myRows].map { Int64(bitPattern: $0) })
+            try out.writeNpyRows("nodes.npy", globalCount: n, firstRow: firstRow,
+                                 values: graph.nodeIDs.map { Int64(bitPattern: $0) })
         }
         if var labels = report.labels {
             labels.guidance = rowLabels?.guidance(labels: labels, losses: report.losses, dimension: options.dim)
             report.labels = labels
         }
+        for (phase, seconds) in inputPhases { timings["read_" + phase] = seconds }
         timings["total"] = progress.elapsed
         report.timings = timings
+        report.rankDetails = RankSummary.gather(graph)
         report.peakMemoryBytes = ProcessMemory.peakResidentBytes()
         try out.writeJSON("report.json", report)
         try out.commit()
-        SummaryTable.print(report: report, losses: summaries, out: options.out)
+        if communicator.isCoordinator { SummaryTable.print(report: report, losses: summaries, out: options.out) }
     }
 
     func operatorFor(_ loss: LossName) -> RelationOperatorKind {
@@ -137,15 +137,15 @@ struct EmbedPipeline {
         kind == .normalizedAdjacency && options.losses.contains(.barlow) ? options.dim + 1 : options.dim
     }
 
-    func closedForm(_ loss: LossName, spectrum: Spectrum, graph: SparseGraph) -> ClosedFormSolution {
+    func closedForm(_ loss: LossName, spectrum: Spectrum, graph: DistributedGraph) -> ClosedFormSolution {
         let k = options.dim
         switch loss {
         case .vicreg:
-            return VICRegClosedForm.solve(spectrum, nodes: graph.nodeCount, dimension: k, hyper: options.hyper)
+            return VICRegClosedForm.solve(spectrum, graph: graph, dimension: k, hyper: options.hyper)
         case .simclr:
-            return SimCLRClosedForm.solveUniform(spectrum, nodes: graph.nodeCount, totalWeight: graph.totalWeight, dimension: k)
+            return SimCLRClosedForm.solveUniform(spectrum, graph: graph, dimension: k)
         case .simclrDegree:
-            return SimCLRClosedForm.solveDegree(spectrum, degrees: graph.degrees, totalWeight: graph.totalWeight, dimension: k)
+            return SimCLRClosedForm.solveDegree(spectrum, graph: graph, dimension: k)
         case .barlow:
             return BarlowTwinsClosedForm.solve(spectrum, graph: graph, dimension: k, lambda: options.hyper.lambda)
         }

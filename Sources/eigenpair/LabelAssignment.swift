@@ -10,21 +10,23 @@ struct LabelAssignment {
     let matrix: LabelMatrix
     let notInGraph: Int
 
-    init(path: String, graph: SparseGraph) throws {
+    /// Collective. Every rank reads the (small: one line per node) labels file and keeps the labels
+    /// of its own rows; the same file gives the same error on every rank.
+    init(path: String, graph: DistributedGraph) throws {
         let labels = try NodeLabels.read(path: path)
+        let owned = Set(graph.nodeIDs)
         var byID: [UInt64: Int] = [:]
-        byID.reserveCapacity(labels.count)
-        for (id, label) in zip(labels.ids, labels.labels) { byID[id] = label }
-        let inGraph = Set(graph.nodeIDs)
+        for (id, label) in zip(labels.ids, labels.labels) where owned.contains(id) { byID[id] = label }
         file = path
-        notInGraph = labels.ids.filter { !inGraph.contains($0) }.count
-        matrix = LabelMatrix(nodeIDs: graph.nodeIDs, labels: byID)
+        // Each node has one owner, so the matches add up to the labelled nodes of the graph.
+        notInGraph = labels.ids.count - graph.communicator.allreduceSum(byID.count)
+        matrix = LabelMatrix(nodeIDs: graph.nodeIDs, labels: byID, communicator: graph.communicator)
         guard matrix.labelledCount > 0 else {
             throw InputError(file: path, reason: "no label matches a node of the graph")
         }
     }
 
-    func summary(graph: SparseGraph) -> LabelsSummary? {
+    func summary(graph: DistributedGraph) -> LabelsSummary? {
         guard let within = try? GraphAlignment.withinClassWeight(graph, labels: matrix) else { return nil }
         return LabelsSummary(file: file, labelled: matrix.labelledCount, classes: matrix.presentClassCount,
                              notInGraph: notInGraph, withinClass: within)
@@ -34,7 +36,7 @@ struct LabelAssignment {
         (try? GraphAlignment.eigenspaceLabelEnergy(eigenvectors, labels: matrix)) ?? nil
     }
 
-    func alignment(of z: DenseMatrix, graph: SparseGraph) throws -> LabelReport {
+    func alignment(of z: DenseMatrix, graph: DistributedGraph) throws -> LabelReport {
         try LabelReport(embedding: z, labels: matrix, nodeIDs: graph.nodeIDs)
     }
 

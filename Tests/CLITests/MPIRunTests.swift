@@ -86,25 +86,5 @@ extension CLITests {
                 }
             }
         }
-
-        /// Pins the current behaviour: more than one rank is refused with status 2 until the
-        /// distributed engine lands (the next milestone). Update this test when it does.
-        @Test(.enabled(if: mpirun != nil, "mpirun is not on PATH; skipping the mpirun -np 2 check"))
-        func currentBehaviourTwoRanksAreRefusedWithStatus2UntilDistributedEngine() throws {
-            let mpirun = try #require(Self.mpirun)
-            let binary = try EigenpairBinary.require()
-            let dir = try TempDir("mpi2")
-            defer { dir.cleanup() }
-            try Self.makeGraph(dir)
-            let run = try runProcess(mpirun, ["-np", "2", "--oversubscribe", binary, "embed", "h.tsv", "--out", "out",
-                                              "--dim", "4", "--quiet"], in: dir.path)
-            #expect(run.status == 2, "\(run.summary)")
-            let errors = run.errorLines
-            #expect(errors.count == 1, "exactly one rank reports: \(run.stderr)")
-            #expect(errors.first?.contains("runs on one rank") == true, "\(run.stderr)")
-            #expect(errors.first?.contains("got 2") == true, "\(run.stderr)")
-            #expect(!dir.exists("out"))
-            #expect(dir.listing() == ["h.tsv", "h.tsv.labels"], "leftovers: \(dir.listing())")
-        }
     }
 }

@@ -6,7 +6,7 @@ import PairGraph
 import Spectral
 import Testing
 
-@Suite(.serialized) struct BarlowTwinsClosedFormTests {
+@Suite(.serialized, .mpiLock) struct BarlowTwinsClosedFormTests {
     /// MATH.md 4a: mu = (0.9, 0.5): naive 0.26, optimum 0.2358.
     @Test func waterLevelsOfTheWorkedExample() {
         let (y, nu) = BarlowTwinsClosedForm.waterLevels([0.9, 0.5])
@@ -74,13 +74,13 @@ import Testing
             let label = "Barlow lambda=1 \(family) K=\(k)"
             #expect(mu.prefix(k).allSatisfy { $0 > 0 }, "\(label): K exceeds the positive spectrum")
             let spectrum = try spectrumFor(.barlow, graph: graph, k: k)
-            let solution = BarlowTwinsClosedForm.solve(spectrum, graph: graph, dimension: k, lambda: 1)
+            let solution = BarlowTwinsClosedForm.solve(spectrum, graph: singleGraph(graph), dimension: k, lambda: 1)
             let (y, _) = BarlowTwinsClosedForm.waterLevels(Array(mu.prefix(k)))
             let formula = y.reduce(0.0) { $0 + (1 - $1) * (1 - $1) }
             #expect(solution.minLoss.map { abs($0 - formula) <= 1e-9 } == true,
                     "\(label): minLoss \(String(describing: solution.minLoss)), water-filling on dense mu \(formula)")
             #expect(solution.rank == y.filter { $0 > 0 }.count)
-            expectOptimal(solution, loss: LossFunction(.barlow, graph: graph, hyper: Hyperparameters(lambda: 1)),
+            expectOptimal(solution, loss: singleLoss(.barlow, graph: graph, hyper: Hyperparameters(lambda: 1)),
                           starts: 10, seed: 500 + UInt64(k), label: label)
         }
     }
@@ -91,7 +91,7 @@ import Testing
         let graph = try CFFamily.sbm.graph()
         let k = 3
         let spectrum = try spectrumFor(.barlow, graph: graph, k: k)
-        let f = LossFunction(.barlow, graph: graph, hyper: Hyperparameters(lambda: 1))
+        let f = singleLoss(.barlow, graph: graph, hyper: Hyperparameters(lambda: 1))
         let s = graph.totalWeight
         let naive = spectrum.vectors.columns(1..<(k + 1))
             .scalingRows(by: graph.degrees.map { $0 > 0 ? (s / $0).squareRoot() : 0 })
@@ -99,7 +99,7 @@ import Testing
         let naiveFormula = mu.reduce(0.0) { $0 + (1 - $1) * (1 - $1) }
         #expect(abs(f.value(naive) - naiveFormula) <= 1e-10, "naive loss \(f.value(naive)) vs sum (1 - mu)^2 = \(naiveFormula)")
         #expect(stationarity(f, at: naive) <= 1e-8, "the naive embedding should be a stationary point")
-        let solution = BarlowTwinsClosedForm.solve(spectrum, graph: graph, dimension: k, lambda: 1)
+        let solution = BarlowTwinsClosedForm.solve(spectrum, graph: singleGraph(graph), dimension: k, lambda: 1)
         guard let z = solution.embedding else {
             Issue.record("no closed form")
             return
@@ -122,8 +122,8 @@ import Testing
         let m = groups - 1
         let graph = try TestGraphs.augmentation(groups: groups, views: views, cross: 0, seed: 2)
         let label = "Barlow lambda=\(lambda) on \(groups)x\(views) cliques, K=\(k)"
-        let spectrum = try solveSpectrum(graph, kind: .normalizedAdjacency, count: k + 1)
-        let solution = BarlowTwinsClosedForm.solve(spectrum, graph: graph, dimension: k, lambda: lambda)
+        let spectrum = try wholeSpectrum(graph, kind: .normalizedAdjacency, count: k + 1)
+        let solution = BarlowTwinsClosedForm.solve(spectrum, graph: singleGraph(graph), dimension: k, lambda: lambda)
         guard let z = solution.embedding, let minLoss = solution.minLoss else {
             Issue.record("\(label): no closed form (\(solution.notes))")
             return
@@ -133,7 +133,7 @@ import Testing
         #expect(solution.rank == min(k, m))
         let rank = try z.numericalRank()
         #expect(rank == min(k, m), "\(label): numerical rank \(rank)")
-        let f = LossFunction(.barlow, graph: graph, hyper: Hyperparameters(lambda: lambda))
+        let f = singleLoss(.barlow, graph: graph, hyper: Hyperparameters(lambda: lambda))
         guard let outcome = expectOptimal(solution, loss: f, starts: k > m ? 6 : 4, seed: 600 + UInt64(k), label: label) else { return }
         // Every minimiser collapses: the best L-BFGS point (reached to ~1e-15 in the loss) also has
         // rank m once its degree-weighted column means are removed (the loss ignores them).
@@ -153,7 +153,7 @@ import Testing
     @Test func noClosedFormForSmallLambdaOnGeneralGraphs() throws {
         let graph = try CFFamily.sbm.graph()
         let spectrum = try spectrumFor(.barlow, graph: graph, k: 3)
-        let solution = BarlowTwinsClosedForm.solve(spectrum, graph: graph, dimension: 3, lambda: 0.005)
+        let solution = BarlowTwinsClosedForm.solve(spectrum, graph: singleGraph(graph), dimension: 3, lambda: 0.005)
         #expect(solution.embedding == nil && solution.minLoss == nil)
         #expect(!solution.notes.isEmpty)
     }

@@ -7,7 +7,7 @@ import Spectral
 import Testing
 
 /// (a) Analytic gradients against central finite differences at random Z.
-@Suite(.serialized) struct GradientTests {
+@Suite(.serialized, .mpiLock) struct GradientTests {
     @Test(arguments: CFFamily.allCases)
     func gradientsMatchFiniteDifferences(_ family: CFFamily) throws {
         let graph = try family.graph()
@@ -20,7 +20,7 @@ import Testing
             (.barlow, Hyperparameters(lambda: 0.3)),
         ]
         for (loss, hyper) in settings {
-            let f = LossFunction(loss, graph: graph, hyper: hyper)
+            let f = singleLoss(loss, graph: graph, hyper: hyper)
             for k in [2, 4] {
                 let z = rng.normalMatrix(rows: graph.nodeCount, columns: k)
                 let error = finiteDifferenceError(f, at: z)
@@ -50,7 +50,7 @@ import Testing
             pairSum += g[i, j] * dot(diff, diff)
         } }
         let vicreg = hyper.beta * pow((cov - DenseMatrix.identity(3)).frobeniusNorm, 2) + hyper.gamma / Double(n) * pairSum
-        let vAt = LossFunction(.vicreg, graph: graph, hyper: hyper).value(z)
+        let vAt = singleLoss(.vicreg, graph: graph, hyper: hyper).value(z)
         #expect(abs(vAt - vicreg) <= 1e-10 * abs(vicreg), "VICReg: \(vAt) vs \(vicreg)")
 
         // SimCLR uniform and degree-weighted.
@@ -65,8 +65,8 @@ import Testing
         }
         let simclr = -2 / s * attract + uniform
         let simclrDegree = -2 / s * attract + weighted
-        let sAt = LossFunction(.simclr, graph: graph).value(z)
-        let dAt = LossFunction(.simclrDegree, graph: graph).value(z)
+        let sAt = singleLoss(.simclr, graph: graph).value(z)
+        let dAt = singleLoss(.simclrDegree, graph: graph).value(z)
         #expect(abs(sAt - simclr) <= 1e-10 * max(1, abs(simclr)), "SimCLR: \(sAt) vs \(simclr)")
         #expect(abs(dAt - simclrDegree) <= 1e-10 * max(1, abs(simclrDegree)), "SimCLR-degree: \(dAt) vs \(simclrDegree)")
 
@@ -83,13 +83,13 @@ import Testing
         let corr = q.transposeTimes(DenseReference.operatorMatrix(graph, kind: .normalizedAdjacency) * q)
         var barlow = 0.0
         for a in 0..<3 { for b in 0..<3 { barlow += a == b ? pow(1 - corr[a, a], 2) : lambda * corr[a, b] * corr[a, b] } }
-        let bAt = LossFunction(.barlow, graph: graph, hyper: Hyperparameters(lambda: lambda)).value(z)
+        let bAt = singleLoss(.barlow, graph: graph, hyper: Hyperparameters(lambda: lambda)).value(z)
         #expect(abs(bAt - barlow) <= 1e-10 * max(1, abs(barlow)), "Barlow: \(bAt) vs \(barlow)")
     }
 }
 
 /// VICReg (square variance): t_k = max(0, 1 - gamma lambda_k / beta).
-@Suite(.serialized) struct VICRegClosedFormTests {
+@Suite(.serialized, .mpiLock) struct VICRegClosedFormTests {
     enum Mode: CustomStringConvertible {
         /// gamma = beta / (4 lambda_K): every t_k in [3/4, 1).
         case fullRank
@@ -148,14 +148,14 @@ import Testing
             for j in 0..<k { diagT[j, j] = t[j] }
             #expect(maxAbs(cov - diagT) <= 1e-10, "\(label): Cov(Z*) is not diag(t)")
 
-            expectOptimal(solution, loss: LossFunction(.vicreg, graph: graph, hyper: hyper),
+            expectOptimal(solution, loss: singleLoss(.vicreg, graph: graph, hyper: hyper),
                           starts: k >= 5 ? 6 : 10, seed: 100 + UInt64(index), label: label)
         }
     }
 }
 
 /// SimCLR, spectral-contrastive form, uniform and degree-weighted negatives.
-@Suite(.serialized) struct SimCLRClosedFormTests {
+@Suite(.serialized, .mpiLock) struct SimCLRClosedFormTests {
     @Test(arguments: CFFamily.allCases)
     func uniformNegativesClosedFormIsOptimal(_ family: CFFamily) throws {
         let graph = try family.graph()
@@ -171,7 +171,7 @@ import Testing
             let positive = min(k, mu.filter { $0 > 0 }.count)
             #expect(solution.rank == positive)
             if let z = solution.embedding { #expect(try z.numericalRank() == positive) }
-            expectOptimal(solution, loss: LossFunction(.simclr, graph: graph), starts: k >= 5 ? 6 : 10,
+            expectOptimal(solution, loss: singleLoss(.simclr, graph: graph), starts: k >= 5 ? 6 : 10,
                           seed: 200 + UInt64(k), label: label)
         }
     }
@@ -183,7 +183,7 @@ import Testing
         for k in [3, 5] {
             let label = "SimCLR degree \(family) K=\(k)"
             let spectrum = try spectrumFor(.simclrDegree, graph: graph, k: k)
-            let solution = SimCLRClosedForm.solveDegree(spectrum, degrees: graph.degrees, totalWeight: graph.totalWeight, dimension: k)
+            let solution = SimCLRClosedForm.solveDegree(spectrum, graph: singleGraph(graph), dimension: k)
             let formula = -mu.prefix(k).reduce(0.0) { $0 + pow(max(0, $1), 2) }
             #expect(solution.minLoss.map { abs($0 - formula) <= 1e-9 * max(1, abs(formula)) } == true,
                     "\(label): minLoss \(String(describing: solution.minLoss)), formula \(formula)")
@@ -193,7 +193,7 @@ import Testing
                 #expect(column.allSatisfy { abs($0 - 1) <= 1e-12 }, "\(label): column 0 is not the constant 1")
                 #expect(try z.numericalRank() == min(k, mu.filter { $0 > 0 }.count))
             }
-            expectOptimal(solution, loss: LossFunction(.simclrDegree, graph: graph), starts: k >= 5 ? 6 : 10,
+            expectOptimal(solution, loss: singleLoss(.simclrDegree, graph: graph), starts: k >= 5 ? 6 : 10,
                           seed: 300 + UInt64(k), label: label)
         }
     }
@@ -210,7 +210,7 @@ import Testing
         let solution = SimCLRClosedForm.solveUniform(spectrum, nodes: graph.nodeCount, totalWeight: graph.totalWeight, dimension: k)
         #expect(solution.rank == groups)
         if let z = solution.embedding { #expect(try z.numericalRank() == groups) }
-        expectOptimal(solution, loss: LossFunction(.simclr, graph: graph), starts: 6, seed: 400, label: "SimCLR on cliques K=7")
+        expectOptimal(solution, loss: singleLoss(.simclr, graph: graph), starts: 6, seed: 400, label: "SimCLR on cliques K=7")
         // K = 3 < 5 copies of V - 1: the tied eigenspace is cut at K, Z* is not unique.
         let tied = SimCLRClosedForm.solveUniform(try spectrumFor(.simclr, graph: graph, k: 3), nodes: graph.nodeCount,
                                                  totalWeight: graph.totalWeight, dimension: 3)
@@ -221,7 +221,7 @@ import Testing
 
 /// Closed forms built from Lanczos spectra (denseLimit 8 forces PARPACK on an N = 80 graph) are
 /// as optimal as those from dense LAPACK.
-@Suite(.serialized) struct LanczosSpectraTests {
+@Suite(.serialized, .mpiLock) struct LanczosSpectraTests {
     @Test func closedFormsFromLanczosSpectra() throws {
         let graph = try TestGraphs.erdosRenyi(n: 80, p: 0.08, seed: 41)
         let k = 3
@@ -230,13 +230,13 @@ import Testing
             let lanczos = try spectrumFor(loss, graph: graph, k: k, denseLimit: 8)
             let dense = try spectrumFor(loss, graph: graph, k: k)
             #expect(lanczos.count(from: .lanczos) > 0 && dense.count(from: .lanczos) == 0)
-            let a = closedForm(loss, spectrum: lanczos, graph: graph, k: k, hyper: hyper)
-            let b = closedForm(loss, spectrum: dense, graph: graph, k: k, hyper: hyper)
+            let a = closedForm(loss, spectrum: lanczos, graph: singleGraph(graph), k: k, hyper: hyper)
+            let b = closedForm(loss, spectrum: dense, graph: singleGraph(graph), k: k, hyper: hyper)
             guard let z = a.embedding, let m = a.minLoss, let mDense = b.minLoss else {
                 Issue.record("\(loss.rawValue): no closed form")
                 continue
             }
-            let f = LossFunction(loss, graph: graph, hyper: hyper)
+            let f = singleLoss(loss, graph: graph, hyper: hyper)
             #expect(abs(m - mDense) <= 1e-9 * max(1, abs(m)), "\(loss.rawValue): Lanczos \(m) vs dense \(mDense)")
             #expect(abs(f.value(z) - m) <= 1e-9 * max(1, abs(m)), "\(loss.rawValue): loss(Z*) \(f.value(z)) vs \(m)")
             let stat = stationarity(f, at: z)

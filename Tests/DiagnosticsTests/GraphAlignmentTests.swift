@@ -4,7 +4,7 @@ import PairGraph
 import Testing
 @testable import Diagnostics
 
-@Suite struct GraphAlignmentTests {
+@Suite(.mpiLock) struct GraphAlignmentTests {
     /// Nodes 10..15; 10,11,12 class "a", 13,14 class "b", 15 unlabelled.
     static func handGraph() throws -> SparseGraph {
         var e = EdgeList()
@@ -20,8 +20,8 @@ import Testing
     @Test func withinClassFractionOnHandGraph() throws {
         let g = try Self.handGraph()
         #expect(g.nodeIDs == [10, 11, 12, 13, 14, 15])
-        let labels = LabelMatrix(nodeIDs: g.nodeIDs, labels: [10: "a", 11: "a", 12: "a", 13: "b", 14: "b"])
-        let w = try GraphAlignment.withinClassWeight(g, labels: labels)
+        let labels = LabelMatrix(nodeIDs: g.nodeIDs, labels: [10: "a", 11: "a", 12: "a", 13: "b", 14: "b"], communicator: single)
+        let w = try GraphAlignment.withinClassWeight(singleGraph(g), labels: labels)
         #expect(abs(w.withinClassWeight - 4) < 1e-15)
         #expect(abs(w.labelledEdgeWeight - 7.5) < 1e-15)
         #expect(abs(w.fraction! - 4 / 7.5) < 1e-15)
@@ -31,18 +31,18 @@ import Testing
 
         // Same through NodeLabels (class indices), listed in another order.
         let nl = NodeLabels(ids: [14, 10, 13, 12, 11], labels: [1, 0, 1, 0, 0])
-        let labels2 = try LabelMatrix(nodeIDs: g.nodeIDs, nodeLabels: nl, classNames: ["a", "b"])
+        let labels2 = try LabelMatrix(nodeIDs: g.nodeIDs, nodeLabels: nl, classNames: ["a", "b"], communicator: single)
         #expect(labels2 == labels)
-        #expect(try GraphAlignment.withinClassWeight(g, labels: labels2) == w)
+        #expect(try GraphAlignment.withinClassWeight(singleGraph(g), labels: labels2) == w)
 
         // Relabelling 12 as "b" moves edges 11-12 and 12-13 across: within = 2 + 3 + 1 = 6 of 7.5.
-        let moved = LabelMatrix(nodeIDs: g.nodeIDs, labels: [10: "a", 11: "a", 12: "b", 13: "b", 14: "b"])
-        #expect(abs(try GraphAlignment.withinClassWeight(g, labels: moved).fraction! - 6 / 7.5) < 1e-15)
+        let moved = LabelMatrix(nodeIDs: g.nodeIDs, labels: [10: "a", 11: "a", 12: "b", 13: "b", 14: "b"], communicator: single)
+        #expect(abs(try GraphAlignment.withinClassWeight(singleGraph(g), labels: moved).fraction! - 6 / 7.5) < 1e-15)
 
         let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(w)) as? [String: Any]
         #expect(Set(json!.keys) == ["within_class_weight", "labelled_edge_weight", "fraction", "chance_fraction"])
         #expect(throws: DiagnosticsError.self) {
-            try GraphAlignment.withinClassWeight(g, labels: try LabelMatrix(classes: [0, 1]))
+            try GraphAlignment.withinClassWeight(singleGraph(g), labels: try LabelMatrix(classes: [0, 1], communicator: single))
         }
     }
 
@@ -63,14 +63,14 @@ import Testing
         }
         let eig = try SymmetricEigen(lap)
         let fiedler = eig.vectors.columns(1..<2)
-        let blocks = LabelMatrix(nodeIDs: g.nodeIDs, labels: Dictionary(uniqueKeysWithValues: g.nodeIDs.map { ($0, $0 / 6) }))
+        let blocks = LabelMatrix(nodeIDs: g.nodeIDs, labels: Dictionary(uniqueKeysWithValues: g.nodeIDs.map { ($0, $0 / 6) }), communicator: single)
         let aligned = try GraphAlignment.operatorLabelEnergy(operator: "L", eigenvectors: fiedler, labels: blocks)
         #expect(aligned.capturedLabelEnergy! > 0.95)
         #expect(aligned.dimension == 1 && aligned.operatorName == "L")
-        #expect(try GraphAlignment.withinClassWeight(g, labels: blocks).fraction! > 0.9)
+        #expect(try GraphAlignment.withinClassWeight(singleGraph(g), labels: blocks).fraction! > 0.9)
 
-        let parity = LabelMatrix(nodeIDs: g.nodeIDs, labels: Dictionary(uniqueKeysWithValues: g.nodeIDs.map { ($0, $0 % 2) }))
+        let parity = LabelMatrix(nodeIDs: g.nodeIDs, labels: Dictionary(uniqueKeysWithValues: g.nodeIDs.map { ($0, $0 % 2) }), communicator: single)
         #expect(try GraphAlignment.eigenspaceLabelEnergy(fiedler, labels: parity)! < 0.05)
-        #expect(try GraphAlignment.withinClassWeight(g, labels: parity).fraction! < 0.5)
+        #expect(try GraphAlignment.withinClassWeight(singleGraph(g), labels: parity).fraction! < 0.5)
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 import Testing
 @testable import Diagnostics
 
-@Suite struct GuidanceTests {
+@Suite(.mpiLock) struct GuidanceTests {
     static func energy(_ op: String, _ v: Double) -> OperatorLabelEnergy {
         OperatorLabelEnergy(operatorName: op, dimension: 8, capturedLabelEnergy: v)
     }
@@ -69,7 +69,7 @@ import Testing
     }
 }
 
-@Suite struct RankDiagnosticsTests {
+@Suite(.mpiLock) struct RankDiagnosticsTests {
     @Test func numericalRankOfCentredEmbedding() throws {
         var rng = TestRNG(21)
         let n = 30
@@ -80,21 +80,21 @@ import Testing
         z.setColumn(2, b.column(0))
         // column 3 zero
         z.setColumn(4, [Double](repeating: 1.7, count: n))     // constant: centring removes it
-        #expect(try RankDiagnostics.numericalRank(z) == 2)
+        #expect(try RankDiagnostics.numericalRank(z, communicator: single) == 2)
         // A direction at 1e-12 relative is below the 1e-9 tolerance; at 1e-6 it counts.
         var tiny = z
         tiny.setColumn(3, rng.matrix(n, 1).column(0).map { 1e-12 * $0 })
-        #expect(try RankDiagnostics.numericalRank(tiny) == 2)
+        #expect(try RankDiagnostics.numericalRank(tiny, communicator: single) == 2)
         tiny.setColumn(3, rng.matrix(n, 1).column(0).map { 1e-6 * $0 })
-        #expect(try RankDiagnostics.numericalRank(tiny) == 3)
+        #expect(try RankDiagnostics.numericalRank(tiny, communicator: single) == 3)
 
-        let r = try RankDiagnostics.report(embedding: z, closedFormRank: 2)
+        let r = try RankDiagnostics.report(embedding: z, closedFormRank: 2, communicator: single)
         #expect(r.numericalRank == 2 && r.columns == 5 && r.agrees == true)
-        let mismatch = try RankDiagnostics.report(embedding: z, closedFormRank: 3)
+        let mismatch = try RankDiagnostics.report(embedding: z, closedFormRank: 3, communicator: single)
         #expect(mismatch.agrees == false)
         let solution = ClosedFormSolution(loss: .simclr, embedding: nil, scales: [], rank: 0, minLoss: nil,
                                           unique: false, notes: [])
-        #expect(try RankDiagnostics.report(solution).numericalRank == nil)
+        #expect(try RankDiagnostics.report(solution, communicator: single).numericalRank == nil)
 
         let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(r)) as? [String: Any]
         #expect(Set(json!.keys) == ["closed_form_rank", "numerical_rank", "columns", "relative_tolerance", "agrees"])

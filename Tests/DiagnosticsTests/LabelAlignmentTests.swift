@@ -3,16 +3,16 @@ import Foundation
 import Testing
 @testable import Diagnostics
 
-@Suite struct LabelAlignmentTests {
+@Suite(.mpiLock) struct LabelAlignmentTests {
     /// Labels with some unlabelled rows, every class present.
     static func labels(_ n: Int, classes c: Int, rng: inout TestRNG) throws -> LabelMatrix {
         var cls = (0..<n).map { i in i < c ? i : rng.int(c) }
         for i in stride(from: c, to: n, by: 7) { cls[i] = -1 }
-        return try LabelMatrix(classes: cls, classCount: c)
+        return try LabelMatrix(classes: cls, classCount: c, communicator: single)
     }
 
     @Test func labelMatrixBasics() throws {
-        let l = try LabelMatrix(classes: [0, 1, 1, -1, 2])
+        let l = try LabelMatrix(classes: [0, 1, 1, -1, 2], communicator: single)
         #expect(l.classCount == 3)
         #expect(l.classCounts == [1, 2, 1])
         #expect(l.labelledRows == [0, 1, 2, 4])
@@ -20,10 +20,10 @@ import Testing
         let y = l.oneHot()
         #expect(y.rows == 5 && y.columns == 3)
         #expect(y.rowMajor == [1, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1])
-        #expect(throws: DiagnosticsError.self) { try LabelMatrix(classes: [0, 3], classCount: 2) }
-        #expect(throws: DiagnosticsError.self) { try LabelMatrix(classes: [0, -2]) }
+        #expect(throws: DiagnosticsError.self) { try LabelMatrix(classes: [0, 3], classCount: 2, communicator: single) }
+        #expect(throws: DiagnosticsError.self) { try LabelMatrix(classes: [0, -2], communicator: single) }
 
-        let byID = LabelMatrix(nodeIDs: [5, 9, 2, 7], labels: [9: "cat", 2: "ant", 7: "cat", 100: "zebra"])
+        let byID = LabelMatrix(nodeIDs: [5, 9, 2, 7], labels: [9: "cat", 2: "ant", 7: "cat", 100: "zebra"], communicator: single)
         #expect(byID.classes == [-1, 1, 0, 1])
         #expect(byID.classNames == ["ant", "cat"])
     }
@@ -104,7 +104,7 @@ import Testing
     }
 
     @Test func undefinedWithOneClassAndShapeChecked() throws {
-        let labels = try LabelMatrix(classes: [0, 0, -1, 0], classCount: 2)
+        let labels = try LabelMatrix(classes: [0, 0, -1, 0], classCount: 2, communicator: single)
         var rng = TestRNG(4)
         #expect(try LabelAlignment.capturedLabelEnergy(rng.matrix(4, 2), labels: labels) == nil)
         #expect(throws: DiagnosticsError.self) { try LabelAlignment.measure(rng.matrix(3, 2), labels: labels) }

@@ -3,7 +3,7 @@ import PairGraph
 import Testing
 @testable import Diagnostics
 
-@Suite struct LinearProbeTests {
+@Suite(.mpiLock) struct LinearProbeTests {
     /// Gaussian clusters around 10 e_c (plus extra noise dimensions), class of row i drawn at random.
     static func clusters(n: Int, classes c: Int, dims k: Int, spread: Double, seed: UInt64)
         -> (z: DenseMatrix, labels: [Int], ids: [UInt64]) {
@@ -31,7 +31,7 @@ import Testing
 
     @Test func separableClustersAreClassifiedPerfectly() throws {
         let (z, cls, ids) = Self.clusters(n: 600, classes: 3, dims: 4, spread: 0.5, seed: 11)
-        let labels = try LabelMatrix(classes: cls, classCount: 3)
+        let labels = try LabelMatrix(classes: cls, classCount: 3, communicator: single)
         let r = try LinearProbe.evaluate(features: z, labels: labels, nodeIDs: ids)
         #expect(r.train + r.test == 600)
         #expect(r.test == ids.filter { LinearProbe.isTest(nodeID: $0) }.count)
@@ -45,7 +45,7 @@ import Testing
         var rng = TestRNG(12)
         let n = 4000, c = 4
         let z = rng.matrix(n, 5)
-        let labels = try LabelMatrix(classes: (0..<n).map { _ in rng.int(c) }, classCount: c)
+        let labels = try LabelMatrix(classes: (0..<n).map { _ in rng.int(c) }, classCount: c, communicator: single)
         let r = try LinearProbe.evaluate(features: z, labels: labels, nodeIDs: (0..<UInt64(n)).map { $0 * 3 + 1 })
         let acc = try #require(r.accuracy)
         #expect(abs(acc - 1.0 / Double(c)) < 0.07, "accuracy \(acc)")
@@ -54,7 +54,7 @@ import Testing
     @Test func splitAndAccuracyIndependentOfRowOrder() throws {
         var (z, cls, ids) = Self.clusters(n: 500, classes: 3, dims: 3, spread: 6, seed: 13)
         for i in stride(from: 0, to: 500, by: 9) { cls[i] = -1 }   // unlabelled rows are skipped
-        let labels = try LabelMatrix(classes: cls, classCount: 3)
+        let labels = try LabelMatrix(classes: cls, classCount: 3, communicator: single)
         let r = try LinearProbe.evaluate(features: z, labels: labels, nodeIDs: ids)
         let acc = try #require(r.accuracy)
         #expect(acc > 0.4 && acc < 0.97, "a case where errors happen: \(acc)")
@@ -63,7 +63,7 @@ import Testing
         var rng = TestRNG(14)
         let perm = rng.permutation(500)
         let zp = rowsOf(z, perm)
-        let labelsP = try LabelMatrix(classes: perm.map { cls[$0] }, classCount: 3)
+        let labelsP = try LabelMatrix(classes: perm.map { cls[$0] }, classCount: 3, communicator: single)
         let idsP = perm.map { ids[$0] }
         let rp = try LinearProbe.evaluate(features: zp, labels: labelsP, nodeIDs: idsP)
         #expect(rp == r)
@@ -78,14 +78,14 @@ import Testing
         // column 3 stays zero (a zero scale factor of Z*)
         z = wider
         cls[0] = 1
-        let r = try LinearProbe.evaluate(features: z, labels: try LabelMatrix(classes: cls, classCount: 2), nodeIDs: ids)
+        let r = try LinearProbe.evaluate(features: z, labels: try LabelMatrix(classes: cls, classCount: 2, communicator: single), nodeIDs: ids)
         #expect(r.accuracy! > 0.98)
         // An empty embedding predicts the training majority class.
         let empty = try LinearProbe.evaluate(features: DenseMatrix(rows: 300, columns: 0),
-                                             labels: try LabelMatrix(classes: cls, classCount: 2), nodeIDs: ids)
+                                             labels: try LabelMatrix(classes: cls, classCount: 2, communicator: single), nodeIDs: ids)
         #expect(empty.accuracy! < 0.75)
         #expect(throws: DiagnosticsError.self) {
-            try LinearProbe.evaluate(features: z, labels: try LabelMatrix(classes: cls, classCount: 2), nodeIDs: Array(ids.dropLast()))
+            try LinearProbe.evaluate(features: z, labels: try LabelMatrix(classes: cls, classCount: 2, communicator: single), nodeIDs: Array(ids.dropLast()))
         }
     }
 }

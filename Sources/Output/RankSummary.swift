@@ -1,0 +1,43 @@
+import Distributed
+import PairGraph
+
+/// One rank's share of the run, gathered by the coordinator: the partition (rows, nonzeros,
+/// ghosts), what a matvec moves (halo bytes) and where its time went, and peak memory.
+public struct RankSummary: Encodable {
+    public var rank: Int
+    public var rows: Int
+    public var nonzeros: Int
+    public var ghosts: Int
+    public var neighbours: Int
+    public var haloBytesPerMatvec: Int
+    public var matvecs: Int
+    public var haloSeconds: Double
+    public var spmvSeconds: Double
+    public var peakMemoryBytes: Int
+
+    enum CodingKeys: String, CodingKey {
+        case rank, rows, nonzeros, ghosts, neighbours, matvecs
+        case haloBytesPerMatvec = "halo_bytes_per_matvec"
+        case haloSeconds = "halo_seconds"
+        case spmvSeconds = "spmv_seconds"
+        case peakMemoryBytes = "peak_memory_bytes"
+    }
+
+    /// Collective. Every rank's summary (in rank order) on every rank.
+    public static func gather(_ graph: DistributedGraph) -> [RankSummary] {
+        let c = graph.communicator
+        let plan = graph.exchange.plan
+        let ints = [graph.localRowCount, graph.block.nonzeros, plan.ghostCount, plan.neighbourCount,
+                    plan.bytesReceivedPerExchange + plan.bytesSentPerExchange, graph.clock.matvecs,
+                    ProcessMemory.peakResidentBytes()].map { Int64($0) }
+        let doubles = [graph.clock.haloSeconds, graph.clock.spmvSeconds]
+        let allInts = c.allgatherv(int64: ints).values
+        let allDoubles = c.allgatherv(double: doubles).values
+        return (0..<c.size).map { r in
+            let i = allInts[(7 * r)..<(7 * r + 7)].map { Int($0) }
+            return RankSummary(rank: r, rows: i[0], nonzeros: i[1], ghosts: i[2], neighbours: i[3],
+                               haloBytesPerMatvec: i[4], matvecs: i[5], haloSeconds: allDoubles[2 * r],
+                               spmvSeconds: allDoubles[2 * r + 1], peakMemoryBytes: i[6])
+        }
+    }
+}
