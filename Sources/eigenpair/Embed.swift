@@ -82,10 +82,12 @@ struct Embed: ParsableCommand {
         // Errors reaching here are collective (every rank throws the same one: input errors are
         // agreed in DistributedGraphBuilder, output errors in OutputDirectory), so the
         // coordinator alone prints it and every rank exits with the same status.
+        // The others wait at a barrier until it has: mpirun kills the whole job as soon as one
+        // rank exits non-zero, which could otherwise be before the coordinator's message.
         func stop(_ message: String, code: Int32) -> Never {
-            let coordinator = world.isCoordinator
+            if world.isCoordinator { FileHandle.standardError.write(Data("error: \(message)\n".utf8)) }
+            world.barrier()
             environment.finalize()
-            if coordinator { fail(message, code: code) }
             Foundation.exit(code)
         }
         let options: EmbedOptions
