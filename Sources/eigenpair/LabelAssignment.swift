@@ -10,17 +10,14 @@ struct LabelAssignment {
     let matrix: LabelMatrix
     let notInGraph: Int
 
-    /// Collective. Every rank reads the (small: one line per node) labels file and keeps the labels
-    /// of its own rows; the same file gives the same error on every rank.
+    /// Collective. The labels file is read in parallel (each rank parses a byte range; labels
+    /// travel to the owners of their nodes), and every rank keeps its own rows' labels.
     init(path: String, graph: DistributedGraph) throws {
-        let labels = try NodeLabels.read(path: path)
-        let owned = Set(graph.nodeIDs)
-        var byID: [UInt64: Int] = [:]
-        for (id, label) in zip(labels.ids, labels.labels) where owned.contains(id) { byID[id] = label }
+        let owned = try OwnedLabels.read(path: path, nodeIDs: graph.nodeIDs, communicator: graph.communicator)
         file = path
-        // Each node has one owner, so the matches add up to the labelled nodes of the graph.
-        notInGraph = labels.ids.count - graph.communicator.allreduceSum(byID.count)
-        matrix = LabelMatrix(nodeIDs: graph.nodeIDs, labels: byID, communicator: graph.communicator)
+        notInGraph = owned.notInGraph
+        matrix = try LabelMatrix(classes: owned.classes, classCount: owned.classNames.count,
+                                 classNames: owned.classNames, communicator: graph.communicator)
         guard matrix.labelledCount > 0 else {
             throw InputError(file: path, reason: "no label matches a node of the graph")
         }

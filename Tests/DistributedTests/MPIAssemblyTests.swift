@@ -15,8 +15,8 @@ import Testing
         let world = testMPI.world
         let directory: String
 
-        init(_ files: [String: String]) throws {
-            directory = NSTemporaryDirectory() + "eigenpair-mpi-assembly-\(getppid())"
+        init(_ files: [String: String], tag: String = "assembly") throws {
+            directory = NSTemporaryDirectory() + "eigenpair-mpi-\(tag)-\(getppid())"
             if world.rank == 0 {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
                 for (name, text) in files { try text.write(toFile: path(name), atomically: true, encoding: .utf8) }
@@ -117,6 +117,59 @@ import Testing
                     _ = try DistributedGraphBuilder.read(path: path, merge: .max, communicator: testMPI.world)
                 } catch let e as InputError { distributedError = e }
                 #expect(distributedError == serialError, "\(name) on rank \(testMPI.world.rank)")
+            }
+        }
+    }
+
+    /// Labels read in parallel (`OwnedLabels.read`) equal the one-process reader's labels of each
+    /// rank's rows, with the same class numbering, and fail with the same first bad line.
+    @Test func labelsReadInParallelMatchTheOneProcessReader() throws {
+        try withSolverLock {
+            let world = testMPI.world
+            let graphFiles = try SharedFiles(Self.files)
+            defer { graphFiles.remove() }
+            let path = graphFiles.path("weighted.txt")
+            let (d, _, _) = try DistributedGraphBuilder.read(path: path, merge: .max, communicator: world)
+            let s = try GraphAssembler.assemble(try GraphReader.read(path: path).0, merge: .max, file: path)
+            // Labels for most nodes (some missing), repeats that agree, IDs that are not nodes, and
+            // class names that only some nodes use; then a conflicting repeat late in the file and
+            // a malformed line after it, and a malformed line alone.
+            var rng = SeededRNG(seed: 99)
+            var good = "# labels\n"
+            for id in s.nodeIDs where rng.index(10) != 0 {
+                good += "\(id) \(["cat", "dog", "7", "bird"][Int(id % 4)])\n"
+                if rng.index(20) == 0 { good += "% again\n\(id) \(["cat", "dog", "7", "bird"][Int(id % 4)])\n" }
+            }
+            good += "123456789 cat\n987654321 fish\n"
+            let conflictID = s.nodeIDs[s.nodeIDs.count / 3]
+            let conflict = good + "\(conflictID) \(["dog", "cat", "cat", "cat"][Int(conflictID % 4)])\n" + "5 6 7\n"
+            let malformed = good + "x 1\n"
+            let labelFiles = try SharedFiles(["good.txt": good, "conflict.txt": conflict, "malformed.txt": malformed],
+                                             tag: "labels")
+            defer { labelFiles.remove() }
+            for name in ["good.txt", "conflict.txt", "malformed.txt"] {
+                let lp = labelFiles.path(name)
+                var serial: (labels: NodeLabels, classNames: [String])?
+                var serialError: InputError?
+                do { serial = try NodeLabels.readWithClassNames(path: lp) } catch let e as InputError { serialError = e }
+                var parallel: OwnedLabels?
+                var parallelError: InputError?
+                do { parallel = try OwnedLabels.read(path: lp, nodeIDs: d.nodeIDs, communicator: world) } catch let e as InputError {
+                    parallelError = e
+                }
+                #expect(parallelError == serialError, "\(name) on rank \(world.rank)")
+                #expect((serialError == nil) == (name == "good.txt"), "\(name): \(String(describing: serialError))")
+                guard let serial, let parallel else { continue }
+                var byID: [UInt64: Int] = [:]
+                for (id, c) in zip(serial.labels.ids, serial.labels.labels) { byID[id] = c }
+                let inGraph = Set(s.nodeIDs)
+                let presentNames = serial.classNames.indices.filter { c in s.nodeIDs.contains { byID[$0] == c } }
+                let expectedNames = presentNames.map { serial.classNames[$0] }
+                let expected = d.nodeIDs.map { id in byID[id].map { presentNames.firstIndex(of: $0)! } ?? -1 }
+                #expect(parallel.classNames == expectedNames)
+                #expect(parallel.classes == expected, "\(name) on rank \(world.rank)")
+                #expect(parallel.notInGraph == serial.labels.ids.filter { !inGraph.contains($0) }.count)
+                #expect(expected.contains(-1) && expectedNames.count == 4 && parallel.notInGraph == 2)
             }
         }
     }
