@@ -73,7 +73,7 @@ final class CholmodFactor {
         // Local column -> index in the component (only the component's rows are ever looked up).
         var local = [Int32](repeating: -1, count: block.width)
         for (t, r) in rows.enumerated() { local[Int(r)] = Int32(t) }
-        func neighbours(_ t: Int) -> Range<Int> { block.pointers[t]..<block.pointers[t + 1] }
+        func neighbours(_ t: Int) -> Range<Int> { block.rowStart[t]..<block.rowEnd[t] }
 
         // Column t holds the diagonal d_t + eps and -w_{st} for every neighbour s > t.
         var nnz = n

@@ -15,7 +15,9 @@ final class ComponentBlock {
     let rows: [Int32]
     /// Global row of local row 0 of the graph.
     let firstRow: Int
-    let pointers: [Int]
+    /// Entries of row `rows[t]`: `rowStart[t]..<rowEnd[t]` of `columns`/`weights`.
+    let rowStart: [Int]
+    let rowEnd: [Int]
     let columns: [Int32]
     let weights: [Double]
     /// Weighted degree of each of `rows`.
@@ -25,37 +27,56 @@ final class ComponentBlock {
     let exchange: HaloExchange
     /// The graph's matvec clock: Lanczos products count in the report's halo/SpMV split.
     let clock: MatvecClock
+    /// Whether the graph's own block and halo plan are used (no copy).
+    let sharesGraphBlock: Bool
 
-    /// Collective over `graph.communicator` (builds the halo plan).
+    /// Collective over `graph.communicator` (builds the halo plan when one is needed).
+    ///
+    /// When every rank holds rows of the component, the solve runs on all of them and the graph's
+    /// block and halo plan serve as they are (the arrays are shared, not copied: 12 bytes per
+    /// nonzero saved on the giant component); entries of other components then travel as zeros.
+    /// Otherwise the component's rows are copied with a halo plan over the holding ranks only.
     init(graph: DistributedGraph, component c: Int) {
         component = c
         clock = graph.clock
         size = graph.components.size(c)
         rows = Array(graph.localRows(ofComponent: c))
         firstRow = graph.firstRow
+        degrees = rows.map { graph.degrees[Int($0)] }
+        let everywhere = graph.communicator.allreduceMin(rows.isEmpty ? 0 : 1) == 1
+        sharesGraphBlock = everywhere
+        if everywhere {
+            let pointers = graph.block.rowPointers
+            rowStart = rows.map { pointers[Int($0)] }
+            rowEnd = rows.map { pointers[Int($0) + 1] }
+            columns = graph.block.columnIndices
+            weights = graph.block.values
+            width = graph.block.columnCount
+            exchange = graph.exchange
+            return
+        }
         var pointers = [0]
-        var global: [Int] = []
         var weights: [Double] = []
+        var count = 0
         for r in rows {
             let (cols, w) = graph.neighbours(ofLocal: Int(r))
-            for q in cols.indices {
-                global.append(graph.globalColumn(ofLocal: Int(cols[q])))
-                weights.append(w[q])
-            }
-            pointers.append(global.count)
+            weights.append(contentsOf: w)
+            count += cols.count
+            pointers.append(count)
         }
+        let global = rows.lazy.flatMap { graph.neighbours(ofLocal: Int($0)).columns }.map { graph.globalColumn(ofLocal: Int($0)) }
         let requests = HaloRequests(partition: graph.partition, rank: graph.rank, globalColumns: global)
         columns = requests.renumber(global)
-        self.pointers = pointers
+        rowStart = Array(pointers.dropLast())
+        rowEnd = Array(pointers.dropFirst())
         self.weights = weights
-        degrees = rows.map { graph.degrees[Int($0)] }
         width = requests.localWidth
         // A tag of its own: the graph's exchange may be in use between the same ranks.
         exchange = HaloExchange(plan: HaloPlan(requests: requests, communicator: graph.communicator),
                                 communicator: graph.communicator, tag: 0x4343)
     }
 
-    var nonzeros: Int { columns.count }
+    var nonzeros: Int { zip(rowStart, rowEnd).reduce(0) { $0 + $1.1 - $1.0 } }
 
     /// Collective over the graph's communicator. Anderson-Morley: lambda_max(L_c) <= max over the
     /// component's edges of d_i + d_j (ghost degrees by one halo exchange).
@@ -64,7 +85,7 @@ final class ComponentBlock {
         extended.withUnsafeMutableBufferPointer { exchange.exchange($0.baseAddress!) }
         var sigma = 0.0
         for t in rows.indices {
-            for q in pointers[t]..<pointers[t + 1] { sigma = max(sigma, degrees[t] + extended[Int(columns[q])]) }
+            for q in rowStart[t]..<rowEnd[t] { sigma = max(sigma, degrees[t] + extended[Int(columns[q])]) }
         }
         return graph.communicator.allreduceMax(sigma)
     }
@@ -121,13 +142,15 @@ final class ComponentOperator: LinearOperator {
         let t0 = MatvecClock.now()
         block.exchange.exchange(extended)
         let t1 = MatvecClock.now()
-        block.pointers.withUnsafeBufferPointer { ptr in
-            block.columns.withUnsafeBufferPointer { col in
-                block.weights.withUnsafeBufferPointer { w in
-                    for t in 0..<n {
-                        var s = 0.0
-                        for q in ptr[t]..<ptr[t + 1] { s += w[q] * extended[Int(col[q])] }
-                        y[t] = s
+        block.rowStart.withUnsafeBufferPointer { start in
+            block.rowEnd.withUnsafeBufferPointer { end in
+                block.columns.withUnsafeBufferPointer { col in
+                    block.weights.withUnsafeBufferPointer { w in
+                        for t in 0..<n {
+                            var s = 0.0
+                            for q in start[t]..<end[t] { s += w[q] * extended[Int(col[q])] }
+                            y[t] = s
+                        }
                     }
                 }
             }

@@ -26,7 +26,9 @@ public enum DistributedAssembly {
     /// Collective.
     /// - Parameters: first/second: this rank's parsed edges as compacted rows; weights nil when
     ///   unweighted; nodeCount the global N.
-    public static func assemble(first: [Int32], second: [Int32], weights: [Double]?, nodeCount n: Int,
+    /// The endpoint and weight arrays are emptied once they are no longer needed (their memory is
+    /// the largest transient of the input stage).
+    public static func assemble(first: inout [Int32], second: inout [Int32], weights: inout [Double]?, nodeCount n: Int,
                                 merge rule: MergeRule, communicator: Communicator) -> AssembledRows {
         let p = communicator.size, me = communicator.rank
         let uniform = RowPartition(uniformRows: n, ranks: p)
@@ -91,6 +93,9 @@ public enum DistributedAssembly {
             keepEntry(a, b, i)
             keepEntry(b, a, i)
         }
+        first = []
+        second = []
+        weights = nil
         for (q, key) in receivedKeys.enumerated() {
             let r = Int(key >> 32) - myUniform.lowerBound
             let at = fill[r]
@@ -134,8 +139,9 @@ public enum DistributedAssembly {
                 }
             }
         }
-        cols.removeSubrange(out...)
-        vals.removeSubrange(out...)
+        // Exact-size copies: the merged rows live on, the bucket arrays (with duplicates) go.
+        cols = Array(cols[..<out])
+        vals = Array(vals[..<out])
 
         let rowNonzeros = (0..<myUniform.count).map { pointers[$0 + 1] - pointers[$0] }
         let partition = RowPartition.balanced(localRowNonzeros: rowNonzeros, communicator: communicator)

@@ -110,6 +110,18 @@ public struct DistributedComponents: Sendable, Equatable {
         // Local columns (owned, then ghosts) and the halo plan, built as the MPI constructor builds
         // it (requests exchanged all-to-all).
         let (local, ghosts) = localColumns(globalColumns, owned: owned, rowCount: partition.rowCount)
+        return compute(rowPointers: rowPointers, localColumns: local, ghosts: ghosts, partition: partition, group: group)
+    }
+
+    /// Collective. As `compute(rowPointers:globalColumns:partition:group:)` for a block already in
+    /// local columns (owned `0..<rows`, then `ghosts`, sorted, numbered from `rows` on: the
+    /// `HaloRequests` convention), so a caller that has localised its block does not pay twice.
+    public static func compute(rowPointers: [Int], localColumns local: [Int32], ghosts: [Int], partition: RowPartition,
+                               group: some CollectiveGroup) -> DistributedComponents {
+        let p = group.size, me = group.rank
+        precondition(partition.rankCount == p, "a partition over \(partition.rankCount) ranks for \(p)")
+        let owned = partition.rows(of: me)
+        let lo = owned.lowerBound, nOwn = owned.count
         let requests = HaloRequests(partition: partition, rank: me, sortedGhostColumns: ghosts)
         let plan = haloPlan(requests, group: group)
 

@@ -41,7 +41,7 @@ extension DistributedGraph {
         stats.totalWeight = communicator.allreduceSum(total)
         return DistributedGraph(communicator: communicator, partition: partition,
                                 nodeIDs: moved.rowIDs,
-                                rowPointers: moved.rowPointers, globalColumns: moved.columns.map { Int($0) },
+                                rowPointers: moved.rowPointers, globalColumns: moved.columns,
                                 weights: moved.weights, statistics: stats)
     }
 }

@@ -37,14 +37,15 @@ public final class DistributedGraph: @unchecked Sendable {
     /// - Parameters: rowPointers/globalColumns/weights: CSR of the owned rows of `partition`, global
     ///   columns ascending within each row, no self-loops; `statistics` the global statistics.
     public init(communicator: Communicator, partition: RowPartition, nodeIDs: [UInt64], rowPointers: [Int],
-                globalColumns: [Int], weights: [Double], statistics: GraphStatistics) {
+                globalColumns: [Int32], weights: [Double], statistics: GraphStatistics) {
         let me = communicator.rank
         precondition(partition.rankCount == communicator.size)
         precondition(nodeIDs.count == partition.rows(of: me).count)
         self.communicator = communicator
         self.partition = partition
         self.nodeIDs = nodeIDs
-        let (block, requests) = DistributedRowBlock.localize(rowPointers: rowPointers, globalColumns: globalColumns,
+        let (block, requests) = DistributedRowBlock.localize(rowPointers: rowPointers,
+                                                             globalColumns: globalColumns.lazy.map { Int($0) },
                                                              values: weights, partition: partition, rank: me)
         self.block = block
         exchange = HaloExchange(plan: HaloPlan(requests: requests, communicator: communicator), communicator: communicator)
@@ -58,8 +59,8 @@ public final class DistributedGraph: @unchecked Sendable {
         }
         degrees = d
         maxDegree = communicator.allreduceMax(localMax)
-        let comps = DistributedComponents.compute(rowPointers: rowPointers, globalColumns: globalColumns,
-                                                  partition: partition, communicator: communicator)
+        let comps = DistributedComponents.compute(rowPointers: rowPointers, localColumns: block.columnIndices,
+                                                  ghosts: requests.ghostColumns, partition: partition, group: communicator)
         components = comps
         let order = (0..<nodeIDs.count).sorted {
             let a = comps.label[$0], b = comps.label[$1]
@@ -149,13 +150,13 @@ public final class DistributedGraph: @unchecked Sendable {
         let partition = RowPartition.balanced(rowNonzeros: rowNonzeros, ranks: communicator.size)
         let mine = partition.rows(of: communicator.rank)
         var pointers = [0]
-        var columns: [Int] = []
+        var columns: [Int32] = []
         var weights: [Double] = []
         for r in mine {
             let (cols, w) = graph.neighbours(of: r)
             let order = cols.indices.sorted { cols[$0] < cols[$1] }
             for q in order {
-                columns.append(Int(cols[q]))
+                columns.append(cols[q])
                 weights.append(w[q])
             }
             pointers.append(columns.count)

@@ -21,7 +21,7 @@ public enum DistributedGraphBuilder {
         let probe = try agree(communicator) { () throws(InputError) in try GraphReader.probe(path: path) }
 
         var lineCounts: [Int] = []
-        let part = try agree(communicator, lineOffset: { rank in probe.lineOffset(part: rank, lineCounts: lineCounts) },
+        var part = try agree(communicator, lineOffset: { rank in probe.lineOffset(part: rank, lineCounts: lineCounts) },
                              before: { parse in lineCounts = communicator.allgather(parse?.lines ?? 0) }) {
             () throws(InputError) in try GraphReader.parse(path: path, part: me, of: p, probe: probe)
         }
@@ -40,13 +40,15 @@ public enum DistributedGraphBuilder {
                              + (zeroWeights > 0 ? " (\(zeroWeights) zero-weight edges skipped)" : ""))
         }
         let weighted = communicator.any(part.edges.weights != nil)
-        var edges = part.edges
-        let compaction = try ParallelIDCompaction.compact(edges, file: path, communicator: communicator)
-        // The assembly needs the endpoints as rows and the weights; the 16 bytes per edge of IDs go.
+        var compaction = try ParallelIDCompaction.compact(part.edges, file: path, communicator: communicator)
         phase("compact_ids")
-        let weights = weighted ? (edges.weights ?? [Double](repeating: 1, count: edges.count)) : nil
-        edges = EdgeList()
-        let rows = DistributedAssembly.assemble(first: compaction.first, second: compaction.second, weights: weights,
+        // The assembly needs the endpoints as rows and the weights: the 16 bytes per edge of IDs
+        // go now, the 8 of rows inside the assembly once they are bucketed.
+        var weights = weighted ? (part.edges.weights ?? [Double](repeating: 1, count: part.edges.count)) : nil
+        part.edges = EdgeList()
+        var first = compaction.first, second = compaction.second
+        compaction = compaction.droppingEndpoints()
+        let rows = DistributedAssembly.assemble(first: &first, second: &second, weights: &weights,
                                                 nodeCount: compaction.nodeCount, merge: rule, communicator: communicator)
         phase("route_merge_balance")
         guard rows.edges > 0 else {
@@ -67,7 +69,7 @@ public enum DistributedGraphBuilder {
             weighted: weighted || rule == .sum && rows.duplicatesMerged > 0, mergeRule: rule.rawValue,
             nodesBeforeRestriction: nil)
         let graph = DistributedGraph(communicator: communicator, partition: rows.partition, nodeIDs: nodeIDs,
-                                     rowPointers: rows.rowPointers, globalColumns: rows.columns.map { Int($0) },
+                                     rowPointers: rows.rowPointers, globalColumns: rows.columns,
                                      weights: rows.weights, statistics: stats)
         phase("halo_plan_components")
         return (graph, probe.format, phases)

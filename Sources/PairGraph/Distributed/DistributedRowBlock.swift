@@ -75,7 +75,7 @@ public struct DistributedRowBlock: Sendable, Equatable {
     /// Not collective. Rank `rank`'s rows of `partition`, given in CSR with *global* column indices
     /// (`rowPointers` has `partition.rows(of: rank).count + 1` entries), renumbered into the local
     /// space. Returns the block and its ghost requests (the first half of its `HaloPlan`).
-    public static func localize(rowPointers: [Int], globalColumns: [Int], values: [Double],
+    public static func localize(rowPointers: [Int], globalColumns: some Collection<Int>, values: [Double],
                                 partition: RowPartition, rank: Int) -> (block: DistributedRowBlock, requests: HaloRequests) {
         precondition(rowPointers.count == partition.rows(of: rank).count + 1,
                      "\(rowPointers.count - 1) rows given for a block of \(partition.rows(of: rank).count)")

@@ -32,6 +32,13 @@ public struct LocalCompaction: Sendable, Equatable {
     /// Not collective. The rank whose shard holds `id` (if any rank does).
     public func shardOwner(of id: UInt64) -> Int { SortedSearch.upperBound(splitters, id) }
 
+    /// This compaction without the rows of the parsed edges (`first`, `second`), which the
+    /// assembly consumes; what maps rows back to IDs stays.
+    public func droppingEndpoints() -> LocalCompaction {
+        LocalCompaction(nodeCount: nodeCount, first: [], second: [], shardIDs: shardIDs, shardFirstRow: shardFirstRow,
+                        splitters: splitters, declared: declared, rank: rank, rankCount: rankCount)
+    }
+
     /// Collective. The IDs of the rows `partition` gives this rank, ascending (what this rank
     /// writes to nodes.npy): one all-to-all-v that cuts every shard along the partition.
     /// Memory: this rank's rows only.
