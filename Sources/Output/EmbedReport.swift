@@ -155,6 +155,10 @@ public struct LossSummary: Encodable {
     public var notes: [String]
     public var file: String?
     public var labels: LabelAlignmentSummary?
+    /// tr(Z*^T L Z*) / tr(Z*^T H Z*) (Diagnostics `LocalGlobalScores`); nil without Z*.
+    public var localScore: Double?
+    /// min_c ||G - c Z* Z*^T||_F / ||G||_F (Diagnostics `LocalGlobalScores`); nil without Z*.
+    public var globalScore: Double?
 
     public init(_ solution: ClosedFormSolution, operator op: RelationOperatorKind, lossAtSolution: Double?,
                 numericalRank: Int?, hyperparameters: [String: Double], file: String?) {
@@ -177,5 +181,7 @@ public struct LossSummary: Encodable {
         case loss
         case minLoss = "min_loss"
         case scales, hyperparameters, unique, notes, file, labels
+        case localScore = "local_score"
+        case globalScore = "global_score"
     }
 }

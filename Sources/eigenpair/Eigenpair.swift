@@ -15,7 +15,7 @@ struct Eigenpair: ParsableCommand {
         Exit status: 0 success, 2 bad input or usage, 3 the eigensolver did not converge.
         """,
         version: "0.1.0",
-        subcommands: [Embed.self, Generate.self]
+        subcommands: [Embed.self, Generate.self, Linear.self, Sweep.self, Compare.self]
     )
 
     /// Usage errors exit with status 2 (as argparse and most Unix tools do), not ArgumentParser's 64.

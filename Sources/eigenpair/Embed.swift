@@ -74,40 +74,14 @@ struct Embed: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        let environment = MPIEnvironment()
-        defer { environment.finalize() }
-        let world = environment.world
-        // Every failure finalises MPI before exiting, so mpirun reports the exit status rather
-        // than a process that "exited without finalizing".
-        // Errors reaching here are collective (every rank throws the same one: input errors are
-        // agreed in DistributedGraphBuilder, output errors in OutputDirectory), so the
-        // coordinator alone prints it and every rank exits with the same status.
-        // The others wait at a barrier until it has: mpirun kills the whole job as soon as one
-        // rank exits non-zero, which could otherwise be before the coordinator's message.
-        func stop(_ message: String, code: Int32) -> Never {
-            if world.isCoordinator { FileHandle.standardError.write(Data("error: \(message)\n".utf8)) }
-            world.barrier()
-            environment.finalize()
-            Foundation.exit(code)
-        }
-        let options: EmbedOptions
-        do {
+        var options: EmbedOptions?
+        ClosedFormRunner.runJob(validate: {
             options = try EmbedOptions(self)
             try OutputDirectory.checkWritable(out, force: force)
-        } catch {
-            stop("\(error)", code: 2)
-        }
-        var pipeline = EmbedPipeline(options: options, communicator: world, progress: Progress(enabled: !quiet && world.isCoordinator))
-        do {
+        }) { world in
+            var pipeline = EmbedPipeline(options: options!, communicator: world,
+                                         progress: Progress(enabled: !quiet && world.isCoordinator))
             try pipeline.run()
-        } catch let error as EmbedFailure {
-            stop(error.message, code: error.exitCode)
-        } catch let error as InputError {
-            stop(error.description, code: 2)
-        } catch let error as OutputError {
-            stop(error.description, code: 2)
-        } catch {
-            stop("\(error)", code: 1)
         }
     }
 }

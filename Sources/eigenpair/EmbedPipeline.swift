@@ -58,14 +58,14 @@ struct EmbedPipeline {
         }
         let k = options.dim
         var summaries: [(LossName, LossSummary)] = []
-        for kind in operatorsNeeded() {
-            let count = eigenpairCount(kind)
+        for kind in ClosedFormRunner.operatorsNeeded(options.losses) {
+            let count = ClosedFormRunner.eigenpairCount(kind, losses: options.losses, dimension: options.dim)
             progress.note("solving \(kind.rawValue): \(count) eigenpairs")
             let spectrum = try timed("solve_\(kind.fileName)") { try solver.solve(graph, kind: kind, count: count) }
             let file = "spectrum-\(kind.fileName).npy"
             report.solves.append(SolveSummary(spectrum, file: file))
             guard spectrum.converged else {
-                throw EmbedFailure(message: nonConvergence(spectrum), exitCode: 3)
+                throw EmbedFailure(message: ClosedFormRunner.nonConvergence(spectrum), exitCode: 3)
             }
             try timed("write") { try out.writeNpy(file, spectrum.values) }
             if let rowLabels {
@@ -75,8 +75,10 @@ struct EmbedPipeline {
                 report.labels?.operatorLabelEnergy[kind.rawValue] = rowLabels.capturedEnergy(
                     of: spectrum.vectors.columns(first..<min(first + k, spectrum.values.count)))
             }
-            for loss in options.losses where operatorFor(loss) == kind {
-                let solution = timed("closed_forms") { closedForm(loss, spectrum: spectrum, graph: graph) }
+            for loss in options.losses where ClosedFormRunner.operatorFor(loss) == kind {
+                let solution = timed("closed_forms") {
+                    ClosedFormRunner.closedForm(loss, spectrum: spectrum, graph: graph, dimension: k, hyper: options.hyper)
+                }
                 var lossValue: Double? = nil
                 var numericalRank: Int? = nil
                 var fileName: String? = nil
@@ -94,8 +96,13 @@ struct EmbedPipeline {
                     }
                 }
                 var summary = LossSummary(solution, operator: kind, lossAtSolution: lossValue, numericalRank: numericalRank,
-                                          hyperparameters: hyperparameters(for: loss), file: fileName)
+                                          hyperparameters: ClosedFormRunner.hyperparameters(for: loss, options.hyper), file: fileName)
                 summary.labels = labelSummary
+                if let z = solution.embedding {
+                    let scores = timed("diagnostics") { LocalGlobalScores.measure(z, graph: graph) }
+                    summary.localScore = scores.local
+                    summary.globalScore = scores.global
+                }
                 summaries.append((loss, summary))
                 report.losses[loss.rawValue] = summary
             }
@@ -116,58 +123,5 @@ struct EmbedPipeline {
         try out.writeJSON("report.json", report)
         try out.commit()
         if communicator.isCoordinator { SummaryTable.print(report: report, losses: summaries, out: options.out) }
-    }
-
-    func operatorFor(_ loss: LossName) -> RelationOperatorKind {
-        switch loss {
-        case .vicreg: return .laplacian
-        case .simclr: return .adjacency
-        case .simclrDegree, .barlow: return .normalizedAdjacency
-        }
-    }
-
-    /// Operators in a fixed order, each solved once for every loss that needs it.
-    func operatorsNeeded() -> [RelationOperatorKind] {
-        let needed = Set(options.losses.map(operatorFor))
-        return [RelationOperatorKind.laplacian, .adjacency, .normalizedAdjacency].filter(needed.contains)
-    }
-
-    /// A_n needs K+1 pairs (trivial + K) when BarlowTwins is asked for; every other operator K.
-    func eigenpairCount(_ kind: RelationOperatorKind) -> Int {
-        kind == .normalizedAdjacency && options.losses.contains(.barlow) ? options.dim + 1 : options.dim
-    }
-
-    func closedForm(_ loss: LossName, spectrum: Spectrum, graph: DistributedGraph) -> ClosedFormSolution {
-        let k = options.dim
-        switch loss {
-        case .vicreg:
-            return VICRegClosedForm.solve(spectrum, graph: graph, dimension: k, hyper: options.hyper)
-        case .simclr:
-            return SimCLRClosedForm.solveUniform(spectrum, graph: graph, dimension: k)
-        case .simclrDegree:
-            return SimCLRClosedForm.solveDegree(spectrum, graph: graph, dimension: k)
-        case .barlow:
-            return BarlowTwinsClosedForm.solve(spectrum, graph: graph, dimension: k, lambda: options.hyper.lambda)
-        }
-    }
-
-    func hyperparameters(for loss: LossName) -> [String: Double] {
-        switch loss {
-        case .vicreg: return ["gamma": options.hyper.gamma, "beta": options.hyper.beta]
-        case .simclr, .simclrDegree: return [:]
-        case .barlow: return ["lambda": options.hyper.lambda]
-        }
-    }
-
-    func nonConvergence(_ s: Spectrum) -> String {
-        var lines = ["the eigensolver did not converge for \(s.kind.rawValue): \(s.values.count) of \(s.requested) eigenpairs available"]
-        for solve in s.solves where solve.report.converged < solve.report.requested {
-            let r = solve.report
-            lines.append("  component \(solve.component) (\(solve.nodes) nodes): \(r.converged) of \(r.requested) converged after \(r.restarts) restarts, \(r.matvecs) matvecs (ARPACK info \(r.info))")
-        }
-        let shown = s.values.prefix(8).map { String(format: "%.12g", $0) }.joined(separator: ", ")
-        lines.append("  converged eigenvalues: \(shown)\(s.values.count > 8 ? ", ..." : "")")
-        lines.append("  try a larger --max-restarts or --ncv, or a looser --tol")
-        return lines.joined(separator: "\n")
     }
 }

@@ -1,0 +1,218 @@
+import ArgumentParser
+import ClosedForms
+import DenseAlgebra
+import Diagnostics
+import Distributed
+import Foundation
+import NpyFormat
+import Output
+import PairGraph
+import Spectral
+
+/// What `embed`, `sweep` and `compare` share: which operator each loss needs, how many
+/// eigenpairs, the closed form of a loss from its operator's spectrum, and the evaluation of one
+/// Z* (loss value, ranks, label diagnostics, local/global scores) as a `LossSummary`.
+enum ClosedFormRunner {
+    static func operatorFor(_ loss: LossName) -> RelationOperatorKind {
+        switch loss {
+        case .vicreg: return .laplacian
+        case .simclr: return .adjacency
+        case .simclrDegree, .barlow: return .normalizedAdjacency
+        }
+    }
+
+    /// Operators in a fixed order (L, G, A_n), each solved once for every loss that needs it.
+    static func operatorsNeeded(_ losses: [LossName]) -> [RelationOperatorKind] {
+        let needed = Set(losses.map(operatorFor))
+        return [RelationOperatorKind.laplacian, .adjacency, .normalizedAdjacency].filter(needed.contains)
+    }
+
+    /// A_n needs K+1 pairs (trivial + K) when BarlowTwins is asked for; every other operator K.
+    static func eigenpairCount(_ kind: RelationOperatorKind, losses: [LossName], dimension: Int) -> Int {
+        kind == .normalizedAdjacency && losses.contains(.barlow) ? dimension + 1 : dimension
+    }
+
+    /// Row-local (BarlowTwins: collective). Z* of `loss` on the owned rows.
+    static func closedForm(_ loss: LossName, spectrum: Spectrum, graph: DistributedGraph, dimension k: Int,
+                           hyper: Hyperparameters) -> ClosedFormSolution {
+        switch loss {
+        case .vicreg:
+            return VICRegClosedForm.solve(spectrum, graph: graph, dimension: k, hyper: hyper)
+        case .simclr:
+            return SimCLRClosedForm.solveUniform(spectrum, graph: graph, dimension: k)
+        case .simclrDegree:
+            return SimCLRClosedForm.solveDegree(spectrum, graph: graph, dimension: k)
+        case .barlow:
+            return BarlowTwinsClosedForm.solve(spectrum, graph: graph, dimension: k, lambda: hyper.lambda)
+        }
+    }
+
+    static func hyperparameters(for loss: LossName, _ hyper: Hyperparameters) -> [String: Double] {
+        switch loss {
+        case .vicreg: return ["gamma": hyper.gamma, "beta": hyper.beta]
+        case .simclr, .simclrDegree: return [:]
+        case .barlow: return ["lambda": hyper.lambda]
+        }
+    }
+
+    /// The first `count` eigenpairs of `spectrum`, as a solve for `count` pairs would return them
+    /// (one solve at the largest K serves every smaller K of a sweep).
+    static func truncated(_ spectrum: Spectrum, to count: Int) -> Spectrum {
+        guard count < spectrum.values.count else { return spectrum }
+        var s = spectrum
+        s.values = Array(spectrum.values.prefix(count))
+        s.vectors = spectrum.vectors.columns(0..<count)
+        s.sources = Array(spectrum.sources.prefix(count))
+        s.residuals = Array(spectrum.residuals.prefix(count))
+        s.requested = count
+        s.nextValue = spectrum.values[count]
+        return s
+    }
+
+    /// Collective. Closed form of `loss` at dimension `k` and everything measured on it: loss at Z*,
+    /// numerical rank, label alignment (with `labels`), local/global scores.
+    static func evaluate(_ loss: LossName, spectrum: Spectrum, graph: DistributedGraph, dimension k: Int,
+                         hyper: Hyperparameters, labels: LabelAssignment?, file: String? = nil) throws
+        -> (summary: LossSummary, embedding: DenseMatrix?) {
+        let solution = closedForm(loss, spectrum: spectrum, graph: graph, dimension: k, hyper: hyper)
+        var lossValue: Double? = nil
+        var numericalRank: Int? = nil
+        var labelSummary: LabelAlignmentSummary? = nil
+        var scores: LocalGlobalScores? = nil
+        if let z = solution.embedding {
+            lossValue = LossFunction(loss, graph: graph, hyper: hyper).value(z)
+            labelSummary = try labels?.alignment(of: z, graph: graph)
+            numericalRank = try labelSummary?.numericalRank ?? RankDiagnostics.numericalRank(z, communicator: graph.communicator)
+            scores = LocalGlobalScores.measure(z, graph: graph)
+        }
+        var summary = LossSummary(solution, operator: spectrum.kind, lossAtSolution: lossValue, numericalRank: numericalRank,
+                                  hyperparameters: hyperparameters(for: loss, hyper), file: solution.embedding == nil ? nil : file)
+        summary.labels = labelSummary
+        summary.localScore = scores?.local
+        summary.globalScore = scores?.global
+        return (summary, solution.embedding)
+    }
+
+    static func nonConvergence(_ s: Spectrum) -> String {
+        var lines = ["the eigensolver did not converge for \(s.kind.rawValue): \(s.values.count) of \(s.requested) eigenpairs available"]
+        for solve in s.solves where solve.report.converged < solve.report.requested {
+            let r = solve.report
+            lines.append("  component \(solve.component) (\(solve.nodes) nodes): \(r.converged) of \(r.requested) converged after \(r.restarts) restarts, \(r.matvecs) matvecs (ARPACK info \(r.info))")
+        }
+        let shown = s.values.prefix(8).map { String(format: "%.12g", $0) }.joined(separator: ", ")
+        lines.append("  converged eigenvalues: \(shown)\(s.values.count > 8 ? ", ..." : "")")
+        lines.append("  try a larger --max-restarts or --ncv, or a looser --tol")
+        return lines.joined(separator: "\n")
+    }
+
+    /// Parses `--loss` (comma-separated names or `all`) in the canonical order.
+    static func parseLosses(_ text: String) throws -> [LossName] {
+        if text == "all" { return LossName.allCases }
+        var picked: [LossName] = []
+        for name in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            guard let l = LossName(rawValue: name) else {
+                throw ValidationError("--loss: unknown loss '\(name)' (choose from vicreg, simclr, simclr-degree, barlow, all)")
+            }
+            if !picked.contains(l) { picked.append(l) }
+        }
+        guard !picked.isEmpty else { throw ValidationError("--loss names no loss") }
+        return LossName.allCases.filter { picked.contains($0) }
+    }
+
+    /// Runs `body` as an MPI job with embed's failure handling: every error is collective, the
+    /// coordinator prints one `error:` line, and every rank exits with the same status (2 for input,
+    /// usage and output errors, 3 for non-convergence, 1 otherwise).
+    static func runJob(validate: () throws -> Void, _ body: (Communicator) throws -> Void) {
+        let environment = MPIEnvironment()
+        defer { environment.finalize() }
+        let world = environment.world
+        // Every failure finalises MPI before exiting, so mpirun reports the exit status rather than
+        // a process that "exited without finalizing". The others wait at a barrier until the
+        // coordinator has printed: mpirun kills the whole job as soon as one rank exits non-zero,
+        // which could otherwise be before the message.
+        func stop(_ message: String, code: Int32) -> Never {
+            if world.isCoordinator { FileHandle.standardError.write(Data("error: \(message)\n".utf8)) }
+            world.barrier()
+            environment.finalize()
+            Foundation.exit(code)
+        }
+        do {
+            try validate()
+        } catch let error as ValidationError {
+            stop(error.message, code: 2)
+        } catch {
+            stop("\(error)", code: 2)
+        }
+        do {
+            try body(world)
+        } catch let error as EmbedFailure {
+            stop(error.message, code: error.exitCode)
+        } catch let error as InputError {
+            stop(error.description, code: 2)
+        } catch let error as OutputError {
+            stop(error.description, code: 2)
+        } catch let error as NpyError {
+            stop(error.description, code: 2)
+        } catch {
+            stop("\(error)", code: 1)
+        }
+    }
+
+    /// Collective. Writes a text file into the staging directory of `out` (rank 0 writes; every
+    /// rank learns whether that worked).
+    static func writeText(_ name: String, _ text: @autoclosure () -> String, in out: OutputDirectory) throws {
+        var failed = false
+        if out.communicator.isCoordinator {
+            do { try text().write(toFile: out.staging + "/" + name, atomically: false, encoding: .utf8) } catch { failed = true }
+        }
+        if out.communicator.any(failed) { throw OutputError(path: out.path + "/" + name, reason: "cannot write") }
+    }
+}
+
+/// Solver and graph options shared by `sweep` and `compare` (the same meaning and defaults as in
+/// `embed`).
+struct SolverOptions: ParsableArguments {
+    @Flag(name: .customLong("largest-component"), help: "Keep only the largest connected component.")
+    var largestComponent = false
+
+    @Option(parsing: .unconditional, help: "Lanczos relative tolerance (ARPACK tol).")
+    var tol: Double = 1e-10
+
+    @Option(help: "Lanczos Krylov dimension (default max(2 nev + 1, 20)).")
+    var ncv: Int?
+
+    @Option(name: .customLong("max-restarts"), help: "Maximum implicit restarts per Lanczos solve.")
+    var maxRestarts: Int = 1000
+
+    @Option(name: .customLong("laplacian-method"), help: "auto, shift-invert or spectral-shift (see embed --help).")
+    var laplacianMethod: String = "auto"
+
+    @Option(name: .customLong("factor-budget"), parsing: .unconditional, help: "Memory budget in GB for the shift-invert factor under --laplacian-method auto.")
+    var factorBudget: Double = 2
+
+    @Option(help: "Merge rule for entries of the same unordered pair: max or sum.")
+    var merge: String = "max"
+
+    /// Validated settings (ValidationError on a bad value). `dimension`: the largest K solved for.
+    func settings(dimension: Int) throws -> (lanczos: LanczosSettings, merge: MergeRule) {
+        guard tol.isFinite, tol >= 0, tol < 1 else { throw ValidationError("--tol must be in [0, 1) (got \(tol))") }
+        guard maxRestarts >= 1 else { throw ValidationError("--max-restarts must be at least 1") }
+        if let ncv, ncv <= dimension + 1 {
+            throw ValidationError("--ncv must exceed the largest dimension + 1 (got ncv = \(ncv), dim = \(dimension))")
+        }
+        var lanczos = LanczosSettings()
+        lanczos.tolerance = tol
+        lanczos.maxRestarts = maxRestarts
+        lanczos.krylovDimension = ncv
+        guard let method = LaplacianMethod(rawValue: laplacianMethod) else {
+            throw ValidationError("--laplacian-method must be auto, shift-invert or spectral-shift (got \(laplacianMethod))")
+        }
+        lanczos.laplacianMethod = method
+        guard factorBudget.isFinite, factorBudget >= 0 else {
+            throw ValidationError("--factor-budget must be a number of GB >= 0 (got \(factorBudget))")
+        }
+        lanczos.factorBudgetBytes = Int(factorBudget * 1e9)
+        guard let m = MergeRule(rawValue: merge) else { throw ValidationError("--merge must be max or sum (got \(merge))") }
+        return (lanczos, m)
+    }
+}

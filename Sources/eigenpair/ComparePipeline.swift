@@ -1,0 +1,260 @@
+import ClosedForms
+import DenseAlgebra
+import Diagnostics
+import Distributed
+import Foundation
+import NpyFormat
+import Output
+import PairGraph
+import Spectral
+
+/// input -> graph -> the user's rows of Z (each rank its own) -> one solve per operator ->
+/// closed forms -> per loss: loss at Z, minimum, gap, principal angles, ranks, local/global
+/// scores -> report.json, local-global.svg.
+struct ComparePipeline {
+    var options: CompareOptions
+    var communicator: Communicator
+    var progress: Progress
+
+    mutating func run() throws {
+        var timings: [String: Double] = [:]
+        func timed<T>(_ phase: String, _ body: () throws -> T) rethrows -> T {
+            let t0 = Date()
+            defer { timings[phase, default: 0] += Date().timeIntervalSince(t0) }
+            return try body()
+        }
+        // The embedding's header first: a wrong shape or dtype fails before any work.
+        let reader = try NpyRowReader(path: options.embedding)
+        let h = reader.header
+        guard h.shape.count == 2, h.dtype == .float64 || h.dtype == .float32 else {
+            throw InputError(file: options.embedding,
+                             reason: "expected a 2-D float64 or float32 array (N x K), found \(h.dtype.rawValue) of shape \(h.shape)")
+        }
+        let zRows = h.shape[0], zColumns = h.shape[1]
+        guard zColumns >= 1 else { throw InputError(file: options.embedding, reason: "the embedding has no columns") }
+
+        progress.note("reading \(options.graph) on \(communicator.size) rank\(communicator.size == 1 ? "" : "s")")
+        var (graph, format, _) = try timed("read") {
+            try DistributedGraphBuilder.read(path: options.graph, merge: options.merge, communicator: communicator)
+        }
+        if options.largestComponent { graph = timed("largest_component") { graph.largestComponent() } }
+        let n = graph.nodeCount
+        let k = options.dim ?? zColumns
+        guard k < n else {
+            throw EmbedFailure(message: "--dim \(k) must be smaller than the number of nodes (\(n))\(options.dim == nil ? " (K defaults to the embedding's columns)" : "")", exitCode: 2)
+        }
+        if let ncv = options.lanczos.krylovDimension, ncv <= k + 1 {
+            throw EmbedFailure(message: "--ncv must exceed --dim + 1 (got ncv = \(ncv), dim = \(k))", exitCode: 2)
+        }
+        var hyper = options.hyper
+        if !options.gammaGiven { hyper.gamma = hyper.beta * Double(n) / graph.totalWeight }
+
+        // Which row of Z holds each owned node; then read exactly those rows.
+        let z = try timed("read_embedding") { try readOwnRows(reader, graph: graph, rows: zRows, columns: zColumns) }
+        let extraRows = zRows - n
+        let rowLabels = try timed("labels") { try options.labels.map { try LabelAssignment(path: $0, graph: graph) } }
+        let out = try OutputDirectory(path: options.out, force: options.force, communicator: communicator)
+
+        let userScores = LocalGlobalScores.measure(z, graph: graph)
+        let userRank = try RankDiagnostics.numericalRank(z, communicator: communicator)
+        let userLabels = try rowLabels?.alignment(of: z, graph: graph)
+        var report = CompareReport(
+            command: CommandLine.arguments,
+            input: InputSummary(path: options.graph, format: format.rawValue, labels: options.labels),
+            ranks: communicator.size, graph: graph.statistics,
+            settings: SettingsSummary(dim: k, losses: options.losses.map(\.rawValue), hyperparameters: hyper,
+                                      lanczos: options.lanczos, merge: options.merge.rawValue,
+                                      largestComponent: options.largestComponent),
+            embedding: CompareEmbedding(file: options.embedding, nodesFile: options.nodes, rows: zRows, columns: zColumns,
+                                        dtype: h.dtype.rawValue, rowsUsed: n, extraRowsIgnored: extraRows,
+                                        numericalRank: userRank, localScore: userScores.local, globalScore: userScores.global,
+                                        globalFitScale: userScores.scale, labels: userLabels))
+
+        let solver = SpectrumSolver(settings: options.lanczos, communicator: communicator) { [progress] line in
+            progress.note(line)
+        }
+        var summaries: [String: LossSummary] = [:]
+        var points: [PlotSeries] = []
+        for kind in ClosedFormRunner.operatorsNeeded(options.losses) {
+            let count = ClosedFormRunner.eigenpairCount(kind, losses: options.losses, dimension: k)
+            progress.note("solving \(kind.rawValue): \(count) eigenpairs")
+            let spectrum = try timed("solve_\(kind.fileName)") { try solver.solve(graph, kind: kind, count: count) }
+            report.solves.append(SolveSummary(spectrum, file: ""))
+            guard spectrum.converged else {
+                throw EmbedFailure(message: ClosedFormRunner.nonConvergence(spectrum), exitCode: 3)
+            }
+            if let rowLabels {
+                report.labels = report.labels ?? rowLabels.summary(graph: graph)
+                let first = spectrum.trivialFirst ? 1 : 0
+                report.labels?.operatorLabelEnergy[kind.rawValue] = rowLabels.capturedEnergy(
+                    of: spectrum.vectors.columns(first..<min(first + k, spectrum.values.count)))
+            }
+            for loss in options.losses where ClosedFormRunner.operatorFor(loss) == kind {
+                let (summary, zStar) = try timed("closed_forms") {
+                    try ClosedFormRunner.evaluate(loss, spectrum: spectrum, graph: graph, dimension: k, hyper: hyper,
+                                                  labels: rowLabels)
+                }
+                summaries[loss.rawValue] = summary
+                let atZ = timed("losses") { LossFunction(loss, graph: graph, hyper: hyper).value(z) }
+                let weighted = loss == .barlow
+                let userBasis = try timed("angles") { try SubspaceAngles.basis(SubspaceAngles.centred(z, graph: graph, degreeWeighted: weighted), communicator: communicator) }
+                var angles: [Double]? = nil
+                var starRank: Int? = nil
+                if let zStar {
+                    let starBasis = try timed("angles") { try SubspaceAngles.basis(SubspaceAngles.centred(zStar, graph: graph, degreeWeighted: weighted), communicator: communicator) }
+                    starRank = starBasis.columns
+                    angles = try timed("angles") { try SubspaceAngles.anglesDegrees(userBasis, starBasis, communicator: communicator) }
+                }
+                let gap = summary.minLoss.map { atZ - $0 }
+                let relativeGap = summary.minLoss.flatMap { m in gap.map { $0 / max(abs(m), 1e-300) } }
+                report.losses[loss.rawValue] = CompareLoss(
+                    operator: kind.rawValue, available: summary.available, lossAtEmbedding: atZ, minLoss: summary.minLoss,
+                    gap: gap, relativeGap: relativeGap, principalAnglesDegrees: angles,
+                    centring: weighted ? "degree-weighted: D^1/2 (Z - 1 m^T), m = d^T Z / S (what BarlowTwins' standardisation sees)"
+                        : "H Z (column means removed over all N rows)",
+                    numericalRank: userBasis.columns, closedFormRank: summary.rank, closedFormNumericalRank: starRank,
+                    localScore: summary.localScore, globalScore: summary.globalScore, lossAtSolution: summary.loss,
+                    hyperparameters: summary.hyperparameters, unique: summary.unique, notes: summary.notes)
+                if let l = summary.localScore, let g = summary.globalScore {
+                    points.append(PlotSeries(name: "\(loss.rawValue) Z* (K=\(k))", points: [(l, g)], style: .scatter))
+                }
+            }
+        }
+        if let l = userScores.local, let g = userScores.global {
+            points.append(PlotSeries(name: "your embedding", points: [(l, g)], style: .scatter))
+        }
+        if var labels = report.labels {
+            labels.guidance = rowLabels?.guidance(labels: labels, losses: summaries, dimension: k)
+            report.labels = labels
+        }
+        try ClosedFormRunner.writeText("local-global.svg", LocalGlobalPlot.render(series: points), in: out)
+        timings["total"] = progress.elapsed
+        report.timings = timings
+        report.peakMemoryBytes = ProcessMemory.peakResidentBytes()
+        try out.writeJSON("report.json", report)
+        try out.commit()
+        if communicator.isCoordinator { CompareTable.print(report: report, out: options.out) }
+    }
+
+    /// Collective. This rank's rows of Z, in the graph's row order. Row of node ID `id`: `id`
+    /// itself, or its position in --nodes. A graph node without a row, a duplicate ID in --nodes
+    /// or a --nodes file of the wrong shape is an input error on every rank.
+    func readOwnRows(_ reader: NpyRowReader, graph: DistributedGraph, rows zRows: Int, columns: Int) throws -> DenseMatrix {
+        var wanted = [Int](repeating: -1, count: graph.localRowCount)
+        if let nodesPath = options.nodes {
+            let ids = try NpyArray.read(path: nodesPath)
+            guard ids.isInteger, ids.header.shape.count == 1, ids.header.shape[0] == zRows else {
+                throw InputError(file: nodesPath, reason: "expected a 1-D int64 array of \(zRows) node IDs (one per row of \(options.embedding)), found \(ids.header.dtype.rawValue) of shape \(ids.header.shape)")
+            }
+            var rowOf: [UInt64: Int] = [:]
+            rowOf.reserveCapacity(zRows)
+            for (r, v) in ids.integers.enumerated() {
+                let id = UInt64(bitPattern: v)
+                if let previous = rowOf.updateValue(r, forKey: id) {
+                    throw InputError(file: nodesPath, reason: "node ID \(id) appears twice (rows \(previous) and \(r))")
+                }
+            }
+            for (i, id) in graph.nodeIDs.enumerated() { wanted[i] = rowOf[id] ?? -1 }
+        } else {
+            for (i, id) in graph.nodeIDs.enumerated() where id < UInt64(zRows) { wanted[i] = Int(id) }
+        }
+        var missing = Int64.max
+        var missingCount = 0
+        for (i, r) in wanted.enumerated() where r < 0 {
+            missingCount += 1
+            missing = min(missing, Int64(bitPattern: graph.nodeIDs[i]))
+        }
+        let totalMissing = communicator.allreduceSum(missingCount)
+        if totalMissing > 0 {
+            var m = [missing]
+            communicator.allreduceMin(&m)
+            let how = options.nodes.map { "its ID is not in \($0)" } ?? "row i holds node ID i and the embedding has \(zRows) rows"
+            throw InputError(file: options.embedding,
+                             reason: "no row for graph node ID \(UInt64(bitPattern: m[0])) (\(totalMissing) of \(graph.nodeCount) graph nodes have none; \(how))")
+        }
+        let values = try reader.readRows(wanted)
+        return DenseMatrix(rows: wanted.count, columns: columns, rowMajor: values)
+    }
+}
+
+/// Principal angles between the column spans of two block-row-distributed matrices, by TSQR.
+enum SubspaceAngles {
+    static let relativeTolerance = 1e-9
+
+    /// Collective. H Z (column means over all rows removed), or, `degreeWeighted`, D^1/2 (Z - 1 m^T)
+    /// with m = d^T Z / S (BarlowTwins' standardisation; isolated rows become 0).
+    static func centred(_ z: DenseMatrix, graph: DistributedGraph, degreeWeighted: Bool) -> DenseMatrix {
+        let k = z.columns
+        var sums = [Double](repeating: 0, count: k)
+        for j in 0..<k {
+            for i in 0..<z.rows { sums[j] += (degreeWeighted ? graph.degrees[i] : 1) * z[i, j] }
+        }
+        graph.communicator.allreduceSum(&sums)
+        let total = degreeWeighted ? graph.totalWeight : Double(graph.nodeCount)
+        var out = z
+        for j in 0..<k {
+            let mean = sums[j] / total
+            for i in 0..<z.rows {
+                out[i, j] -= mean
+                if degreeWeighted { out[i, j] *= graph.degrees[i].squareRoot() }
+            }
+        }
+        return out
+    }
+
+    /// Collective. Orthonormal basis (this rank's rows) of the span: left singular vectors above
+    /// 1e-9 of the largest singular value (its column count is the numerical rank).
+    static func basis(_ a: DenseMatrix, communicator: Communicator) throws -> DenseMatrix {
+        let svd = try TallSkinnySVD(a, rank: communicator.rank, vectors: true) { communicator.allgatherv(double: $0) }
+        return svd.left.columns(0..<svd.rank(relativeTolerance: relativeTolerance))
+    }
+
+    /// Collective. Angles (degrees, ascending) between span(qa) and span(qb), orthonormal bases:
+    /// min(dim a, dim b) of them. Cosines are the singular values of Qa^T Qb; small angles come
+    /// from the sines, the singular values of Qb - Qa (Qa^T Qb), which keep full relative accuracy
+    /// near 0 (acos of a cosine near 1 does not).
+    static func anglesDegrees(_ qa: DenseMatrix, _ qb: DenseMatrix, communicator: Communicator) throws -> [Double] {
+        var (a, b) = (qa, qb)
+        if b.columns > a.columns { swap(&a, &b) }
+        guard b.columns > 0 else { return [] }
+        var m = a.transposeTimes(b)
+        communicator.allreduceSum(&m.storage)
+        let cosines = try SingularValues(m).values  // descending: angles ascending
+        let residual = b - a * m
+        let sines = try TallSkinnySVD(residual, rank: communicator.rank, vectors: false) { communicator.allgatherv(double: $0) }
+            .values.sorted()  // ascending: pairs with descending cosines
+        return cosines.enumerated().map { i, c in
+            let s = i < sines.count ? sines[i] : (1 - min(1, c * c)).squareRoot()
+            let radians = c > 0.7 ? asin(min(1, s)) : acos(max(-1, min(1, c)))
+            return radians * 180 / Double.pi
+        }
+    }
+}
+
+/// compare's table on stdout.
+enum CompareTable {
+    static func print(report: CompareReport, out: String) {
+        let e = report.embedding
+        func num(_ v: Double?, _ f: String) -> String { v.map { String(format: f, $0) } ?? "-" }
+        var lines: [String] = []
+        lines.append("embedding \(e.file): \(e.rows) x \(e.columns) \(e.dtype), \(e.rowsUsed) rows used, \(e.extraRowsIgnored) extra rows ignored; numerical rank \(e.numericalRank); local \(num(e.localScore, "%.4g")), global \(num(e.globalScore, "%.4f"))")
+        lines.append("")
+        let pad = SweepTable.pad
+        lines.append(pad("loss", 15) + pad("loss at Z", 18) + pad("closed-form min", 18) + pad("gap", 12) + pad("max angle", 11)
+                     + pad("rank Z/Z*", 11) + pad("local Z*", 10) + "global Z*")
+        for name in LossName.allCases.map(\.rawValue) {
+            guard let l = report.losses[name] else { continue }
+            lines.append(pad(name, 15) + pad(num(l.lossAtEmbedding, "%.10g"), 18) + pad(num(l.minLoss, "%.10g"), 18)
+                         + pad(num(l.gap, "%.4g"), 12) + pad(num(l.principalAnglesDegrees?.max(), "%.3g"), 11)
+                         + pad("\(l.numericalRank)/\(l.closedFormRank)", 11) + pad(num(l.localScore, "%.4g"), 10)
+                         + num(l.globalScore, "%.4f"))
+        }
+        if let guidance = report.labels?.guidance {
+            lines.append("")
+            lines.append("guidance  \(guidance.recommendation)")
+        }
+        lines.append("")
+        lines.append("report: \(out)/report.json, plot: \(out)/local-global.svg")
+        Swift.print(lines.joined(separator: "\n"))
+    }
+}
