@@ -16,6 +16,8 @@ public struct EmbedReport: Encodable {
     public var labels: LabelsSummary?
     public var timings: [String: Double] = [:]
     public var peakMemoryBytes: Int = 0
+    /// The coordinator's peak RSS so far at the end of each phase (the phase where it jumps holds the peak).
+    public var peakMemoryAfterPhase: [String: Int] = [:]
     public var matrixBytes: Int
     /// One entry per rank: partition, halo and matvec time split, peak memory.
     public var rankDetails: [RankSummary] = []
@@ -33,6 +35,7 @@ public struct EmbedReport: Encodable {
     enum CodingKeys: String, CodingKey {
         case tool, version, command, input, ranks, graph, settings, solves, losses, labels, timings
         case peakMemoryBytes = "peak_memory_bytes"
+        case peakMemoryAfterPhase = "peak_memory_after_phase"
         case matrixBytes = "matrix_bytes"
         case rankDetails = "rank_details"
     }

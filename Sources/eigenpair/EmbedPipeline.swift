@@ -17,9 +17,14 @@ struct EmbedPipeline {
 
     mutating func run() throws {
         var timings: [String: Double] = [:]
+        // The peak RSS so far at the end of each phase: where the run's peak is reached.
+        var peakAfter: [String: Int] = [:]
         func timed<T>(_ phase: String, _ body: () throws -> T) rethrows -> T {
             let t0 = Date()
-            defer { timings[phase, default: 0] += Date().timeIntervalSince(t0) }
+            defer {
+                timings[phase, default: 0] += Date().timeIntervalSince(t0)
+                peakAfter[phase] = ProcessMemory.peakResidentBytes()
+            }
             return try body()
         }
 
@@ -120,6 +125,7 @@ struct EmbedPipeline {
         report.timings = timings
         report.rankDetails = RankSummary.gather(graph)
         report.peakMemoryBytes = ProcessMemory.peakResidentBytes()
+        report.peakMemoryAfterPhase = peakAfter
         try out.writeJSON("report.json", report)
         try out.commit()
         if communicator.isCoordinator { SummaryTable.print(report: report, losses: summaries, out: options.out) }

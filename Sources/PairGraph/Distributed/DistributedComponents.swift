@@ -103,7 +103,7 @@ public struct DistributedComponents: Sendable, Equatable {
         precondition(partition.rankCount == p, "a partition over \(partition.rankCount) ranks for \(p)")
         precondition(partition.rowCount < Int(Int32.max), "rows must fit Int32")
         let owned = partition.rows(of: me)
-        let lo = owned.lowerBound, nOwn = owned.count
+        let nOwn = owned.count
         precondition(rowPointers.count == nOwn + 1 && rowPointers[0] == 0 && rowPointers[nOwn] == globalColumns.count,
                      "CSR of \(rowPointers.count - 1) rows and \(globalColumns.count) entries for a block of \(nOwn) rows")
 

@@ -45,7 +45,7 @@ public final class DistributedGraph: @unchecked Sendable {
         self.partition = partition
         self.nodeIDs = nodeIDs
         let (block, requests) = DistributedRowBlock.localize(rowPointers: rowPointers,
-                                                             globalColumns: globalColumns.lazy.map { Int($0) },
+                                                             globalColumns: globalColumns,
                                                              values: weights, partition: partition, rank: me)
         self.block = block
         exchange = HaloExchange(plan: HaloPlan(requests: requests, communicator: communicator), communicator: communicator)

@@ -85,6 +85,42 @@ public struct DistributedRowBlock: Sendable, Equatable {
         return (block, requests)
     }
 
+    /// Not collective. As `localize(rowPointers:globalColumns:values:partition:rank:)` for 32-bit
+    /// global columns, in concrete loops: the generic version calls through a protocol per entry,
+    /// which costs seconds on tens of millions of nonzeros, and an Int copy would cost 8 bytes each.
+    public static func localize(rowPointers: [Int], globalColumns: [Int32], values: [Double],
+                                partition: RowPartition, rank: Int) -> (block: DistributedRowBlock, requests: HaloRequests) {
+        let owned = partition.rows(of: rank)
+        precondition(rowPointers.count == owned.count + 1,
+                     "\(rowPointers.count - 1) rows given for a block of \(owned.count)")
+        let lo = Int32(owned.lowerBound), hi = Int32(owned.upperBound), n = owned.count
+        var ghosts: [Int32] = []
+        for c in globalColumns where c < lo || c >= hi {
+            precondition(c >= 0 && Int(c) < partition.rowCount, "column \(c) outside 0..<\(partition.rowCount)")
+            ghosts.append(c)
+        }
+        ghosts.sort()
+        var unique: [Int32] = []
+        for c in ghosts where unique.last != c { unique.append(c) }
+        ghosts = []
+        var local = [Int32](repeating: 0, count: globalColumns.count)
+        unique.withUnsafeBufferPointer { g in
+            globalColumns.withUnsafeBufferPointer { cols in
+                for q in 0..<cols.count {
+                    let c = cols[q]
+                    if c >= lo && c < hi { local[q] = c - lo; continue }
+                    var a = 0, b = g.count
+                    while a < b { let m = (a + b) / 2; if g[m] < c { a = m + 1 } else { b = m } }
+                    local[q] = Int32(n + a)
+                }
+            }
+        }
+        let requests = HaloRequests(partition: partition, rank: rank, sortedGhostColumns: unique.map { Int($0) })
+        let block = DistributedRowBlock(rowPointers: rowPointers, columnIndices: local, values: values,
+                                        columnCount: n + unique.count)
+        return (block, requests)
+    }
+
     /// Not collective. Rank `rank`'s rows of a symmetric matrix held whole on this rank (CHOLMOD
     /// stores columns; for a symmetric matrix column j is row j, entries in stored order), with
     /// the partition's row count equal to the matrix's. One-process assembly followed by a split:
