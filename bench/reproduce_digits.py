@@ -396,7 +396,7 @@ def plot(table, sizes, graphs, path, ylabel, title, methods=METHODS):
     style = {"pixels": ("0.6", "x", ":"), "lda": ("k", "s", "--"), "vicreg-high": ("tab:blue", "o", "-"),
              "vicreg-mid": ("tab:purple", "P", "-"), "vicreg-low": ("tab:cyan", "v", "-"),
              "simclr": ("tab:red", "^", "-"), "barlow": ("tab:green", "D", "-")}
-    fig, axes = plt.subplots(1, len(graphs), figsize=(5.4 * len(graphs), 4.2), sharey=True)
+    fig, axes = plt.subplots(1, len(graphs), figsize=(5.4 * len(graphs), 4.8), sharey=True)
     axes = np.atleast_1d(axes)
     for ax, g in zip(axes, graphs):
         for m in methods:
@@ -416,9 +416,10 @@ def plot(table, sizes, graphs, path, ylabel, title, methods=METHODS):
         ax.set_title(f"{g} G")
         ax.grid(alpha=0.3)
     axes[0].set_ylabel(ylabel)
-    axes[-1].legend(fontsize=7.5, loc="lower right")
+    handles, names = axes[0].get_legend_handles_labels()
+    fig.legend(handles, names, fontsize=8, loc="lower center", ncol=4, frameon=False)
     fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.1, 1, 1))
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return True
