@@ -145,7 +145,7 @@ public enum DistributedAssembly {
 
         let rowNonzeros = (0..<myUniform.count).map { pointers[$0 + 1] - pointers[$0] }
         let partition = RowPartition.balanced(localRowNonzeros: rowNonzeros, communicator: communicator)
-        let moved = RowMover.move(rowPointers: pointers, columns: cols, weights: vals, from: uniform, to: partition,
+        let moved = RowMover.move(rowPointers: &pointers, columns: &cols, weights: &vals, from: uniform, to: partition,
                                   communicator: communicator)
         return AssembledRows(partition: partition, rowPointers: moved.rowPointers, columns: moved.columns,
                              weights: moved.weights, selfLoopsDropped: communicator.allreduceSum(loops),
@@ -182,37 +182,96 @@ public enum DistributedAssembly {
 }
 
 /// Moves contiguous blocks of CSR rows between two partitions of the same rows (each rank sends
-/// the intersection of its old block with every new block): three all-to-all-v's, no-op when the
-/// partitions are equal.
+/// the intersection of its old block with every new block). The rows that stay on their rank do
+/// not go through MPI, and the inputs are consumed (emptied), so a rank holds its rows about twice
+/// at the peak rather than four or five times: after a balancing step most rows stay.
 public enum RowMover {
-    /// Collective.
-    /// `rowIDs` (one per row, or nil on every rank) move along with the rows.
-    public static func move(rowPointers: [Int], columns: [Int32], weights: [Double], rowIDs: [UInt64]? = nil,
-                            from old: RowPartition, to new: RowPartition, communicator: Communicator)
-        -> (rowPointers: [Int], columns: [Int32], weights: [Double], rowIDs: [UInt64]) {
-        if old == new { return (rowPointers, columns, weights, rowIDs ?? []) }
+    public struct Rows {
+        public var rowPointers: [Int]
+        public var columns: [Int32]
+        public var weights: [Double]
+        /// One per row, or empty when none were given.
+        public var rowIDs: [UInt64]
+    }
+
+    /// Collective. `rowIDs` (one per row, or nil on every rank) move along with the rows.
+    public static func move(rowPointers: inout [Int], columns: inout [Int32], weights: inout [Double],
+                            rowIDs: [UInt64]? = nil, from old: RowPartition, to new: RowPartition,
+                            communicator: Communicator) -> Rows {
+        if old == new {
+            defer { rowPointers = []; columns = []; weights = [] }
+            return Rows(rowPointers: rowPointers, columns: columns, weights: weights, rowIDs: rowIDs ?? [])
+        }
         let p = communicator.size, me = communicator.rank
         let mine = old.rows(of: me)
+        let base = mine.lowerBound
+        // The rows this rank keeps: a contiguous run; rows before it go to lower ranks, after it to
+        // higher ones (both partitions are ordered).
+        let kept = mine.clamped(to: new.rows(of: me))
+        let keptRows = kept.isEmpty ? (0..<0) : (kept.lowerBound - base)..<(kept.upperBound - base)
         var rowSend = [Int](repeating: 0, count: p)
         var entrySend = [Int](repeating: 0, count: p)
-        for r in 0..<p {
+        for r in 0..<p where r != me {
             let overlap = mine.clamped(to: new.rows(of: r))
             rowSend[r] = overlap.count
             if !overlap.isEmpty {
-                entrySend[r] = rowPointers[overlap.upperBound - mine.lowerBound] - rowPointers[overlap.lowerBound - mine.lowerBound]
+                entrySend[r] = rowPointers[overlap.upperBound - base] - rowPointers[overlap.lowerBound - base]
             }
         }
-        let lengths = (0..<mine.count).map { Int64(rowPointers[$0 + 1] - rowPointers[$0]) }
+        // Send buffers: every row outside the kept run, in rank (= row) order.
+        let keptEntries = keptRows.isEmpty
+            ? (rowPointers[lowerRowsEnd(mine: mine, new: new, me: me) - base]..<rowPointers[lowerRowsEnd(mine: mine, new: new, me: me) - base])
+            : rowPointers[keptRows.lowerBound]..<rowPointers[keptRows.upperBound]
+        let outsideRows = Array(0..<keptRows.lowerBound) + Array(keptRows.upperBound..<mine.count)
+        let sendLengths = outsideRows.map { Int64(rowPointers[$0 + 1] - rowPointers[$0]) }
+        let sendColumns = Array(columns[..<keptEntries.lowerBound]) + Array(columns[keptEntries.upperBound...])
+        let sendBits = (Array(weights[..<keptEntries.lowerBound]) + Array(weights[keptEntries.upperBound...]))
+            .map { Int64(bitPattern: $0.bitPattern) }
+        let sendIDs = rowIDs.map { ids in outsideRows.map { ids[$0] } }
+        let keptIDs = rowIDs.map { Array($0[keptRows]) } ?? []
+        // Keep the run in place (no reallocation), drop the rest now.
+        let keptLengths = keptRows.map { rowPointers[$0 + 1] - rowPointers[$0] }
+        rowPointers = []
+        columns.removeSubrange(keptEntries.upperBound...)
+        columns.removeSubrange(..<keptEntries.lowerBound)
+        weights.removeSubrange(keptEntries.upperBound...)
+        weights.removeSubrange(..<keptEntries.lowerBound)
+
         let rowReceive = communicator.allToAll(rowSend)
         let entryReceive = communicator.allToAll(entrySend)
-        let gotLengths = communicator.allToAllv(lengths, sendCounts: rowSend, receiveCounts: rowReceive)
-        let gotColumns = communicator.allToAllv(int32: columns, sendCounts: entrySend, receiveCounts: entryReceive)
-        let bits = weights.map { Int64(bitPattern: $0.bitPattern) }
-        let gotBits = communicator.allToAllv(bits, sendCounts: entrySend, receiveCounts: entryReceive)
-        let gotIDs = rowIDs.map { communicator.allToAllv(uint64: $0, sendCounts: rowSend, receiveCounts: rowReceive) } ?? []
-        var pointers = [0]
-        pointers.reserveCapacity(gotLengths.count + 1)
-        for l in gotLengths { pointers.append(pointers[pointers.count - 1] + Int(l)) }
-        return (pointers, gotColumns, gotBits.map { Double(bitPattern: UInt64(bitPattern: $0)) }, gotIDs)
+        let gotLengths = communicator.allToAllv(sendLengths, sendCounts: rowSend, receiveCounts: rowReceive)
+        let gotColumns = communicator.allToAllv(int32: sendColumns, sendCounts: entrySend, receiveCounts: entryReceive)
+        let gotBits = communicator.allToAllv(sendBits, sendCounts: entrySend, receiveCounts: entryReceive)
+        let gotIDs = sendIDs.map { communicator.allToAllv(uint64: $0, sendCounts: rowSend, receiveCounts: rowReceive) } ?? []
+        // Received rows from lower ranks come before the kept run, from higher ranks after it.
+        let lowerRows = rowReceive.prefix(me).reduce(0, +)
+        let lowerEntries = entryReceive.prefix(me).reduce(0, +)
+        var out = Rows(rowPointers: [0], columns: [], weights: [], rowIDs: [])
+        let total = gotColumns.count + columns.count
+        out.columns.reserveCapacity(total)
+        out.weights.reserveCapacity(total)
+        out.rowPointers.reserveCapacity(gotLengths.count + keptLengths.count + 1)
+        func appendLengths<S: Sequence>(_ ls: S) where S.Element: BinaryInteger {
+            for l in ls { out.rowPointers.append(out.rowPointers[out.rowPointers.count - 1] + Int(l)) }
+        }
+        appendLengths(gotLengths[..<lowerRows])
+        out.columns += gotColumns[..<lowerEntries]
+        out.weights += gotBits[..<lowerEntries].map { Double(bitPattern: UInt64(bitPattern: $0)) }
+        appendLengths(keptLengths)
+        out.columns += columns
+        out.weights += weights
+        columns = []
+        weights = []
+        appendLengths(gotLengths[lowerRows...])
+        out.columns += gotColumns[lowerEntries...]
+        out.weights += gotBits[lowerEntries...].map { Double(bitPattern: UInt64(bitPattern: $0)) }
+        if rowIDs != nil { out.rowIDs = Array(gotIDs[..<lowerRows]) + keptIDs + Array(gotIDs[lowerRows...]) }
+        return out
+    }
+
+    /// The first row (global) of `mine` that goes to a higher rank when this rank keeps none:
+    /// where the (empty) kept run sits.
+    private static func lowerRowsEnd(mine: Range<Int>, new: RowPartition, me: Int) -> Int {
+        min(max(new.rows(of: me).lowerBound, mine.lowerBound), mine.upperBound)
     }
 }

@@ -29,14 +29,15 @@ extension DistributedGraph {
         let size = components.largestSize
         let pieces = RowPartition(boundaries: communicator.allgather(newFirst) + [size])
         let rowNonzeros = (0..<kept.count).map { pointers[$0 + 1] - pointers[$0] }
+        let keptNonzeros = columns.count
         let partition = RowPartition.balanced(localRowNonzeros: rowNonzeros, communicator: communicator)
-        let moved = RowMover.move(rowPointers: pointers, columns: columns, weights: weights,
+        let moved = RowMover.move(rowPointers: &pointers, columns: &columns, weights: &weights,
                                   rowIDs: kept.map { nodeIDs[$0] }, from: pieces, to: partition,
                                   communicator: communicator)
         var stats = statistics
         stats.nodesBeforeRestriction = nodeCount
         stats.nodes = size
-        stats.nonzeros = communicator.allreduceSum(columns.count)
+        stats.nonzeros = communicator.allreduceSum(keptNonzeros)
         stats.edges = stats.nonzeros / 2
         stats.totalWeight = communicator.allreduceSum(total)
         return DistributedGraph(communicator: communicator, partition: partition,
