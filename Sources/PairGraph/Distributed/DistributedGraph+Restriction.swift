@@ -43,6 +43,6 @@ extension DistributedGraph {
         return DistributedGraph(communicator: communicator, partition: partition,
                                 nodeIDs: moved.rowIDs,
                                 rowPointers: moved.rowPointers, globalColumns: moved.columns,
-                                weights: moved.weights, statistics: stats)
+                                weights: moved.weights, statistics: stats, knownConnected: true)
     }
 }

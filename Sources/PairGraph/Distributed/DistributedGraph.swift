@@ -37,7 +37,8 @@ public final class DistributedGraph: @unchecked Sendable {
     /// - Parameters: rowPointers/globalColumns/weights: CSR of the owned rows of `partition`, global
     ///   columns ascending within each row, no self-loops; `statistics` the global statistics.
     public init(communicator: Communicator, partition: RowPartition, nodeIDs: [UInt64], rowPointers: [Int],
-                globalColumns: [Int32], weights: [Double], statistics: GraphStatistics) {
+                globalColumns: [Int32], weights: [Double], statistics: GraphStatistics,
+                knownConnected: Bool = false) {
         let me = communicator.rank
         precondition(partition.rankCount == communicator.size)
         precondition(nodeIDs.count == partition.rows(of: me).count)
@@ -59,8 +60,14 @@ public final class DistributedGraph: @unchecked Sendable {
         }
         degrees = d
         maxDegree = communicator.allreduceMax(localMax)
-        let comps = DistributedComponents.compute(rowPointers: rowPointers, localColumns: block.columnIndices,
-                                                  ghosts: requests.ghostColumns, partition: partition, group: communicator)
+        // A restriction to one component is connected by construction: its labels need no rounds.
+        let n = partition.rowCount
+        let comps = knownConnected && n > 0
+            ? DistributedComponents(partition: partition, rank: me, label: [Int32](repeating: 0, count: nodeIDs.count),
+                                    representative: [Int32](repeating: 0, count: nodeIDs.count), count: 1,
+                                    sizeClasses: [ComponentSizeClass(size: n, count: 1)], rounds: 0)
+            : DistributedComponents.compute(rowPointers: rowPointers, localColumns: block.columnIndices,
+                                            ghosts: requests.ghostColumns, partition: partition, group: communicator)
         components = comps
         let order = (0..<nodeIDs.count).sorted {
             let a = comps.label[$0], b = comps.label[$1]
