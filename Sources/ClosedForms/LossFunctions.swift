@@ -47,6 +47,16 @@ public struct LossFunction: Sendable {
     /// Collective.
     public func value(_ z: DenseMatrix) -> Double { evaluate(ownedRows(z), gradient: false).value }
 
+    /// Collective. The loss at Z (owned rows) with G Z (owned rows) already computed: every loss
+    /// needs only G Z (L Z = D Z - G Z, and Barlow's G Z_std follows from G 1 = d), so a caller that
+    /// also needs G Z for other measures pays the K matvecs once.
+    public func value(_ z: DenseMatrix, adjacencyProduct gz: DenseMatrix) -> Double {
+        precondition(!wholeRows, "value(_:adjacencyProduct:) takes owned rows")
+        precondition(z.rows == graph.localRowCount && gz.rows == z.rows && gz.columns == z.columns,
+                     "Z and G Z must both be this rank's rows")
+        return evaluate(z, gradient: false, gz: gz).value
+    }
+
     /// Collective. The gradient has the rows Z was given with.
     public func valueAndGradient(_ z: DenseMatrix) -> (value: Double, gradient: DenseMatrix) {
         let r = evaluate(ownedRows(z), gradient: true)
@@ -63,12 +73,12 @@ public struct LossFunction: Sendable {
         return z
     }
 
-    private func evaluate(_ z: DenseMatrix, gradient: Bool) -> (value: Double, gradient: DenseMatrix?) {
+    private func evaluate(_ z: DenseMatrix, gradient: Bool, gz: DenseMatrix? = nil) -> (value: Double, gradient: DenseMatrix?) {
         switch loss {
-        case .vicreg: return vicreg(z, gradient)
-        case .simclr: return simclr(z, gradient, degreeWeighted: false)
-        case .simclrDegree: return simclr(z, gradient, degreeWeighted: true)
-        case .barlow: return barlow(z, gradient)
+        case .vicreg: return vicreg(z, gradient, gz: gz)
+        case .simclr: return simclr(z, gradient, degreeWeighted: false, gz: gz)
+        case .simclrDegree: return simclr(z, gradient, degreeWeighted: true, gz: gz)
+        case .barlow: return barlow(z, gradient, gz: gz)
         }
     }
 
@@ -94,12 +104,12 @@ public struct LossFunction: Sendable {
     }
 
     /// beta ||Cov(Z) - I||_F^2 + (2 gamma / N) tr(Z^T L Z).
-    private func vicreg(_ z: DenseMatrix, _ wantGradient: Bool) -> (value: Double, gradient: DenseMatrix?) {
+    private func vicreg(_ z: DenseMatrix, _ wantGradient: Bool, gz: DenseMatrix?) -> (value: Double, gradient: DenseMatrix?) {
         let n = Double(graph.nodeCount)
         let mean = columnSums(z).map { $0 / n }
         var hz = z
         for j in 0..<z.columns { for i in 0..<z.rows { hz[i, j] -= mean[j] } }
-        let lz = OperatorProducts.apply(graph, kind: .laplacian, to: z)
+        let lz = gz.map { z.scalingRows(by: graph.degrees) - $0 } ?? OperatorProducts.apply(graph, kind: .laplacian, to: z)
         let (gram, extra) = reducedTransposeTimes(hz, hz, extra: [z.transposeTimes(lz).trace])
         let cov = (1 / n) * gram
         let deviation = cov - DenseMatrix.identity(z.columns)
@@ -112,10 +122,11 @@ public struct LossFunction: Sendable {
 
     /// Spectral-contrastive: -(2/S) tr(Z^T G Z) + ||Z^T W Z||_F^2, W = I/N^2 (uniform) or D/S^2
     /// (degree-weighted negatives).
-    private func simclr(_ z: DenseMatrix, _ wantGradient: Bool, degreeWeighted: Bool) -> (value: Double, gradient: DenseMatrix?) {
+    private func simclr(_ z: DenseMatrix, _ wantGradient: Bool, degreeWeighted: Bool,
+                        gz given: DenseMatrix?) -> (value: Double, gradient: DenseMatrix?) {
         let s = graph.totalWeight
         let n = Double(graph.nodeCount)
-        let gz = OperatorProducts.apply(graph, kind: .adjacency, to: z)
+        let gz = given ?? OperatorProducts.apply(graph, kind: .adjacency, to: z)
         let wz = degreeWeighted ? (1 / s) * z.scalingRows(by: graph.degrees) : (1 / n) * z
         let (gram, extra) = reducedTransposeTimes(z, wz, extra: [z.transposeTimes(gz).trace])
         let value = -(2 / s) * extra[0] + square(gram.frobeniusNorm)
@@ -126,7 +137,7 @@ public struct LossFunction: Sendable {
 
     /// Degree-weighted standardisation, C = Z_std^T G Z_std / S,
     /// loss = sum_k (1 - C_kk)^2 + lambda sum_{k != k'} C_kk'^2.
-    private func barlow(_ z: DenseMatrix, _ wantGradient: Bool) -> (value: Double, gradient: DenseMatrix?) {
+    private func barlow(_ z: DenseMatrix, _ wantGradient: Bool, gz: DenseMatrix?) -> (value: Double, gradient: DenseMatrix?) {
         let s = graph.totalWeight
         let w = graph.degrees.map { $0 / s }
         let k = z.columns
@@ -138,7 +149,14 @@ public struct LossFunction: Sendable {
         communicator.allreduceSum(&variance)
         let sigma = variance.map { $0.squareRoot() }
         let std = centred.scalingColumns(by: sigma.map { 1 / $0 })
-        let gstd = OperatorProducts.apply(graph, kind: .adjacency, to: std)
+        var gstd: DenseMatrix
+        if let gz {
+            // G Z_std = (G Z - d mean^T) / sigma, since G 1 = d.
+            gstd = gz
+            for j in 0..<k { for i in 0..<z.rows { gstd[i, j] = (gz[i, j] - graph.degrees[i] * mean[j]) / sigma[j] } }
+        } else {
+            gstd = OperatorProducts.apply(graph, kind: .adjacency, to: std)
+        }
         let c = (1 / s) * reducedTransposeTimes(std, gstd).0
         var value = 0.0
         var e = DenseMatrix(rows: k, columns: k)

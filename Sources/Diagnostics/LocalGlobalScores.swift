@@ -39,11 +39,13 @@ public struct LocalGlobalScores: Codable, Sendable, Equatable {
     }
 
     /// Collective over `graph.communicator`. `z`: this rank's owned rows (`graph.localRowCount` x K).
-    public static func measure(_ z: DenseMatrix, graph: DistributedGraph) -> LocalGlobalScores {
+    /// `adjacencyProduct`: G Z on the owned rows when the caller has it (saves K matvecs).
+    public static func measure(_ z: DenseMatrix, graph: DistributedGraph,
+                               adjacencyProduct given: DenseMatrix? = nil) -> LocalGlobalScores {
         let comm = graph.communicator
         let n = graph.localRowCount, k = z.columns
         precondition(z.rows == n, "\(z.rows) rows given for a block of \(n)")
-        let gz = adjacencyProduct(z, graph: graph)
+        let gz = given ?? adjacencyProduct(z, graph: graph)
         // buffer: [tr(Z^T G Z), sum_i d_i |z_i|^2, sum_i |z_i|^2, ||G||_F^2 (owned rows), column sums (k), Z^T Z (k*k)]
         var buffer = [Double](repeating: 0, count: 4 + k + k * k)
         for j in 0..<k {

@@ -88,8 +88,14 @@ struct EmbedPipeline {
                 var numericalRank: Int? = nil
                 var fileName: String? = nil
                 var labelSummary: LabelAlignmentSummary? = nil
+                // G Z once, for the loss value and the local/global scores.
+                var gz: DenseMatrix? = nil
                 if let z = solution.embedding {
-                    lossValue = timed("closed_forms") { LossFunction(loss, graph: graph, hyper: options.hyper).value(z) }
+                    let product = timed("closed_forms") { OperatorProducts.apply(graph, kind: .adjacency, to: z) }
+                    gz = product
+                    lossValue = timed("closed_forms") {
+                        LossFunction(loss, graph: graph, hyper: options.hyper).value(z, adjacencyProduct: product)
+                    }
                     labelSummary = try timed("diagnostics") { try rowLabels?.alignment(of: z, graph: graph) }
                     // The label report already holds the rank (one TSQR of H Z per loss, not two).
                     numericalRank = try labelSummary?.numericalRank
@@ -104,7 +110,7 @@ struct EmbedPipeline {
                                           hyperparameters: ClosedFormRunner.hyperparameters(for: loss, options.hyper), file: fileName)
                 summary.labels = labelSummary
                 if let z = solution.embedding {
-                    let scores = timed("diagnostics") { LocalGlobalScores.measure(z, graph: graph) }
+                    let scores = timed("diagnostics") { LocalGlobalScores.measure(z, graph: graph, adjacencyProduct: gz) }
                     summary.localScore = scores.local
                     summary.globalScore = scores.global
                 }
