@@ -12,6 +12,13 @@ import Spectral
 /// What `embed`, `sweep` and `compare` share: which operator each loss needs, how many
 /// eigenpairs, the closed form of a loss from its operator's spectrum, and the evaluation of one
 /// Z* (loss value, ranks, label diagnostics, local/global scores) as a `LossSummary`.
+/// A failure every rank agreed on, with the exit status the job ends with (2: input or usage,
+/// 3: the eigensolver did not converge).
+struct JobFailure: Error {
+    var message: String
+    var exitCode: Int32
+}
+
 enum ClosedFormRunner {
     static func operatorFor(_ loss: LossName) -> RelationOperatorKind {
         switch loss {
@@ -105,18 +112,30 @@ enum ClosedFormRunner {
         return lines.joined(separator: "\n")
     }
 
-    /// Parses `--loss` (comma-separated names or `all`) in the canonical order.
-    static func parseLosses(_ text: String) throws -> [LossName] {
-        if text == "all" { return LossName.allCases }
+    /// Validated `--gamma` (nil: resolved later from the graph, beta N / S; stored as 1 until then),
+    /// `--beta` and `--lambda` (ValidationError naming the option on a bad value).
+    static func hyperparameters(gamma: Double?, beta: Double, lambda: Double = 1) throws -> Hyperparameters {
+        if let g = gamma, !(g.isFinite && g > 0) { throw ValidationError("--gamma must be a finite number > 0 (got \(g))") }
+        guard beta.isFinite, beta > 0 else { throw ValidationError("--beta must be a finite number > 0 (got \(beta))") }
+        guard lambda.isFinite, lambda > 0, lambda <= 1 else { throw ValidationError("--lambda must be in (0, 1] (got \(lambda))") }
+        return Hyperparameters(gamma: gamma ?? 1, beta: beta, lambda: lambda)
+    }
+
+    /// Parses `--loss` (comma-separated names from `allowed`, or `all`) in the canonical order.
+    /// `command` names the subcommand in the message when it allows only some losses.
+    static func parseLosses(_ text: String, allowed: [LossName] = LossName.allCases,
+                            command: String? = nil) throws -> [LossName] {
+        if text == "all" { return allowed }
         var picked: [LossName] = []
         for name in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
-            guard let l = LossName(rawValue: name) else {
-                throw ValidationError("--loss: unknown loss '\(name)' (choose from vicreg, simclr, simclr-degree, barlow, all)")
+            guard let l = LossName(rawValue: name), allowed.contains(l) else {
+                let choices = (allowed.map(\.rawValue) + ["all"]).joined(separator: ", ")
+                throw ValidationError("--loss: unknown loss '\(name)'\(command.map { " for \($0)" } ?? "") (choose from \(choices))")
             }
             if !picked.contains(l) { picked.append(l) }
         }
         guard !picked.isEmpty else { throw ValidationError("--loss names no loss") }
-        return LossName.allCases.filter { picked.contains($0) }
+        return allowed.filter { picked.contains($0) }
     }
 
     /// Runs `body` as an MPI job with embed's failure handling: every error is collective, the
@@ -145,7 +164,7 @@ enum ClosedFormRunner {
         }
         do {
             try body(world)
-        } catch let error as EmbedFailure {
+        } catch let error as JobFailure {
             stop(error.message, code: error.exitCode)
         } catch let error as InputError {
             stop(error.description, code: 2)
@@ -169,8 +188,7 @@ enum ClosedFormRunner {
     }
 }
 
-/// Solver and graph options shared by `sweep` and `compare` (the same meaning and defaults as in
-/// `embed`).
+/// Solver and graph options shared by `embed`, `sweep` and `compare`.
 struct SolverOptions: ParsableArguments {
     @Flag(name: .customLong("largest-component"), help: "Keep only the largest connected component.")
     var largestComponent = false
@@ -184,7 +202,8 @@ struct SolverOptions: ParsableArguments {
     @Option(name: .customLong("max-restarts"), help: "Maximum implicit restarts per Lanczos solve.")
     var maxRestarts: Int = 1000
 
-    @Option(name: .customLong("laplacian-method"), help: "auto, shift-invert or spectral-shift (see embed --help).")
+    @Option(name: .customLong("laplacian-method"),
+            help: "How the smallest Laplacian eigenpairs of a large component are computed: auto (shift-invert with a CHOLMOD factor of L + eps I when it fits --factor-budget, else spectral shift), shift-invert, or spectral-shift (largest of sigma I - L).")
     var laplacianMethod: String = "auto"
 
     @Option(name: .customLong("factor-budget"), parsing: .unconditional, help: "Memory budget in GB for the shift-invert factor under --laplacian-method auto.")
@@ -193,12 +212,14 @@ struct SolverOptions: ParsableArguments {
     @Option(help: "Merge rule for entries of the same unordered pair: max or sum.")
     var merge: String = "max"
 
-    /// Validated settings (ValidationError on a bad value). `dimension`: the largest K solved for.
-    func settings(dimension: Int) throws -> (lanczos: LanczosSettings, merge: MergeRule) {
+    /// Validated settings (ValidationError on a bad value). `dimension`: the largest K solved for,
+    /// named `dimensionOption` in the message.
+    func settings(dimension: Int, dimensionOption: String = "the largest dimension") throws
+        -> (lanczos: LanczosSettings, merge: MergeRule) {
         guard tol.isFinite, tol >= 0, tol < 1 else { throw ValidationError("--tol must be in [0, 1) (got \(tol))") }
         guard maxRestarts >= 1 else { throw ValidationError("--max-restarts must be at least 1") }
         if let ncv, ncv <= dimension + 1 {
-            throw ValidationError("--ncv must exceed the largest dimension + 1 (got ncv = \(ncv), dim = \(dimension))")
+            throw ValidationError("--ncv must exceed \(dimensionOption) + 1 (got ncv = \(ncv), dim = \(dimension))")
         }
         var lanczos = LanczosSettings()
         lanczos.tolerance = tol

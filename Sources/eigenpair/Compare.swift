@@ -100,13 +100,8 @@ struct CompareOptions {
         if let d = c.dim, d < 1 { throw ValidationError("--dim must be at least 1 (got \(d))") }
         dim = c.dim
         losses = try ClosedFormRunner.parseLosses(c.loss)
-        if let g = c.gamma, !(g.isFinite && g > 0) { throw ValidationError("--gamma must be a finite number > 0 (got \(g))") }
+        hyper = try ClosedFormRunner.hyperparameters(gamma: c.gamma, beta: c.beta, lambda: c.lambda)
         gammaGiven = c.gamma != nil
-        guard c.beta.isFinite, c.beta > 0 else { throw ValidationError("--beta must be a finite number > 0 (got \(c.beta))") }
-        guard c.lambda.isFinite, c.lambda > 0, c.lambda <= 1 else {
-            throw ValidationError("--lambda must be in (0, 1] (got \(c.lambda))")
-        }
-        hyper = Hyperparameters(gamma: c.gamma ?? 1, beta: c.beta, lambda: c.lambda)
         (lanczos, merge) = try c.solver.settings(dimension: c.dim ?? 1)
         largestComponent = c.solver.largestComponent
         force = c.force

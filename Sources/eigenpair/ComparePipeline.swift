@@ -41,10 +41,10 @@ struct ComparePipeline {
         let n = graph.nodeCount
         let k = options.dim ?? zColumns
         guard k < n else {
-            throw EmbedFailure(message: "--dim \(k) must be smaller than the number of nodes (\(n))\(options.dim == nil ? " (K defaults to the embedding's columns)" : "")", exitCode: 2)
+            throw JobFailure(message: "--dim \(k) must be smaller than the number of nodes (\(n))\(options.dim == nil ? " (K defaults to the embedding's columns)" : "")", exitCode: 2)
         }
         if let ncv = options.lanczos.krylovDimension, ncv <= k + 1 {
-            throw EmbedFailure(message: "--ncv must exceed --dim + 1 (got ncv = \(ncv), dim = \(k))", exitCode: 2)
+            throw JobFailure(message: "--ncv must exceed --dim + 1 (got ncv = \(ncv), dim = \(k))", exitCode: 2)
         }
         var hyper = options.hyper
         if !options.gammaGiven { hyper.gamma = hyper.beta * Double(n) / graph.totalWeight }
@@ -81,7 +81,7 @@ struct ComparePipeline {
             let spectrum = try timed("solve_\(kind.fileName)") { try solver.solve(graph, kind: kind, count: count) }
             report.solves.append(SolveSummary(spectrum, file: ""))
             guard spectrum.converged else {
-                throw EmbedFailure(message: ClosedFormRunner.nonConvergence(spectrum), exitCode: 3)
+                throw JobFailure(message: ClosedFormRunner.nonConvergence(spectrum), exitCode: 3)
             }
             if let rowLabels {
                 report.labels = report.labels ?? rowLabels.summary(graph: graph)

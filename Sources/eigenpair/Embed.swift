@@ -44,28 +44,7 @@ struct Embed: ParsableCommand {
     @Option(help: "Labels for alignment diagnostics: text lines `id label`, or an int .npy (row i = node ID i).")
     var labels: String?
 
-    @Flag(name: .customLong("largest-component"), help: "Keep only the largest connected component.")
-    var largestComponent = false
-
-    @Option(parsing: .unconditional, help: "Lanczos relative tolerance (ARPACK tol).")
-    var tol: Double = 1e-10
-
-    @Option(help: "Lanczos Krylov dimension (default max(2 nev + 1, 20)).")
-    var ncv: Int?
-
-    @Option(name: .customLong("max-restarts"), help: "Maximum implicit restarts per Lanczos solve.")
-    var maxRestarts: Int = 1000
-
-    @Option(name: .customLong("laplacian-method"),
-            help: "How the smallest Laplacian eigenpairs of a large component are computed: auto (shift-invert with a CHOLMOD factor of L + eps I when it fits --factor-budget, else spectral shift), shift-invert, or spectral-shift (largest of sigma I - L).")
-    var laplacianMethod: String = "auto"
-
-    @Option(name: .customLong("factor-budget"), parsing: .unconditional,
-            help: "Memory budget in GB for the shift-invert factor under --laplacian-method auto.")
-    var factorBudget: Double = 2
-
-    @Option(help: "Merge rule for entries of the same unordered pair: max or sum.")
-    var merge: String = "max"
+    @OptionGroup var solver: SolverOptions
 
     @Flag(help: "Replace an existing output directory.")
     var force = false
@@ -106,52 +85,13 @@ struct EmbedOptions {
         out = c.out
         dim = c.dim
         guard c.dim >= 1 else { throw ValidationError("--dim must be at least 1 (got \(c.dim))") }
-        if c.loss == "all" {
-            losses = LossName.allCases
-        } else {
-            var picked: [LossName] = []
-            for name in c.loss.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
-                guard let l = LossName(rawValue: name) else {
-                    throw ValidationError("--loss: unknown loss '\(name)' (choose from vicreg, simclr, simclr-degree, barlow, all)")
-                }
-                if !picked.contains(l) { picked.append(l) }
-            }
-            guard !picked.isEmpty else { throw ValidationError("--loss names no loss") }
-            losses = LossName.allCases.filter { picked.contains($0) }
-        }
-        if let g = c.gamma, !(g.isFinite && g > 0) { throw ValidationError("--gamma must be a finite number > 0 (got \(g))") }
+        losses = try ClosedFormRunner.parseLosses(c.loss)
+        hyper = try ClosedFormRunner.hyperparameters(gamma: c.gamma, beta: c.beta, lambda: c.lambda)
         gammaGiven = c.gamma != nil
-        guard c.beta.isFinite, c.beta > 0 else { throw ValidationError("--beta must be a finite number > 0 (got \(c.beta))") }
-        guard c.lambda.isFinite, c.lambda > 0, c.lambda <= 1 else {
-            throw ValidationError("--lambda must be in (0, 1] (got \(c.lambda))")
-        }
-        hyper = Hyperparameters(gamma: c.gamma ?? 1, beta: c.beta, lambda: c.lambda)
-        guard c.tol.isFinite, c.tol >= 0, c.tol < 1 else { throw ValidationError("--tol must be in [0, 1) (got \(c.tol))") }
-        guard c.maxRestarts >= 1 else { throw ValidationError("--max-restarts must be at least 1") }
-        if let ncv = c.ncv, ncv <= c.dim + 1 {
-            throw ValidationError("--ncv must exceed --dim + 1 (got ncv = \(ncv), dim = \(c.dim))")
-        }
-        lanczos = LanczosSettings()
-        lanczos.tolerance = c.tol
-        lanczos.maxRestarts = c.maxRestarts
-        lanczos.krylovDimension = c.ncv
-        guard let method = LaplacianMethod(rawValue: c.laplacianMethod) else {
-            throw ValidationError("--laplacian-method must be auto, shift-invert or spectral-shift (got \(c.laplacianMethod))")
-        }
-        lanczos.laplacianMethod = method
-        guard c.factorBudget.isFinite, c.factorBudget >= 0 else {
-            throw ValidationError("--factor-budget must be a number of GB >= 0 (got \(c.factorBudget))")
-        }
-        lanczos.factorBudgetBytes = Int(c.factorBudget * 1e9)
-        guard let m = MergeRule(rawValue: c.merge) else { throw ValidationError("--merge must be max or sum (got \(c.merge))") }
-        merge = m
+        (lanczos, merge) = try c.solver.settings(dimension: c.dim, dimensionOption: "--dim")
         labels = c.labels
-        largestComponent = c.largestComponent
+        largestComponent = c.solver.largestComponent
         force = c.force
     }
 }
 
-struct EmbedFailure: Error {
-    var message: String
-    var exitCode: Int32
-}

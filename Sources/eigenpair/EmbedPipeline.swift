@@ -37,7 +37,7 @@ struct EmbedPipeline {
         }
         let n = graph.nodeCount
         guard options.dim < n else {
-            throw EmbedFailure(message: "--dim \(options.dim) must be smaller than the number of nodes (\(n))", exitCode: 2)
+            throw JobFailure(message: "--dim \(options.dim) must be smaller than the number of nodes (\(n))", exitCode: 2)
         }
         if !options.gammaGiven {
             self.options.hyper.gamma = options.hyper.beta * Double(n) / graph.totalWeight
@@ -70,7 +70,7 @@ struct EmbedPipeline {
             let file = "spectrum-\(kind.fileName).npy"
             report.solves.append(SolveSummary(spectrum, file: file))
             guard spectrum.converged else {
-                throw EmbedFailure(message: ClosedFormRunner.nonConvergence(spectrum), exitCode: 3)
+                throw JobFailure(message: ClosedFormRunner.nonConvergence(spectrum), exitCode: 3)
             }
             try timed("write") { try out.writeNpy(file, spectrum.values) }
             if let rowLabels {

@@ -65,38 +65,14 @@ struct Linear: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        let environment = MPIEnvironment()
-        defer { environment.finalize() }
-        let world = environment.world
-        // As in `embed`: errors reaching here are agreed across ranks; the coordinator prints,
-        // every rank waits at a barrier and exits with the same status.
-        func stop(_ message: String, code: Int32) -> Never {
-            if world.isCoordinator { FileHandle.standardError.write(Data("error: \(message)\n".utf8)) }
-            world.barrier()
-            environment.finalize()
-            Foundation.exit(code)
-        }
-        let options: LinearOptions
-        do {
+        var options: LinearOptions?
+        ClosedFormRunner.runJob(validate: {
             options = try LinearOptions(self)
             try OutputDirectory.checkWritable(out, force: force)
-        } catch {
-            stop("\(error)", code: 2)
-        }
-        var pipeline = LinearPipeline(options: options, communicator: world,
-                                      progress: Progress(enabled: !quiet && world.isCoordinator))
-        do {
+        }) { world in
+            var pipeline = LinearPipeline(options: options!, communicator: world,
+                                          progress: Progress(enabled: !quiet && world.isCoordinator))
             try pipeline.run()
-        } catch let error as LinearFailure {
-            stop(error.message, code: error.exitCode)
-        } catch let error as InputError {
-            stop(error.description, code: 2)
-        } catch let error as OutputError {
-            stop(error.description, code: 2)
-        } catch let error as NpyError {
-            stop(error.description, code: 2)
-        } catch {
-            stop("\(error)", code: 1)
         }
     }
 }
@@ -132,23 +108,9 @@ struct LinearOptions {
         }
         if let d = c.dim, d < 1 { throw ValidationError("--dim must be at least 1 (got \(d))") }
         dim = c.dim
-        if c.loss == "all" {
-            losses = linearLosses
-        } else {
-            var picked: [LossName] = []
-            for name in c.loss.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
-                guard let l = LossName(rawValue: name), linearLosses.contains(l) else {
-                    throw ValidationError("--loss: unknown loss '\(name)' for linear (choose from vicreg, simclr, barlow, all)")
-                }
-                if !picked.contains(l) { picked.append(l) }
-            }
-            guard !picked.isEmpty else { throw ValidationError("--loss names no loss") }
-            losses = linearLosses.filter { picked.contains($0) }
-        }
-        if let g = c.gamma, !(g.isFinite && g > 0) { throw ValidationError("--gamma must be a finite number > 0 (got \(g))") }
+        losses = try ClosedFormRunner.parseLosses(c.loss, allowed: linearLosses, command: "linear")
+        hyper = try ClosedFormRunner.hyperparameters(gamma: c.gamma, beta: c.beta)
         gammaGiven = c.gamma != nil
-        guard c.beta.isFinite, c.beta > 0 else { throw ValidationError("--beta must be a finite number > 0 (got \(c.beta))") }
-        hyper = Hyperparameters(gamma: c.gamma ?? 1, beta: c.beta, lambda: 1)
         guard let w = LabelWeighting(rawValue: c.labelWeighting) else {
             throw ValidationError("--label-weighting must be inverse-size or uniform (got \(c.labelWeighting))")
         }
@@ -160,7 +122,3 @@ struct LinearOptions {
     }
 }
 
-struct LinearFailure: Error {
-    var message: String
-    var exitCode: Int32
-}

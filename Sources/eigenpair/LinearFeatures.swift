@@ -117,7 +117,7 @@ final class FeatureSource {
 }
 
 /// Collective. Runs `body` on every rank; if it failed anywhere, every rank throws the error of
-/// the lowest failing rank (as a `LinearFailure` with its message and exit status), else returns.
+/// the lowest failing rank (as a `JobFailure` with its message and exit status), else returns.
 func agreed<T>(_ communicator: Communicator, _ body: () throws -> T) throws -> T {
     var result: T?
     var message = ""
@@ -126,7 +126,7 @@ func agreed<T>(_ communicator: Communicator, _ body: () throws -> T) throws -> T
         result = try body()
     } catch let error as InputError {
         message = error.description; code = 2
-    } catch let error as LinearFailure {
+    } catch let error as JobFailure {
         message = error.message; code = error.exitCode
     } catch let error as NpyError {
         message = error.description; code = 2
@@ -141,5 +141,5 @@ func agreed<T>(_ communicator: Communicator, _ body: () throws -> T) throws -> T
     let bytes = all.values[at..<(at + all.counts[first])].map { UInt8($0) }
     let fields = String(decoding: bytes, as: UTF8.self).split(separator: "\u{0}", maxSplits: 1,
                                                               omittingEmptySubsequences: false).map(String.init)
-    throw LinearFailure(message: fields.count > 1 ? fields[1] : "failed", exitCode: Int32(fields[0]) ?? 1)
+    throw JobFailure(message: fields.count > 1 ? fields[1] : "failed", exitCode: Int32(fields[0]) ?? 1)
 }

@@ -46,7 +46,7 @@ struct LinearPipeline {
         let p = source.columns
         let k = options.dim ?? min(16, p)
         guard k <= p else {
-            throw LinearFailure(message: "--dim \(k) must be at most the number of features P = \(p) (\(options.features) has shape \(source.reader.header.shape))", exitCode: 2)
+            throw JobFailure(message: "--dim \(k) must be at most the number of features P = \(p) (\(options.features) has shape \(source.reader.header.shape))", exitCode: 2)
         }
 
         var report = LinearReport(
@@ -98,7 +98,7 @@ struct LinearPipeline {
         report.features.rowsUsed = n
         report.features.rowsIgnored = source.rows - n
         guard stats.totalWeight > 0 else {
-            throw LinearFailure(message: "\(options.graph ?? options.labels!): the pair graph has no edges (S = 0)", exitCode: 2)
+            throw JobFailure(message: "\(options.graph ?? options.labels!): the pair graph has no edges (S = 0)", exitCode: 2)
         }
         if !options.gammaGiven { options.hyper.gamma = options.hyper.beta * Double(n) / stats.totalWeight }
         report.settings.hyperparameters = options.hyper

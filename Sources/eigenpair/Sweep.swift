@@ -111,10 +111,7 @@ struct SweepOptions {
             gammas = gs.sorted()
         }
         losses = try ClosedFormRunner.parseLosses(c.loss)
-        guard c.beta.isFinite, c.beta > 0 else { throw ValidationError("--beta must be a finite number > 0 (got \(c.beta))") }
-        guard c.lambda.isFinite, c.lambda > 0, c.lambda <= 1 else {
-            throw ValidationError("--lambda must be in (0, 1] (got \(c.lambda))")
-        }
+        _ = try ClosedFormRunner.hyperparameters(gamma: nil, beta: c.beta, lambda: c.lambda)
         beta = c.beta
         lambda = c.lambda
         labels = c.labels

@@ -32,17 +32,17 @@ struct SweepPipeline {
         let dims: [Int]
         if let given = options.dims {
             if let bad = given.first(where: { $0 >= n }) {
-                throw EmbedFailure(message: "--dims: \(bad) must be smaller than the number of nodes (\(n))", exitCode: 2)
+                throw JobFailure(message: "--dims: \(bad) must be smaller than the number of nodes (\(n))", exitCode: 2)
             }
             dims = given
         } else {
             let capped = SweepOptions.defaultDims.filter { $0 < n }
-            guard n >= 2 else { throw EmbedFailure(message: "the graph has \(n) node(s): no dimension K < N exists", exitCode: 2) }
+            guard n >= 2 else { throw JobFailure(message: "the graph has \(n) node(s): no dimension K < N exists", exitCode: 2) }
             dims = capped.isEmpty ? [n - 1] : capped
         }
         let kMax = dims.max()!
         if let ncv = options.lanczos.krylovDimension, ncv <= kMax + 1 {
-            throw EmbedFailure(message: "--ncv must exceed the largest dimension + 1 (got ncv = \(ncv), dim = \(kMax))", exitCode: 2)
+            throw JobFailure(message: "--ncv must exceed the largest dimension + 1 (got ncv = \(ncv), dim = \(kMax))", exitCode: 2)
         }
         let rowLabels = try timed("labels") { try options.labels.map { try LabelAssignment(path: $0, graph: graph) } }
         let out = try OutputDirectory(path: options.out, force: options.force, communicator: communicator)
@@ -70,7 +70,7 @@ struct SweepPipeline {
             let file = "spectrum-\(kind.fileName).npy"
             report.solves.append(SolveSummary(spectrum, file: file))
             guard spectrum.converged else {
-                throw EmbedFailure(message: ClosedFormRunner.nonConvergence(spectrum), exitCode: 3)
+                throw JobFailure(message: ClosedFormRunner.nonConvergence(spectrum), exitCode: 3)
             }
             try timed("write") { try out.writeNpy(file, spectrum.values) }
             spectra[kind] = spectrum.values

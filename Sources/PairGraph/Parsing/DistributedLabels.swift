@@ -51,20 +51,9 @@ public struct OwnedLabels: Sendable {
             ChunkedLineReader.closeFile(descriptor)
             let range = ByteRangePlan(dataStart: 0, fileSize: fileSize).range(part: me, of: p)
             let scan = try ChunkedLineReader.forEachLine(path: path, in: range) { (line, location) throws(InputError) -> Bool in
-                line.skipBlanks()
-                if line.isAtEnd || line.current == ASCII.hash || line.current == ASCII.percent { return true }
-                let fail = { (reason: String) in InputError(file: path, line: location.number, reason: reason) }
-                let found = line.countFields()
-                guard found == 2 else { throw fail("expected 2 fields (id label), found \(found)") }
-                let start = line.position
-                let id: UInt64
-                do throws(ScanError) {
-                    id = try line.readUInt64()
-                    _ = try line.advanceToNextField()
-                } catch {
-                    throw fail(FieldMessage.nodeID(error, token: line.token(from: start)))
+                if let (id, name) = try NodeLabels.labelLine(&line, at: location, path: path) {
+                    records.append(Record(id: id, name: name, line: location.number))
                 }
-                records.append(Record(id: id, name: line.token(from: line.position, limit: .max), line: location.number))
                 return true
             }
             lines = scan.lines

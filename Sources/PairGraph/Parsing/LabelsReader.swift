@@ -63,23 +63,11 @@ extension NodeLabels {
         var names: [String] = []
         var firstSeen: [UInt64: (name: String, line: Int)] = [:]
         try ChunkedLineReader.forEachLine(path: path) { (line, location) throws(InputError) in
-            line.skipBlanks()
-            if line.isAtEnd || line.current == ASCII.hash || line.current == ASCII.percent { return }
-            let fail = { (reason: String) in InputError(file: path, line: location.number, reason: reason) }
-            let found = line.countFields()
-            guard found == 2 else { throw fail("expected 2 fields (id label), found \(found)") }
-            let start = line.position
-            let id: UInt64
-            do throws(ScanError) {
-                id = try line.readUInt64()
-                _ = try line.advanceToNextField()
-            } catch {
-                throw fail(FieldMessage.nodeID(error, token: line.token(from: start)))
-            }
-            let name = line.token(from: line.position, limit: .max)
+            guard let (id, name) = try labelLine(&line, at: location, path: path) else { return }
             if let previous = firstSeen[id] {
                 guard previous.name == name else {
-                    throw fail("node \(id) has label '\(name)' here but '\(previous.name)' on line \(previous.line)")
+                    throw InputError(file: path, line: location.number,
+                                     reason: "node \(id) has label '\(name)' here but '\(previous.name)' on line \(previous.line)")
                 }
                 return
             }
@@ -94,6 +82,26 @@ extension NodeLabels {
 
     /// Numeric labels sort by value ("2" before "10"); otherwise by bytes, so the order is the
     /// same on every machine and locale.
+    /// One line of a text labels file: nil for a blank or comment line, else its node ID and label.
+    /// Shared by the whole-file reader and the parallel one (`OwnedLabels`).
+    static func labelLine(_ line: inout ByteScanner, at location: LineLocation,
+                          path: String) throws(InputError) -> (id: UInt64, name: String)? {
+        line.skipBlanks()
+        if line.isAtEnd || line.current == ASCII.hash || line.current == ASCII.percent { return nil }
+        let fail = { (reason: String) in InputError(file: path, line: location.number, reason: reason) }
+        let found = line.countFields()
+        guard found == 2 else { throw fail("expected 2 fields (id label), found \(found)") }
+        let start = line.position
+        let id: UInt64
+        do throws(ScanError) {
+            id = try line.readUInt64()
+            _ = try line.advanceToNextField()
+        } catch {
+            throw fail(FieldMessage.nodeID(error, token: line.token(from: start)))
+        }
+        return (id, line.token(from: line.position, limit: .max))
+    }
+
     static func sortedClassNames(_ names: Set<String>) -> [String] {
         if names.allSatisfy({ Double($0)?.isFinite == true }) {
             return names.sorted { a, b in
