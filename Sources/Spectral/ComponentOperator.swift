@@ -20,6 +20,8 @@ final class ComponentBlock {
     let rowEnd: [Int]
     let columns: [Int32]
     let weights: [Double]
+    /// Whether every weight is exactly 1: products then read the pattern alone.
+    let hasUnitWeights: Bool
     /// Weighted degree of each of `rows`.
     let degrees: [Double]
     /// Length of a local vector (owned rows, then ghosts).
@@ -51,6 +53,7 @@ final class ComponentBlock {
             rowEnd = rows.map { pointers[Int($0) + 1] }
             columns = graph.block.columnIndices
             weights = graph.block.values
+            hasUnitWeights = graph.block.hasUnitValues
             width = graph.block.columnCount
             exchange = graph.exchange
             return
@@ -70,6 +73,7 @@ final class ComponentBlock {
         rowStart = Array(pointers.dropLast())
         rowEnd = Array(pointers.dropFirst())
         self.weights = weights
+        hasUnitWeights = weights.allSatisfy { $0 == 1 }
         width = requests.localWidth
         // A tag of its own: the graph's exchange may be in use between the same ranks.
         exchange = HaloExchange(plan: HaloPlan(requests: requests, communicator: graph.communicator),
@@ -145,6 +149,14 @@ final class ComponentOperator: LinearOperator {
         block.rowStart.withUnsafeBufferPointer { start in
             block.rowEnd.withUnsafeBufferPointer { end in
                 block.columns.withUnsafeBufferPointer { col in
+                    if block.hasUnitWeights {
+                        for t in 0..<n {
+                            var s = 0.0
+                            for q in start[t]..<end[t] { s += extended[Int(col[q])] }
+                            y[t] = s
+                        }
+                        return
+                    }
                     block.weights.withUnsafeBufferPointer { w in
                         for t in 0..<n {
                             var s = 0.0

@@ -31,7 +31,7 @@ public struct LanczosSolver {
         guard count >= 1, count < globalDimension else {
             throw EigensolverError.invalidRequest("Lanczos needs 1 <= nev < dimension (nev = \(count), n = \(globalDimension))")
         }
-        let ncv = min(globalDimension, settings.krylovDimension ?? max(2 * count + 1, 20))
+        let ncv = min(globalDimension, settings.krylovDimension ?? LanczosSettings.defaultKrylovDimension(count))
         guard ncv > count else {
             throw EigensolverError.invalidRequest("Krylov dimension \(ncv) must exceed the number of eigenpairs \(count)")
         }

@@ -196,7 +196,7 @@ struct SolverOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Lanczos relative tolerance (ARPACK tol).")
     var tol: Double = 1e-10
 
-    @Option(help: "Lanczos Krylov dimension (default max(2 nev + 1, 20)).")
+    @Option(help: "Lanczos Krylov dimension (default nev + max(nev, 32)).")
     var ncv: Int?
 
     @Option(name: .customLong("max-restarts"), help: "Maximum implicit restarts per Lanczos solve.")

@@ -16,6 +16,9 @@ public struct DistributedRowBlock: Sendable, Equatable {
     /// Local column of each entry, in 0..<columnCount.
     public let columnIndices: [Int32]
     public let values: [Double]
+    /// Whether every stored value is exactly 1 (an unweighted graph). `apply` then reads the
+    /// pattern alone: 4 instead of 12 bytes per nonzero, and the same sums bit for bit.
+    public let hasUnitValues: Bool
 
     /// - Precondition: well-formed CSR (pointers start at 0, nondecreasing, end at the entry count;
     ///   columns in 0..<columnCount; as many values as columns).
@@ -36,6 +39,7 @@ public struct DistributedRowBlock: Sendable, Equatable {
         self.rowPointers = rowPointers
         self.columnIndices = columnIndices
         self.values = values
+        hasUnitValues = values.allSatisfy { $0 == 1 }
     }
 
     public var nonzeros: Int { columnIndices.count }
@@ -49,6 +53,14 @@ public struct DistributedRowBlock: Sendable, Equatable {
     public func apply(x: UnsafePointer<Double>, y: UnsafeMutablePointer<Double>) {
         rowPointers.withUnsafeBufferPointer { ptr in
             columnIndices.withUnsafeBufferPointer { col in
+                if hasUnitValues {
+                    for i in 0..<rowCount {
+                        var s = 0.0
+                        for p in ptr[i]..<ptr[i + 1] { s += x[Int(col[p])] }
+                        y[i] = s
+                    }
+                    return
+                }
                 values.withUnsafeBufferPointer { val in
                     for i in 0..<rowCount {
                         var s = 0.0
