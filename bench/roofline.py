@@ -8,9 +8,11 @@ STREAM.json is what bench/stream/run.sh writes; each REPORT.json is an `eigenpai
 matvecs, spmv_seconds, halo_seconds) and per-solve `seconds` and `matvecs`.
 
 Per rank it computes:
-  * bytes per matvec, compulsory traffic: the CSR arrays 8 (rows + 1) + 12 nnz, x read once
-    8 (rows + ghosts), y written once 8 rows (the model the bandwidth-bound time uses), and the
-    issue's model 20 nnz + 8 rows (8 bytes per x access, row pointers not counted);
+  * bytes per matvec, compulsory traffic: the CSR arrays 8 (rows + 1) + 12 nnz (4 nnz when the
+    graph is unweighted: the pattern-only kernel reads no values, `spmv_value_bytes_per_nonzero`
+    in rank_details), x read once 8 (rows + ghosts), y written once 8 rows (the model the
+    bandwidth-bound time uses), and the issue's model 20 nnz + 8 rows (12 nnz + 8 rows
+    unweighted; 8 bytes per x access, row pointers not counted);
   * achieved local SpMV bandwidth = bytes per matvec / (spmv_seconds / matvecs), as % of the
     single-core STREAM triad;
   * the bandwidth-bound time of the solve = solve matvecs x compulsory bytes / bandwidth per rank,
@@ -76,8 +78,10 @@ def analyse(report_path, by_threads):
     worst = None
     for d in details:
         rows, nnz, ghosts, mv = d["rows"], d["nonzeros"], d["ghosts"], d["matvecs"]
-        compulsory = 8 * (rows + 1) + 12 * nnz + 8 * (rows + ghosts) + 8 * rows
-        issue = 20 * nnz + 8 * rows
+        # Unweighted graphs run the pattern-only kernel (no value array read): 4 bytes per nonzero.
+        value_bytes = d.get("spmv_value_bytes_per_nonzero", 8)
+        compulsory = 8 * (rows + 1) + (4 + value_bytes) * nnz + 8 * (rows + ghosts) + 8 * rows
+        issue = (12 + value_bytes) * nnz + 8 * rows
         per_mv = d["spmv_seconds"] / mv if mv else float("nan")
         halo_per_mv = d["halo_seconds"] / mv if mv else float("nan")
         share = solve_matvecs / mv if mv else 0.0

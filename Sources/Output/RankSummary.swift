@@ -14,6 +14,9 @@ public struct RankSummary: Encodable {
     public var haloSeconds: Double
     public var spmvSeconds: Double
     public var peakMemoryBytes: Int
+    /// Bytes of stored value the local SpMV reads per nonzero: 8, or 0 when every weight is 1 and
+    /// the kernel reads the pattern alone (what a bandwidth model of the product must count).
+    public var spmvValueBytesPerNonzero: Int
 
     enum CodingKeys: String, CodingKey {
         case rank, rows, nonzeros, ghosts, neighbours, matvecs
@@ -21,6 +24,7 @@ public struct RankSummary: Encodable {
         case haloSeconds = "halo_seconds"
         case spmvSeconds = "spmv_seconds"
         case peakMemoryBytes = "peak_memory_bytes"
+        case spmvValueBytesPerNonzero = "spmv_value_bytes_per_nonzero"
     }
 
     /// Collective. Every rank's summary (in rank order) on every rank.
@@ -29,15 +33,16 @@ public struct RankSummary: Encodable {
         let plan = graph.exchange.plan
         let ints = [graph.localRowCount, graph.block.nonzeros, plan.ghostCount, plan.neighbourCount,
                     plan.bytesReceivedPerExchange + plan.bytesSentPerExchange, graph.clock.matvecs,
-                    ProcessMemory.peakResidentBytes()].map { Int64($0) }
+                    ProcessMemory.peakResidentBytes(), graph.block.hasUnitValues ? 0 : 8].map { Int64($0) }
         let doubles = [graph.clock.haloSeconds, graph.clock.spmvSeconds]
         let allInts = c.allgatherv(int64: ints).values
         let allDoubles = c.allgatherv(double: doubles).values
         return (0..<c.size).map { r in
-            let i = allInts[(7 * r)..<(7 * r + 7)].map { Int($0) }
+            let i = allInts[(8 * r)..<(8 * r + 8)].map { Int($0) }
             return RankSummary(rank: r, rows: i[0], nonzeros: i[1], ghosts: i[2], neighbours: i[3],
                                haloBytesPerMatvec: i[4], matvecs: i[5], haloSeconds: allDoubles[2 * r],
-                               spmvSeconds: allDoubles[2 * r + 1], peakMemoryBytes: i[6])
+                               spmvSeconds: allDoubles[2 * r + 1], peakMemoryBytes: i[6],
+                               spmvValueBytesPerNonzero: i[7])
         }
     }
 }
