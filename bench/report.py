@@ -12,6 +12,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NAMES = {"eigenpair-p1": "Eigenpair P=1", "eigenpair-p2": "Eigenpair P=2", "scipy": "SciPy eigsh",
+         "scipy-ncv": "SciPy eigsh, ncv = k + max(k, 32)",
          "slepc-p1": "SLEPc KS P=1", "slepc-p2": "SLEPc KS P=2", "sklearn-arpack": "sklearn arpack",
          "sklearn-lobpcg": "sklearn lobpcg", "sklearn-amg": "sklearn amg"}
 
@@ -28,13 +29,29 @@ def ratio(x):
     return "-" if x is None else f"{x:.2f}x"
 
 
+FAMILY_ORDER = {"rmat": 0, "augmentation": 1, "sbm": 2}
+
+
+def graph_of(c):
+    """A case's graph name (results written before aug1m/sbm1m have R-MAT cases only)."""
+    return c.get("graph_name") or f"rmat{c['scale']}"
+
+
+def graph_key(g):
+    return (FAMILY_ORDER.get(g.get("family", "rmat"), 9), g.get("scale") or 0, g.get("nodes") or 0)
+
+
+def graph_label(g):
+    return g.get("label") or f"R-MAT scale {g['scale']}"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("results", nargs="*", default=[os.path.join(ROOT, "out", "bench", "results.json")])
     ap.add_argument("--out", default=os.path.join(ROOT, "docs", "benchmarks.md"))
     args = ap.parse_args()
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from run import targets
+    from run import SKLEARN, TOOLS, targets
     with open(args.results[0]) as fh:
         R = json.load(fh)
     extra = []
@@ -47,7 +64,7 @@ def main():
             c["from"] = f"{os.path.relpath(path, ROOT)} ({X['mode']} mode, {X['repeats']} round(s), {X['started']})"
             c["load_average_at_start"] = X.get("load_average_at_start")
         R["cases"] = [c for c in R["cases"] if c["name"] not in {x["name"] for x in X["cases"]}] + X["cases"]
-    R["cases"].sort(key=lambda c: (c["scale"], c["k"]))
+    R["cases"].sort(key=lambda c: (graph_key(c["graph"]), c["k"]))
     R["targets"] = targets(R["cases"])
     args.results = args.results[0]
 
@@ -60,6 +77,11 @@ def main():
       f"{R['started']} to {R.get('finished', '?')}). **Mode: {mode}, {R['repeats']} round(s) per case**"
       + (" (medians of one run each: single measurements, not medians of repeats)" if R["repeats"] < 3 else
          f" (medians of {R['repeats']} runs)") + ". Tools alternate inside each round (A B C ..., A B C ...).")
+    if R.get("small") or any(X.get("small") for _, X in extra):
+        w("")
+        w("**SMALL test graphs (`BENCH_SMALL=1`): the case names are kept but every graph is shrunk (R-MAT scales "
+          "10/11/12, 2,500 augmentation samples, 10,000 SBM nodes). This page tests the pipeline; its numbers are "
+          "not a benchmark.**")
     for path, X in extra:
         w("")
         w(f"Also from `{os.path.relpath(path, ROOT)}` (written by `{X['command']}`, {X['started']} to "
@@ -94,7 +116,18 @@ def main():
         meas = ("-" if m is None else (f"{m:.0%}" if "efficiency" in it["target"] else f"{m:.2f}x"))
         w(f"| {it['target']} | {goal} | {meas} | {verdict} | {det} |")
     w("")
-    tc = [c for c in R["cases"] if c["scale"] == at and c["k"] == 16]
+    sn = T.get("scipy_ncv") or {}
+    if sn.get("case") and (sn.get("end_to_end_over_eigenpair_p2") or sn.get("solve_over_eigenpair_p1")):
+        w(f"Not a target: SciPy eigsh with Eigenpair's Krylov dimension (ncv = k + max(k, 32), `scipy-ncv`) in "
+          f"{sn['case']}: end to end {ratio(sn.get('end_to_end_over_eigenpair_p2'))} Eigenpair P=2 (SciPy's default "
+          f"ncv: {ratio(sn.get('scipy_default_end_to_end_over_eigenpair_p2'))}); solve "
+          f"{ratio(sn.get('solve_over_eigenpair_p1'))} Eigenpair P=1 (default ncv: "
+          f"{ratio(sn.get('scipy_default_solve_over_eigenpair_p1'))}); matvecs {f(sn.get('matvecs'), '.0f')} "
+          f"(default ncv {f(sn.get('scipy_default_matvecs'), '.0f')}, Eigenpair P=1 "
+          f"{f(sn.get('eigenpair_p1_matvecs'), '.0f')}). The gap between the two SciPy rows is the part of "
+          "Eigenpair's lead that comes from the Krylov dimension rather than the implementation.")
+        w("")
+    tc = [c for c in R["cases"] if c.get("family", "rmat") == "rmat" and c["scale"] == at and c["k"] == 16]
     if tc:
         c = tc[0]
         s1, s2 = c["summary"].get("slepc-p1", {}), c["summary"].get("slepc-p2", {})
@@ -150,16 +183,24 @@ def main():
     # ---------------------------------------------------------------- graphs
     w("## Graphs")
     w("")
-    w("R-MAT (Graph500 Kronecker a=.57 b=.19 c=.19, edge factor 16, seed 1, `eigenpair generate rmat`), "
-      "symmetrised, self-loops dropped, duplicates merged. The largest connected component is extracted once "
-      "(SciPy `connected_components`) and written as an edge list (`u v`, IDs 0..n-1, each pair once): every tool "
-      "in the timed cases reads that same file.")
+    w("R-MAT (Graph500 Kronecker a=.57 b=.19 c=.19, edge factor 16, seed 1, `eigenpair generate rmat`); "
+      "augmentation graphs (`eigenpair generate augmentation`: samples x V views, every pair of views of a sample "
+      "an edge, so disjoint V-cliques, plus random cross-sample edges, cross-fraction x the within-sample edge "
+      "count); planted-partition SBMs (`eigenpair generate sbm`: class i % C, edge probability p-in inside a "
+      "class, p-out across). All unweighted; symmetrised, self-loops dropped, duplicates merged. The largest "
+      "connected component is extracted once (SciPy `connected_components`; the peers are only trustworthy on a "
+      "connected graph) and written as an edge list (`u v`, IDs 0..n-1, each pair once): every tool in the timed "
+      "cases reads that same file.")
     w("")
-    w("| graph | generated entries | nodes (with edges) | nonzeros | components with edges | largest component: nodes | nonzeros | file |")
-    w("|---|---|---|---|---|---|---|---|")
-    for name, g in sorted(R["graphs"].items(), key=lambda kv: kv[1]["scale"]):
-        w(f"| {name} | {g['entries']:,} | {g['nodes']:,} | {g['nonzeros']:,} | {g['components_with_edges']} | "
-          f"{g['lcc_nodes']:,} | {g['lcc_nonzeros']:,} | {g['lcc_bytes'] / 1e6:.0f} MB |")
+    w("| graph | generated by | generated entries | nodes (with edges) | nonzeros | components with edges | "
+      "largest component: nodes | share | nonzeros | file |")
+    w("|---|---|---|---|---|---|---|---|---|---|")
+    for name, g in sorted(R["graphs"].items(), key=lambda kv: graph_key(kv[1])):
+        cmd = g.get("generate_command", "")
+        cmd = cmd[cmd.find("generate "):].split(" --out ")[0] if "generate " in cmd else cmd
+        w(f"| {name} | `{cmd}` | {g['entries']:,} | {g['nodes']:,} | {g['nonzeros']:,} | "
+          f"{g['components_with_edges']:,} | {g['lcc_nodes']:,} | {g['lcc_nodes'] / g['nodes']:.2%} | "
+          f"{g['lcc_nonzeros']:,} | {g['lcc_bytes'] / 1e6:.0f} MB |")
     w("")
 
     # ---------------------------------------------------------------- timings
@@ -184,7 +225,7 @@ def main():
     w("")
     for c in R["cases"]:
         g = c["graph"]
-        w(f"### {c['name']}: scale {c['scale']} largest component ({g['lcc_nodes']:,} nodes, "
+        w(f"### {c['name']}: {graph_label(g)}, largest component ({g['lcc_nodes']:,} nodes, "
           f"{g['lcc_nonzeros']:,} nonzeros), K = {c['k']}")
         w("")
         w(f"{c['rounds']} round(s)" + (f"; from {c['from']}" if c.get("from") else "") + ". Load average before "
@@ -194,7 +235,12 @@ def main():
         w("| tool | runs ok | solve s | end to end s | to spectrum s | read s | build s | matvecs | "
           "max rel residual | peak MiB per rank | solve x Eigenpair | end to end x Eigenpair | agree |")
         w("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-        for t in c["tools"]:
+        order = TOOLS + SKLEARN  # the order the tools run in each round
+        for t in sorted(list(c["tools"]) + list(c.get("not_run") or {}),
+                        key=lambda t: order.index(t) if t in order else len(order)):
+            if t in (c.get("not_run") or {}):
+                w(f"| {NAMES.get(t, t)} | - | not run (see below) |" + " |" * 10)
+                continue
             s = c["summary"].get(t)
             if s is None:
                 w(f"| {NAMES.get(t, t)} | 0 | {c['skipped'].get(t, 'not run')} |" + " |" * 10)
@@ -248,6 +294,9 @@ def main():
         for t, why in c["skipped"].items():
             if t not in c["summary"]:
                 notes.append(f"{NAMES.get(t, t)}: {why}")
+        nr = c.get("not_run") or {}
+        for why in dict.fromkeys(nr.values()):
+            notes.append(", ".join(NAMES.get(t, t) for t, y in nr.items() if y == why) + f": {why}")
         for n in notes:
             w(f"- {n}")
         if notes:
@@ -268,7 +317,8 @@ def main():
     # ---------------------------------------------------------------- disconnected
     D = R.get("disconnected")
     if D:
-        w(f"## The full (disconnected) scale-{D['scale']} graph: copies of eigenvalue 1 of A_n")
+        label = D.get("graph_label") or f"scale-{D['scale']}"
+        w(f"## The full (disconnected) {label} graph: copies of eigenvalue 1 of A_n")
         w("")
         w(f"Each component with edges contributes one eigenvalue exactly 1 of A_n; the graph has "
           f"**{D['components_with_edges']} components with edges**, so the exact top {D['k']} holds "
@@ -307,7 +357,7 @@ def main():
         for t in c["tools"]:
             for run in c["runs"].get(t, [])[:1]:
                 cmd = run["command"].replace(ROOT + "/", "").replace(os.path.dirname(R.get('graphs', {}).get(
-                    f"rmat{c['scale']}", {}).get("lcc", "")) + "/", "GRAPHS/").replace(outdir + "/", "OUT/")
+                    graph_of(c), {}).get("lcc", "")) + "/", "GRAPHS/").replace(outdir + "/", "OUT/")
                 if t not in shown:
                     w(cmd)
                     shown.add(t)
