@@ -149,19 +149,18 @@ final class ComponentOperator: LinearOperator {
         block.rowStart.withUnsafeBufferPointer { start in
             block.rowEnd.withUnsafeBufferPointer { end in
                 block.columns.withUnsafeBufferPointer { col in
+                    guard let c = col.baseAddress else {
+                        for t in 0..<n { y[t] = 0 }
+                        return
+                    }
                     if block.hasUnitWeights {
-                        for t in 0..<n {
-                            var s = 0.0
-                            for q in start[t]..<end[t] { s += extended[Int(col[q])] }
-                            y[t] = s
-                        }
+                        for t in 0..<n { y[t] = RowSums.pattern(extended, columns: c, from: start[t], to: end[t]) }
                         return
                     }
                     block.weights.withUnsafeBufferPointer { w in
+                        let v = w.baseAddress!
                         for t in 0..<n {
-                            var s = 0.0
-                            for q in start[t]..<end[t] { s += w[q] * extended[Int(col[q])] }
-                            y[t] = s
+                            y[t] = RowSums.weighted(extended, columns: c, values: v, from: start[t], to: end[t])
                         }
                     }
                 }

@@ -39,7 +39,10 @@ public struct LanczosSolver {
         var ido: Int32 = 0
         var info: Int32 = 1
         var resid = start
-        var v = [Double](repeating: 0, count: max(n * ncv, 1))
+        let basis = KrylovBasisStorage(count: n * ncv)
+        // ARC may free an object after its last use; ARPACK holds `v` until pdseupd returns.
+        defer { withExtendedLifetime(basis) {} }
+        let v = basis.pointer
         var iparam = [Int32](repeating: 0, count: 11)
         iparam[0] = 1
         iparam[2] = Int32(settings.maxRestarts)
@@ -53,7 +56,7 @@ public struct LanczosSolver {
         var matvecs = 0
         repeat {
             pdsaupd_c(comm, &ido, "I", Int32(n), "LA", Int32(count), settings.tolerance, &resid, Int32(ncv),
-                      &v, Int32(max(n, 1)), &iparam, &ipntr, &workd, &workl, Int32(lworkl), &info)
+                      v, Int32(max(n, 1)), &iparam, &ipntr, &workd, &workl, Int32(lworkl), &info)
             if ido == 1 || ido == -1 {
                 workd.withUnsafeMutableBufferPointer { w in
                     let base = w.baseAddress!
@@ -76,7 +79,7 @@ public struct LanczosSolver {
             var z = [Double](repeating: 0, count: max(n * count, 1))
             var einfo: Int32 = 0
             pdseupd_c(comm, 1, "A", &select, &d, &z, Int32(max(n, 1)), 0, "I", Int32(n), "LA", Int32(count),
-                      settings.tolerance, &resid, Int32(ncv), &v, Int32(max(n, 1)), &iparam, &ipntr, &workd,
+                      settings.tolerance, &resid, Int32(ncv), v, Int32(max(n, 1)), &iparam, &ipntr, &workd,
                       &workl, Int32(lworkl), &einfo)
             if einfo != 0 { throw EigensolverError.arpack(routine: "pdseupd", info: Int(einfo)) }
             let got = min(converged, count)

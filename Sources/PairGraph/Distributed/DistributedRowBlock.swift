@@ -48,24 +48,23 @@ public struct DistributedRowBlock: Sendable, Equatable {
     public var storageBytes: Int { 8 * (rowCount + 1) + 12 * nonzeros }
 
     /// Not collective. y = B x: x has `columnCount` entries (owned, then ghosts), y `rowCount`.
-    /// Each row is summed in stored order, so a block holding a matrix's rows in the matrix's
-    /// order reproduces the global product's rounding.
+    /// Each row is summed in the order `RowSums` fixes from its stored entries alone, so a block
+    /// holding a matrix's rows in the matrix's order reproduces the global product's rounding.
     public func apply(x: UnsafePointer<Double>, y: UnsafeMutablePointer<Double>) {
         rowPointers.withUnsafeBufferPointer { ptr in
             columnIndices.withUnsafeBufferPointer { col in
+                guard let c = col.baseAddress else {
+                    for i in 0..<rowCount { y[i] = 0 }
+                    return
+                }
                 if hasUnitValues {
-                    for i in 0..<rowCount {
-                        var s = 0.0
-                        for p in ptr[i]..<ptr[i + 1] { s += x[Int(col[p])] }
-                        y[i] = s
-                    }
+                    for i in 0..<rowCount { y[i] = RowSums.pattern(x, columns: c, from: ptr[i], to: ptr[i + 1]) }
                     return
                 }
                 values.withUnsafeBufferPointer { val in
+                    let v = val.baseAddress!
                     for i in 0..<rowCount {
-                        var s = 0.0
-                        for p in ptr[i]..<ptr[i + 1] { s += val[p] * x[Int(col[p])] }
-                        y[i] = s
+                        y[i] = RowSums.weighted(x, columns: c, values: v, from: ptr[i], to: ptr[i + 1])
                     }
                 }
             }
