@@ -233,6 +233,12 @@ def main():
     w("- **x Eigenpair**: the peer's median time divided by Eigenpair's with the same number of ranks "
       "(SciPy and scikit-learn are single-process: matched with P=1). Above 1 means Eigenpair is faster.")
     w("- **agree**: largest relative difference of the K eigenvalues from the first Eigenpair run of the case (P=1 when it ran).")
+    w("- **Work asked of each tool**: the peers converge the K largest eigenvalues of A_n; Eigenpair takes the "
+      "trivial one in closed form and converges K of the rest, i.e. the K-1 it returns plus the next one, "
+      "which decides whether Z* is unique (a tie at the K-th eigenvalue). Where the (K+1)-th eigenvalue sits in a "
+      "crowded part of the spectrum that extra pair dominates the solve: on sbm1m the 17th eigenvalue is at the "
+      "edge of the random bulk while the first 16 are the planted classes' (Eigenpair with --dim 15, which needs "
+      "only the 16th, takes 142 matvecs and 15.6 s instead of 822 and 96.5 s).")
     w("")
     for c in R["cases"]:
         g = c["graph"]
@@ -381,10 +387,11 @@ def main():
       "`np.unique`, slow in NumPy 2.4) and build CSR with a sort-based build; SLEPc ranks each read the whole "
       "file and keep the rows they own (PETSc's default contiguous split by rows).")
     w("")
-    w("## Not in this slice")
+    w("## Elsewhere")
     w("")
-    w("STREAM and SpMV bandwidth, micro-benchmarks (package-benchmark) and the scaling runs beyond P = 2 are not "
-      "measured here.")
+    w("STREAM, the local product's bandwidth and the roofline of the solve: docs/hardware-limit.md. Strong and weak "
+      "scaling (P = 1, 2 here; P up to 16 on a 16-core machine): docs/measurements.md. Micro-benchmarks: "
+      "`cd bench/micro && BENCHMARK_DISABLE_JEMALLOC=true swift package benchmark`.")
     w("")
     with open(args.out, "w") as fh:
         fh.write("\n".join(L))

@@ -4,7 +4,7 @@ spectral_embedding (issue 5, first slice).
 
     python3 bench/run.py [--quick] [--cases rmat16-k16,rmat18-k64,aug1m-k64 ...] [--repeats 3] --out out/bench
 
-1. Installs what is missing (idempotent): pip scipy, scikit-learn, numpy for this Python; apt
+1. Installs what is missing (idempotent): pip scipy, scikit-learn, pyamg, numpy for this Python; apt
    python3-slepc4py python3-mpi4py (SLEPc runs under Debian's /usr/bin/python3 with PETSC_DIR and
    SLEPC_DIR set, ANCHORS.md); builds Eigenpair release (.build-bench) and copies the binary to
    OUT/bin so every run uses one binary although the tree changes underneath.
@@ -65,7 +65,8 @@ def log(msg):
 def ensure_installed(skip_build):
     steps = []
     missing = []
-    for mod, pkg in [("numpy", "numpy"), ("scipy", "scipy"), ("sklearn", "scikit-learn")]:
+    # pyamg: scikit-learn's spectral_embedding(eigen_solver="amg") needs it.
+    for mod, pkg in [("numpy", "numpy"), ("scipy", "scipy"), ("sklearn", "scikit-learn"), ("pyamg", "pyamg")]:
         try:
             __import__(mod)
         except ImportError:
@@ -98,6 +99,11 @@ def versions(env_slepc):
     import sklearn
     out = {"python": platform.python_version(), "python_executable": sys.executable,
            "numpy": numpy.__version__, "scipy": scipy.__version__, "scikit-learn": sklearn.__version__}
+    try:
+        import pyamg
+        out["pyamg"] = pyamg.__version__
+    except ImportError:
+        out["pyamg"] = None
     r = subprocess.run([SYS_PYTHON, "-c", "import sys, petsc4py; petsc4py.init(); import slepc4py; slepc4py.init(); "
                         "from petsc4py import PETSc; from slepc4py import SLEPc; import numpy, mpi4py; "
                         "print(PETSc.Sys.getVersion(), SLEPc.Sys.getVersion(), numpy.__version__, mpi4py.__version__)"],
