@@ -65,6 +65,19 @@ def adjacency_rows(n, a, b, row_start, row_end):
     return indptr, indices
 
 
+def load_rows(path, clock, split=None):
+    """The edge list at `path` as CSR rows of G: read (marks "read" on `clock`), IDs compacted,
+    rows [start, end) = split(n) built (all rows without `split`). Returns n, start, end, indptr,
+    indices."""
+    u, v = read_edges(path)
+    clock.mark("read")
+    n, a, b = compact(u, v)
+    del u, v
+    start, end = split(n) if split else (0, n)
+    indptr, indices = adjacency_rows(n, a, b, start, end)
+    return n, start, end, indptr, indices
+
+
 def inv_sqrt_degree(d):
     return np.where(d > 0, 1.0 / np.sqrt(np.where(d > 0, d, 1.0)), 0.0)
 

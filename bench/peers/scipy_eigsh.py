@@ -12,7 +12,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import Clock, adjacency_rows, compact, emit, inv_sqrt_degree, read_edges  # noqa: E402
+from common import Clock, emit, inv_sqrt_degree, load_rows  # noqa: E402
 
 
 def main():
@@ -29,12 +29,7 @@ def main():
     import scipy.sparse.linalg as sla
 
     clock = Clock()
-    u, v = read_edges(args.edges)
-    clock.mark("read")
-    n, a, b = compact(u, v)
-    del u, v
-    indptr, indices = adjacency_rows(n, a, b, 0, n)
-    del a, b
+    n, _, _, indptr, indices = load_rows(args.edges, clock)
     s = inv_sqrt_degree(np.diff(indptr).astype(np.float64))
     data = np.repeat(s, np.diff(indptr)) * s[indices]
     an = sp.csr_matrix((data, indices, indptr), shape=(n, n))

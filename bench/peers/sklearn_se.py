@@ -13,7 +13,7 @@ import sys
 import warnings
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import Clock, adjacency_rows, compact, emit, read_edges  # noqa: E402
+from common import Clock, emit, load_rows  # noqa: E402
 
 
 def main():
@@ -30,12 +30,7 @@ def main():
     from sklearn.manifold import spectral_embedding
 
     clock = Clock()
-    u, v = read_edges(args.edges)
-    clock.mark("read")
-    n, a, b = compact(u, v)
-    del u, v
-    indptr, indices = adjacency_rows(n, a, b, 0, n)
-    del a, b
+    n, _, _, indptr, indices = load_rows(args.edges, clock)
     g = sp.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(n, n))
     clock.mark("build")
     with warnings.catch_warnings(record=True) as caught:

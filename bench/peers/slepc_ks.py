@@ -17,7 +17,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import Clock, adjacency_rows, compact, emit, inv_sqrt_degree, peak_rss_bytes, read_edges  # noqa: E402
+from common import Clock, emit, inv_sqrt_degree, load_rows, peak_rss_bytes  # noqa: E402
 
 
 def main():
@@ -43,15 +43,13 @@ def main():
     mpi.Barrier()
 
     clock = Clock()
-    u, v = read_edges(args.edges)
-    clock.mark("read")
-    n, a, b = compact(u, v)
-    del u, v
-    counts = [n // size + (1 if r < n % size else 0) for r in range(size)]
-    start = sum(counts[:rank])
-    end = start + counts[rank]
-    indptr, indices = adjacency_rows(n, a, b, start, end)
-    del a, b
+
+    def row_counts(n):  # PETSc's default split: contiguous blocks, the first n % size one row longer
+        return [n // size + (1 if r < n % size else 0) for r in range(size)]
+
+    n, start, end, indptr, indices = load_rows(
+        args.edges, clock, lambda n: (sum(row_counts(n)[:rank]), sum(row_counts(n)[:rank + 1])))
+    counts = row_counts(n)
     local_deg = np.diff(indptr).astype(np.float64)
     deg = np.empty(n)
     mpi.Allgatherv(local_deg, [deg, counts])

@@ -16,8 +16,8 @@ public struct CSRMatrix: Sendable {
 
     public var nonzeros: Int { columnIndices.count }
 
-    /// y = A x, with the loop of `DistributedRowBlock.apply(x:y:)` copied verbatim (each row summed
-    /// in stored order), so that this standalone kernel measures what Eigenpair runs.
+    /// y = A x with one running sum per row: the loop `DistributedRowBlock.apply(x:y:)` had before
+    /// it moved to four partial sums (`RowSums`), kept as the baseline of that lever.
     public func apply(x: UnsafePointer<Double>, y: UnsafeMutablePointer<Double>) {
         rowPointers.withUnsafeBufferPointer { ptr in
             columnIndices.withUnsafeBufferPointer { col in
@@ -33,8 +33,10 @@ public struct CSRMatrix: Sendable {
     }
 
     /// y = A x with four partial sums per row (entries p, p+4, ... in accumulator p mod 4, added
-    /// as (s0 + s1) + (s2 + s3)): a candidate kernel that breaks the one-add-per-nonzero latency
-    /// chain of the stored-order sum. Still deterministic and independent of the rank count (a
+    /// as (s0 + s1) + (s2 + s3)): the order of `PairGraph.RowSums.weighted`, which Eigenpair now
+    /// runs; a copy because this target also builds without the main package (the benchmarks of
+    /// the real `DistributedRowBlock.apply` are in the `canImport(PairGraph)` part). It breaks the
+    /// one-add-per-nonzero latency chain of the stored-order sum. Still deterministic and independent of the rank count (a
     /// row is never split across ranks), but it rounds differently from the stored-order sum.
     public func applyFourAccumulators(x: UnsafePointer<Double>, y: UnsafeMutablePointer<Double>) {
         rowPointers.withUnsafeBufferPointer { ptr in
