@@ -2,7 +2,7 @@
 # Installs the Debian packages Eigenpair builds against, only those missing. Idempotent.
 set -euo pipefail
 packages=(libsuitesparse-dev libarpack2-dev libparpack2-dev libopenmpi-dev openmpi-bin
-          liblapacke-dev libopenblas-dev pkg-config)
+          liblapacke-dev libopenblas-dev zlib1g-dev pkg-config)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
