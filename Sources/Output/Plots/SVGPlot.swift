@@ -45,6 +45,8 @@ public struct PlotPanel: Sendable {
     public var series: [PlotSeries]
     /// Fixed y-range; nil: from the data (reference lines included).
     public var yRange: ClosedRange<Double>?
+    /// Fixed x-range; nil: from the data.
+    public var xRange: ClosedRange<Double>?
     /// A line of small print under the title (e.g. what is not drawn).
     public var note: String?
 
@@ -147,6 +149,9 @@ public struct SVGFigure: Sendable {
         var yr = Self.paddedRange(ys, pad: 0.06)
         if let fixed = panel.yRange {
             if let lo = ty(fixed.lowerBound), let hi = ty(fixed.upperBound), hi > lo { yr = lo...hi }
+        }
+        if let fixed = panel.xRange {
+            if let lo = tx(fixed.lowerBound), let hi = tx(fixed.upperBound), hi > lo { xr = lo...hi }
         }
         if xr.lowerBound == xr.upperBound { xr = (xr.lowerBound - 1)...(xr.upperBound + 1) }
         if yr.lowerBound == yr.upperBound { yr = (yr.lowerBound - 1)...(yr.upperBound + 1) }

@@ -133,7 +133,7 @@ public enum ReportPage {
             let key = "losses.\(name).labels."
             page.add("<tr><td>\(escape(name))</td>" + page.cell(l.capturedLabelEnergy, key + "captured_label_energy")
                      + page.cell(l.probe.accuracy, key + "probe.accuracy")
-                     + "<td>" + l.principalAnglesDegrees.enumerated().map { page.num($0.element, key + "principal_angles_deg.\($0.offset)", digits: 3) }.joined(separator: ", ") + "</td></tr>\n")
+                     + "<td>" + l.principalAnglesDegrees.enumerated().map { page.num($0.element, key + "principal_angles_deg.\($0.offset)") }.joined(separator: ", ") + "</td></tr>\n")
         }
         page.add("</table>\n")
         if let guidance = labels.guidance {
@@ -151,7 +151,8 @@ public enum ReportPage {
         }
         page.add(".</p>\n<div class=\"grid\">\n")
         for view in views {
-            page.add("<figure class=\"embedding\" data-loss=\"\(escape(view.loss))\" data-points=\"\(view.x.count)\" data-rows=\"\(view.rows)\">\n")
+            page.add("<figure class=\"embedding\" data-loss=\"\(escape(view.loss))\" data-points=\"\(view.x.count)\" "
+                     + "data-rows=\"\(view.rows)\" data-columns=\"\(view.columns.map(String.init).joined(separator: ","))\">\n")
             guard !view.columns.isEmpty else {
                 page.add("<figcaption>\(escape(view.loss)): every column of Z* is constant (rank 0): nothing to draw.</figcaption>\n</figure>\n")
                 continue
@@ -167,8 +168,15 @@ public enum ReportPage {
             if series.count > 40 { series = Array(series.prefix(40)) }
             let x = "Z* column \(view.columns[0] + 1)"
             let y = view.columns.count > 1 ? "Z* column \(view.columns[1] + 1)" : "row (only one non-constant column)"
-            var figure = SVGFigure(PlotPanel(title: "\(view.loss): rank \(r.losses[view.loss]?.rank ?? 0)", xLabel: x, yLabel: y,
-                                             series: series))
+            // Eigenvectors can put a few rows far out (localised on low-degree nodes): the view
+            // spans the 1%-99% quantiles plus a margin, and says how many rows fall outside it.
+            let xRange = robustRange(view.x), yRange = robustRange(view.y)
+            let outside = view.x.indices.filter { !xRange.contains(view.x[$0]) || !yRange.contains(view.y[$0]) }.count
+            var panel = PlotPanel(title: "\(view.loss): rank \(r.losses[view.loss]?.rank ?? 0)", xLabel: x, yLabel: y,
+                                  series: series, yRange: yRange,
+                                  note: outside > 0 ? "\(outside) of \(view.x.count) rows lie outside this view (beyond the 1%-99% quantiles)" : nil)
+            panel.xRange = xRange
+            var figure = SVGFigure(panel)
             figure.width = 640
             figure.panelHeight = 420
             figure.idPrefix = "z-\(view.loss)"
@@ -190,6 +198,22 @@ public enum ReportPage {
     }
 
     // MARK: - Helpers
+
+    /// [q01 - w/4, q99 + w/4] with w = q99 - q01, within the data's own range; the data's range
+    /// when that is empty.
+    static func robustRange(_ values: [Double]) -> ClosedRange<Double> {
+        let sorted = values.sorted()
+        guard let lowest = sorted.first, let highest = sorted.last, highest > lowest else {
+            let v = sorted.first ?? 0
+            return (v - 1)...(v + 1)
+        }
+        let q01 = sorted[Int(0.01 * Double(sorted.count - 1))], q99 = sorted[Int((0.99 * Double(sorted.count - 1)).rounded(.up))]
+        let margin = (q99 - q01) / 4
+        let range = max(lowest, q01 - margin)...min(highest, q99 + margin)
+        guard range.upperBound > range.lowerBound else { return lowest...highest }
+        let pad = 0.03 * (range.upperBound - range.lowerBound)
+        return (range.lowerBound - pad)...(range.upperBound + pad)
+    }
 
     /// Losses in the CLI's order (vicreg, simclr, simclr-degree, barlow), others after.
     private static func lossOrder(_ a: String, _ b: String) -> Bool {
@@ -220,8 +244,8 @@ private struct Page {
     }
 
     /// A number with its report.json path and exact value.
-    func num(_ v: Double, _ key: String, digits: Int = 6) -> String {
-        let shown = v.isFinite ? String(format: "%.\(digits)g", v) : "\(v)"
+    func num(_ v: Double, _ key: String) -> String {
+        let shown = v.isFinite ? String(format: "%.6g", v) : "\(v)"
         return "<span class=\"num\" data-key=\"\(escape(key))\" data-value=\"\(v)\">\(shown)</span>"
     }
 
