@@ -120,6 +120,56 @@ extension CLITests {
             }
         }
 
+        /// Every number and flag of two reports, compared recursively (numbers to 1e-10), except what
+        /// describes the run rather than the result (input, command, timings, memory, seconds).
+        static func expectSameNumbers(_ a: Any, _ b: Any, _ path: String = "") {
+            let skipped: Set<String> = ["input", "command", "timings", "peak_memory_bytes", "peak_memory_after_phase",
+                                        "seconds", "rank_details", "lanczos"]
+            switch (a, b) {
+            case let (x as [String: Any], y as [String: Any]):
+                #expect(Set(x.keys) == Set(y.keys), "\(path): keys \(x.keys.sorted()) vs \(y.keys.sorted())")
+                for key in x.keys where !skipped.contains(key) {
+                    if let yv = y[key] { expectSameNumbers(x[key]!, yv, path + "." + key) }
+                }
+            case let (x as [Any], y as [Any]):
+                #expect(x.count == y.count, "\(path): \(x.count) vs \(y.count) entries")
+                for (i, (xv, yv)) in zip(x, y).enumerated() { expectSameNumbers(xv, yv, "\(path).\(i)") }
+            case let (x as Double, y as Double):
+                #expect(abs(x - y) <= 1e-10 * max(1, abs(x), abs(y)), "\(path): \(x) vs \(y)")
+            case let (x as Bool, y as Bool):
+                #expect(x == y, "\(path): \(x) vs \(y)")
+            default:
+                break       // text: paths and names of the run
+            }
+        }
+
+        /// compare and linear read graphs through the same path: a .gz and an .npy edge array give
+        /// the reports of the plain edge list.
+        @Test func compareAndLinearReadTheSerialForms() throws {
+            let dir = try TempDir("forms")
+            defer { dir.cleanup() }
+            let reference = try Self.embed(Self.fixture("graph.tsv"), out: "e", in: dir)
+            try #require(reference.status == 0, "\(reference.summary)")
+            // Features: 40 x 5, deterministic, not in the span of anything the graph gives.
+            let features = (0..<200).map { i in sin(Double(i) * 0.7) + Double(i % 7) / 7 }
+            try Data(NpyEncoder.encode(features, shape: [40, 5])).write(to: URL(fileURLWithPath: dir.file("x.npy")))
+            for input in ["graph.tsv", "graph.tsv.gz", "edges-weighted.npy"] {
+                let tag = input.replacingOccurrences(of: ".", with: "-")
+                let c = try eigenpair(["compare", Self.fixture(input), "--embedding", "e/simclr.npy", "--out", "c-\(tag)",
+                                       "--quiet"], in: dir.path)
+                try #require(c.status == 0, "\(c.summary)")
+                let l = try eigenpair(["linear", Self.fixture(input), "--features", "x.npy", "--dim", "3", "--out", "l-\(tag)",
+                                       "--quiet"], in: dir.path)
+                try #require(l.status == 0, "\(l.summary)")
+            }
+            for tag in ["graph-tsv-gz", "edges-weighted-npy"] {
+                for command in ["c", "l"] {
+                    Self.expectSameNumbers(try readJSON(dir.file("\(command)-graph-tsv/report.json")),
+                                           try readJSON(dir.file("\(command)-\(tag)/report.json")), "\(command)-\(tag)")
+                }
+            }
+        }
+
         struct Bad: CustomTestStringConvertible, Sendable {
             var name: String
             /// Makes the bad file from a fixture's bytes.
