@@ -308,9 +308,13 @@ public struct SVGFigure: Sendable {
         let raw = span / target
         let magnitude = pow(10, (log10(raw)).rounded(.down))
         let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+        // A span below the values' resolution (step under an ulp) would never advance: two ticks.
+        guard range.upperBound + step > range.upperBound, range.lowerBound + step > range.lowerBound else {
+            return [range.lowerBound, range.upperBound]
+        }
         var v = (range.lowerBound / step).rounded(.up) * step
         var out: [Double] = []
-        while v <= range.upperBound + step * 1e-9 {
+        while v <= range.upperBound + step * 1e-9 && out.count < 100 {
             out.append(abs(v) < step * 1e-9 ? 0 : v)
             v += step
         }

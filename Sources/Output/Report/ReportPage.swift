@@ -210,7 +210,11 @@ public enum ReportPage {
         let q01 = sorted[Int(0.01 * Double(sorted.count - 1))], q99 = sorted[Int((0.99 * Double(sorted.count - 1)).rounded(.up))]
         let margin = (q99 - q01) / 4
         let range = max(lowest, q01 - margin)...min(highest, q99 + margin)
-        guard range.upperBound > range.lowerBound else { return lowest...highest }
+        // Most rows at one value (a component indicator, say): the quantiles say nothing, show all.
+        guard range.upperBound - range.lowerBound > 1e-6 * (highest - lowest) else {
+            let pad = 0.03 * (highest - lowest)
+            return (lowest - pad)...(highest + pad)
+        }
         let pad = 0.03 * (range.upperBound - range.lowerBound)
         return (range.lowerBound - pad)...(range.upperBound + pad)
     }

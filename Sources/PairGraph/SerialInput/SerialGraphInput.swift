@@ -25,7 +25,13 @@ public enum SerialGraphInput {
     /// (gzip, zip or .npy magic), else by the extension, so that a corrupt `.npz`/`.npy`/`.gz`
     /// is reported as such rather than parsed as text.
     public static func form(of path: String) throws(InputError) -> Form? {
-        if path == "-" { return .standardInput }
+        if path == "-" {
+            // Reading a terminal would wait for typed edges: almost surely a forgotten redirect.
+            guard isatty(STDIN_FILENO) == 0 else {
+                throw InputError(file: displayName(path), reason: "standard input is a terminal: pipe or redirect a graph into it")
+            }
+            return .standardInput
+        }
         let head = try ChunkedLineReader.peek(path: path, count: 6)
         if let form = form(magic: head) { return form }
         switch GraphReader.fileExtension(of: path) {
