@@ -299,7 +299,17 @@ public struct SVGFigure: Sendable {
             let a = pow(10, range.lowerBound), b = pow(10, range.upperBound)
             return niceTicks(a...b).filter { $0 > 0 }.map { (log10($0), label($0)) }
         }
-        return niceTicks(range).map { ($0, label($0)) }
+        let values = niceTicks(range)
+        let step = values.count > 1 ? values[1] - values[0] : 0
+        return values.map { ($0, label($0, step: step)) }
+    }
+
+    /// `label(_:)`, with enough significant digits to tell ticks `step` apart when the values are
+    /// large next to their spacing (a nearly constant column: -0.0018001, -0.0018002, ...).
+    static func label(_ v: Double, step: Double) -> String {
+        guard step > 0, v != 0, step < 1e-3 * abs(v) else { return label(v) }
+        let digits = min(15, Int((log10(abs(v) / step)).rounded(.up)) + 2)
+        return String(format: "%.\(digits)g", v)
     }
 
     static func niceTicks(_ range: ClosedRange<Double>, target: Double = 6) -> [Double] {
@@ -308,9 +318,9 @@ public struct SVGFigure: Sendable {
         let raw = span / target
         let magnitude = pow(10, (log10(raw)).rounded(.down))
         let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
-        // A span below the values' resolution (step under an ulp) would never advance: two ticks.
+        // A span below the values' resolution (step under an ulp) would never advance: one tick.
         guard range.upperBound + step > range.upperBound, range.lowerBound + step > range.lowerBound else {
-            return [range.lowerBound, range.upperBound]
+            return [(range.lowerBound + range.upperBound) / 2]
         }
         var v = (range.lowerBound / step).rounded(.up) * step
         var out: [Double] = []
