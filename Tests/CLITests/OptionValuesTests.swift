@@ -116,3 +116,30 @@ extension CLITests {
         }
     }
 }
+
+extension CLITests {
+    /// Progress lines of the first second are held back, not dropped: a run longer than a second
+    /// shows its first line ("reading ...", noted at about 0 s); a shorter run prints nothing.
+    @Suite struct ProgressLines {
+        @Test func firstSecondIsShownOnceTheRunTakesLonger() throws {
+            let dir = try TempDir("progress")
+            defer { dir.cleanup() }
+            let made = try eigenpair(["generate", "rmat", "--scale", "15", "--edge-factor", "8", "--seed", "1", "-o", "r.tsv"], in: dir.path)
+            #expect(made.status == 0, "\(made.summary)")
+            let start = Date()
+            let run = try eigenpair(["embed", "r.tsv", "-o", "out", "-k", "4", "--loss", "simclr"], in: dir.path)
+            let seconds = Date().timeIntervalSince(start)
+            #expect(run.status == 0, "\(run.summary)")
+            let lines = run.stderr.split(separator: "\n")
+            if let first = lines.first {
+                #expect(first.hasSuffix("] reading r.tsv on 1 rank"), "\(run.stderr)")
+                let time = Double(first.dropFirst().prefix { $0 != "s" }.trimmingCharacters(in: .whitespaces))
+                #expect(time.map { $0 < 1 } == true, "first line noted after a second: \(first)")
+                #expect(lines.allSatisfy { $0.hasPrefix("[") }, "\(run.stderr)")
+            } else {
+                // Quiet is right only for a run of about a second or less (the timer's margin).
+                #expect(seconds < 1.3, "no progress after \(seconds) s")
+            }
+        }
+    }
+}
