@@ -89,29 +89,28 @@ def _loss_argument(loss) -> str:
     return ",".join(names)
 
 
-def _number(x) -> str:
-    """A float exactly as Python holds it (repr round-trips)."""
-    return repr(float(x))
+def _number(x) -> str | None:
+    """A float exactly as Python holds it (repr round-trips); None stays None."""
+    return None if x is None else repr(float(x))
+
+
+def _integer(x) -> str | None:
+    return None if x is None else str(int(x))
+
+
+def _options(*pairs) -> list[str]:
+    """``--name=value`` for each (name, value) pair; None leaves the option out, True gives a bare flag,
+    False leaves it out. Values are passed with ``=`` so that negative numbers reach the binary's
+    validation instead of reading as options."""
+    return [f"--{name}" if value is True else f"--{name}={value}"
+            for name, value in pairs if value is not None and value is not False]
 
 
 def _solver_arguments(*, largest_component=False, tol=None, ncv=None, max_restarts=None,
                       laplacian_method=None, factor_budget=None, merge=None) -> list[str]:
-    a = []
-    if largest_component:
-        a.append("--largest-component")
-    if tol is not None:
-        a.append(f"--tol={_number(tol)}")
-    if ncv is not None:
-        a.append(f"--ncv={int(ncv)}")
-    if max_restarts is not None:
-        a.append(f"--max-restarts={int(max_restarts)}")
-    if laplacian_method is not None:
-        a.append(f"--laplacian-method={laplacian_method}")
-    if factor_budget is not None:
-        a.append(f"--factor-budget={_number(factor_budget)}")
-    if merge is not None:
-        a.append(f"--merge={merge}")
-    return a
+    return _options(("largest-component", bool(largest_component)), ("tol", _number(tol)), ("ncv", _integer(ncv)),
+                    ("max-restarts", _integer(max_restarts)), ("laplacian-method", laplacian_method),
+                    ("factor-budget", _number(factor_budget)), ("merge", merge))
 
 
 class _Workspace:
@@ -150,11 +149,29 @@ def _plots(out: Path) -> dict:
     return {p.name: p.read_text(encoding="utf-8") for p in sorted(out.glob("*.svg"))}
 
 
-def _common(graph: GraphInput, labels, ws: _Workspace) -> list[str]:
-    a = [graph.path]
-    if labels is not None:
-        a.append(f"--labels={labels_file(labels, graph, ws.inputs)}")
-    return a
+def _run(command: str, graph, own, read, *, labels=None, out=None, force=False, weight="weight", ranks=1,
+         mpirun=None, verbose=False, extra_args: Sequence[str] = (), **solver):
+    """Runs ``eigenpair COMMAND [GRAPH] --out ... OWN... SOLVER... [--quiet] EXTRA...`` in a workspace
+    and returns ``read(output directory, graph input, summary, kept out)`` before the workspace goes.
+    ``own(ws, g)`` gives the command's own options (writing its inputs into ``ws.inputs``)."""
+    with _Workspace(out, force) as ws:
+        g = graph_input(graph, ws.inputs, weight=weight) if graph is not None else None
+        arguments = [command] + ([g.path] if g is not None else [])
+        if labels is not None:
+            arguments.append(f"--labels={labels_file(labels, g, ws.inputs)}")
+        arguments += ws.output_arguments() + own(ws, g) + _solver_arguments(**solver)
+        arguments += ([] if verbose else ["--quiet"]) + list(extra_args)
+        summary = _binary.run(arguments, ranks=ranks, mpirun=mpirun, verbose=verbose)
+        return read(Path(ws.out), g, summary, ws.kept)
+
+
+def _hyper_arguments(loss, beta, lam=None, gamma=None, dim=None) -> list[str]:
+    return _options(("loss", _loss_argument(loss)), ("beta", _number(beta)), ("lambda", _number(lam)),
+                    ("gamma", _number(gamma)), ("dim", _integer(dim)))
+
+
+def _report(o: Path, name: str = "report.json") -> dict:
+    return json.loads((o / name).read_text(encoding="utf-8"))
 
 
 def embed(graph, dim: int = 16, loss="all", *, labels=None, gamma=None, beta=1.0, lam=1.0,
@@ -175,23 +192,16 @@ def embed(graph, dim: int = 16, loss="all", *, labels=None, gamma=None, beta=1.0
 
     Raises EigenpairError (bad input: exit status 2) or NotConverged (exit status 3).
     """
-    with _Workspace(out, force) as ws:
-        g = graph_input(graph, ws.inputs, weight=weight)
-        arguments = ["embed"] + _common(g, labels, ws) + ws.output_arguments()
-        arguments += [f"--dim={int(dim)}", f"--loss={_loss_argument(loss)}", f"--beta={_number(beta)}",
-                      f"--lambda={_number(lam)}"]
-        if gamma is not None:
-            arguments.append(f"--gamma={_number(gamma)}")
-        arguments += _solver_arguments(largest_component=largest_component, tol=tol, ncv=ncv,
-                                       max_restarts=max_restarts, laplacian_method=laplacian_method,
-                                       factor_budget=factor_budget, merge=merge)
-        arguments += ([] if verbose else ["--quiet"]) + list(extra_args)
-        summary = _binary.run(arguments, ranks=ranks, mpirun=mpirun, verbose=verbose)
-        o = Path(ws.out)
+    def read(o: Path, g: GraphInput, summary: str, kept) -> Embedding:
         Z = {name: _load(o / f"{name}.npy") for name in LOSSES if (o / f"{name}.npy").is_file()}
-        report = json.loads((o / "report.json").read_text(encoding="utf-8"))
         return Embedding(Z=Z, nodes=g.node_names(_load(o / "nodes.npy")), spectra=_spectra(o),
-                         report=report, summary=summary, out=ws.kept)
+                         report=_report(o), summary=summary, out=kept)
+
+    return _run("embed", graph, lambda ws, g: _hyper_arguments(loss, beta, lam, gamma, dim), read,
+                labels=labels, out=out, force=force, weight=weight, ranks=ranks, mpirun=mpirun,
+                verbose=verbose, extra_args=extra_args, largest_component=largest_component, tol=tol,
+                ncv=ncv, max_restarts=max_restarts, laplacian_method=laplacian_method,
+                factor_budget=factor_budget, merge=merge)
 
 
 def linear(graph=None, features=None, dim: int | None = None, loss="all", *, gamma=None, beta=1.0,
@@ -207,36 +217,26 @@ def linear(graph=None, features=None, dim: int | None = None, loss="all", *, gam
     """
     if features is None:
         raise ValueError("linear: features are required")
-    with _Workspace(out, force) as ws:
-        arguments = ["linear"]
-        g = None
-        if graph is not None:
-            g = graph_input(graph, ws.inputs, weight=weight)
-            arguments.append(g.path)
+
+    def own(ws: _Workspace, g: GraphInput | None) -> list[str]:
+        a = []
         if pairs_from_labels is not None:
             base = g or GraphInput(path="", kind="edges")
-            arguments.append(f"--pairs-from-labels={labels_file(pairs_from_labels, base, ws.inputs, 'pairs.txt')}")
-        arguments.append(f"--features={array_file(features, ws.inputs, 'features.npy', np.float64)}")
+            a.append(f"--pairs-from-labels={labels_file(pairs_from_labels, base, ws.inputs, 'pairs.txt')}")
+        a.append(f"--features={array_file(features, ws.inputs, 'features.npy', np.float64)}")
         if nodes is not None:
-            arguments.append(f"--nodes={array_file(nodes, ws.inputs, 'nodes.npy', np.int64)}")
-        arguments += ws.output_arguments() + [f"--loss={_loss_argument(loss)}", f"--beta={_number(beta)}"]
-        if dim is not None:
-            arguments.append(f"--dim={int(dim)}")
-        if gamma is not None:
-            arguments.append(f"--gamma={_number(gamma)}")
-        if label_weighting is not None:
-            arguments.append(f"--label-weighting={label_weighting}")
-        if merge is not None:
-            arguments.append(f"--merge={merge}")
-        arguments += ([] if verbose else ["--quiet"]) + list(extra_args)
-        summary = _binary.run(arguments, ranks=ranks, mpirun=mpirun, verbose=verbose)
-        o = Path(ws.out)
+            a.append(f"--nodes={array_file(nodes, ws.inputs, 'nodes.npy', np.int64)}")
+        return a + _options(("label-weighting", label_weighting)) + _hyper_arguments(loss, beta, gamma=gamma, dim=dim)
+
+    def read(o: Path, g: GraphInput | None, summary: str, kept) -> LinearResult:
         W = {n: _load(o / f"{n}-W.npy") for n in LINEAR_LOSSES if (o / f"{n}-W.npy").is_file()}
         Z = {n: _load(o / f"{n}.npy") for n in LINEAR_LOSSES if (o / f"{n}.npy").is_file()}
         ids = _load(o / "nodes.npy")
-        report = json.loads((o / "report.json").read_text(encoding="utf-8"))
-        return LinearResult(W=W, Z=Z, nodes=g.node_names(ids) if g else ids, report=report,
-                            summary=summary, out=ws.kept)
+        return LinearResult(W=W, Z=Z, nodes=g.node_names(ids) if g else ids, report=_report(o),
+                            summary=summary, out=kept)
+
+    return _run("linear", graph, own, read, out=out, force=force, weight=weight, ranks=ranks, mpirun=mpirun,
+                verbose=verbose, extra_args=extra_args, merge=merge)
 
 
 def _list_argument(values: Iterable, convert) -> str:
@@ -251,22 +251,19 @@ def sweep(graph, *, dims=None, gammas=None, loss="all", beta=1.0, lam=1.0, label
     """The closed forms over a grid of ``gammas`` (VICReg) and ``dims`` (K) from one eigen-solve per
     operator: ``report["points"]`` holds one entry per (loss, K[, gamma]). Options as `embed` and
     ``eigenpair sweep --help`` (None: the binary's default grids)."""
-    with _Workspace(out, force) as ws:
-        g = graph_input(graph, ws.inputs, weight=weight)
-        arguments = ["sweep"] + _common(g, labels, ws) + ws.output_arguments()
-        arguments += [f"--loss={_loss_argument(loss)}", f"--beta={_number(beta)}", f"--lambda={_number(lam)}"]
-        if dims is not None:
-            arguments.append(f"--dims={_list_argument(dims, lambda k: str(int(k)))}")
-        if gammas is not None:
-            arguments.append(f"--gammas={_list_argument(gammas, _number)}")
-        arguments += _solver_arguments(largest_component=largest_component, tol=tol, ncv=ncv,
-                                       max_restarts=max_restarts, laplacian_method=laplacian_method,
-                                       factor_budget=factor_budget, merge=merge)
-        arguments += ([] if verbose else ["--quiet"]) + list(extra_args)
-        summary = _binary.run(arguments, ranks=ranks, mpirun=mpirun, verbose=verbose)
-        o = Path(ws.out)
-        report = json.loads((o / "sweep.json").read_text(encoding="utf-8"))
-        return SweepResult(report=report, spectra=_spectra(o), plots=_plots(o), summary=summary, out=ws.kept)
+    def own(ws: _Workspace, g: GraphInput) -> list[str]:
+        return _hyper_arguments(loss, beta, lam) + _options(
+            ("dims", None if dims is None else _list_argument(dims, _integer)),
+            ("gammas", None if gammas is None else _list_argument(gammas, _number)))
+
+    def read(o: Path, g: GraphInput, summary: str, kept) -> SweepResult:
+        return SweepResult(report=_report(o, "sweep.json"), spectra=_spectra(o), plots=_plots(o),
+                           summary=summary, out=kept)
+
+    return _run("sweep", graph, own, read, labels=labels, out=out, force=force, weight=weight, ranks=ranks,
+                mpirun=mpirun, verbose=verbose, extra_args=extra_args, largest_component=largest_component,
+                tol=tol, ncv=ncv, max_restarts=max_restarts, laplacian_method=laplacian_method,
+                factor_budget=factor_budget, merge=merge)
 
 
 def compare(graph, embedding, *, nodes=None, labels=None, dim=None, loss="all", gamma=None, beta=1.0,
@@ -277,22 +274,16 @@ def compare(graph, embedding, *, nodes=None, labels=None, dim=None, loss="all", 
     """A trained ``embedding`` (N x K array or .npy path; row i = node i unless ``nodes`` gives the
     node ID of each row) against the closed-form optimum of each loss: ``report["losses"][loss]``
     has loss_at_embedding, min_loss, gap and principal angles. Options as ``eigenpair compare --help``."""
-    with _Workspace(out, force) as ws:
-        g = graph_input(graph, ws.inputs, weight=weight)
-        arguments = ["compare"] + _common(g, labels, ws) + ws.output_arguments()
-        arguments.append(f"--embedding={array_file(embedding, ws.inputs, 'embedding.npy', np.float64)}")
+    def own(ws: _Workspace, g: GraphInput) -> list[str]:
+        a = [f"--embedding={array_file(embedding, ws.inputs, 'embedding.npy', np.float64)}"]
         if nodes is not None:
-            arguments.append(f"--nodes={array_file(nodes, ws.inputs, 'nodes.npy', np.int64)}")
-        arguments += [f"--loss={_loss_argument(loss)}", f"--beta={_number(beta)}", f"--lambda={_number(lam)}"]
-        if dim is not None:
-            arguments.append(f"--dim={int(dim)}")
-        if gamma is not None:
-            arguments.append(f"--gamma={_number(gamma)}")
-        arguments += _solver_arguments(largest_component=largest_component, tol=tol, ncv=ncv,
-                                       max_restarts=max_restarts, laplacian_method=laplacian_method,
-                                       factor_budget=factor_budget, merge=merge)
-        arguments += ([] if verbose else ["--quiet"]) + list(extra_args)
-        summary = _binary.run(arguments, ranks=ranks, mpirun=mpirun, verbose=verbose)
-        o = Path(ws.out)
-        report = json.loads((o / "report.json").read_text(encoding="utf-8"))
-        return CompareResult(report=report, plots=_plots(o), summary=summary, out=ws.kept)
+            a.append(f"--nodes={array_file(nodes, ws.inputs, 'nodes.npy', np.int64)}")
+        return a + _hyper_arguments(loss, beta, lam, gamma, dim)
+
+    def read(o: Path, g: GraphInput, summary: str, kept) -> CompareResult:
+        return CompareResult(report=_report(o), plots=_plots(o), summary=summary, out=kept)
+
+    return _run("compare", graph, own, read, labels=labels, out=out, force=force, weight=weight, ranks=ranks,
+                mpirun=mpirun, verbose=verbose, extra_args=extra_args, largest_component=largest_component,
+                tol=tol, ncv=ncv, max_restarts=max_restarts, laplacian_method=laplacian_method,
+                factor_budget=factor_budget, merge=merge)

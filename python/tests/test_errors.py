@@ -4,7 +4,6 @@ a missing binary says how to build it."""
 from __future__ import annotations
 
 import os
-import stat
 
 import numpy as np
 import pytest
