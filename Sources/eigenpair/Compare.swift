@@ -31,7 +31,7 @@ struct Compare: ParsableCommand {
     @Option(help: "The embedding: N x K float64 or float32 .npy.")
     var embedding: String
 
-    @Option(name: .long, help: "Output directory (created; must not exist unless --force).")
+    @Option(name: [.customShort("o"), .long], help: "Output directory (created; must not exist unless --force).")
     var out: String
 
     @Option(help: "int64 .npy with the node ID of each row of the embedding (default: row i is node ID i).")
@@ -40,11 +40,11 @@ struct Compare: ParsableCommand {
     @Option(help: "Labels for alignment diagnostics: text lines `id label`, or an int .npy (row i = node ID i).")
     var labels: String?
 
-    @Option(name: .customLong("dim"), parsing: .unconditional, help: "K of the closed forms (default: the embedding's columns).")
+    @Option(name: [.customShort("k"), .customLong("dim")], parsing: .unconditional, help: "K of the closed forms (default: the embedding's columns).")
     var dim: Int?
 
-    @Option(name: .long, help: "Losses: comma-separated from vicreg, simclr, simclr-degree, barlow, or all.")
-    var loss: String = "all"
+    @Option(name: .long, help: "Losses: one, a comma-separated list, or all.")
+    var loss: LossList<AnyLoss> = LossList(argument: "all")
 
     @Option(parsing: .unconditional, help: "VICReg invariance weight gamma (> 0). Default: beta N / S, as in embed.")
     var gamma: Double?
@@ -57,10 +57,10 @@ struct Compare: ParsableCommand {
 
     @OptionGroup var solver: SolverOptions
 
-    @Flag(help: "Replace an existing output directory.")
+    @Flag(name: [.customShort("f"), .long], help: "Replace an existing output directory.")
     var force = false
 
-    @Flag(name: .long, help: "No progress lines on stderr.")
+    @Flag(name: [.customShort("q"), .long], help: "No progress lines on stderr.")
     var quiet = false
 
     func run() throws {
@@ -99,7 +99,7 @@ struct CompareOptions {
         labels = c.labels
         if let d = c.dim, d < 1 { throw ValidationError("--dim must be at least 1 (got \(d))") }
         dim = c.dim
-        losses = try ClosedFormRunner.parseLosses(c.loss)
+        losses = try c.loss.parsed()
         hyper = try ClosedFormRunner.hyperparameters(gamma: c.gamma, beta: c.beta, lambda: c.lambda)
         gammaGiven = c.gamma != nil
         (lanczos, merge) = try c.solver.settings(dimension: c.dim ?? 1)
