@@ -53,7 +53,8 @@ public enum BarlowTwinsClosedForm {
             let r = min(positive, values.count)
             return ClosedFormSolution(
                 loss: .barlow, embedding: nil, scales: [], rank: 0, minLoss: nil, unique: false,
-                notes: ["K = \(k) exceeds r = \(r), the number of positive eigenvalues of A_n off the trivial vector: MATH.md 4a gives the closed form only for K <= r; use --dim \(r) or less"])
+                notes: [r > 0 ? "K = \(k) exceeds r = \(r), the number of positive eigenvalues of A_n off the trivial vector: MATH.md 4a gives the closed form only for K <= r; use --dim \(r) or less"
+                        : "A_n has no positive eigenvalue off the trivial vector (r = 0): MATH.md 4a gives no closed form for any K"])
         }
         let mu = Array(values.prefix(k)).map { min($0, 1) }
         let (y, nu) = waterLevels(mu)
@@ -71,7 +72,10 @@ public enum BarlowTwinsClosedForm {
             unique = false
             notes.append("mu_K = mu_{K+1}: tied eigenspace at K, any basis of it is optimal")
         }
-        return ClosedFormSolution(loss: .barlow, embedding: z, scales: y, rank: rank, minLoss: minLoss,
-                                  unique: unique, notes: notes)
+        var solution = ClosedFormSolution(loss: .barlow, embedding: z, scales: y, rank: rank, minLoss: minLoss,
+                                          unique: unique, notes: notes)
+        // y is non-increasing in k (mu descending): the y_k > 0 are the first `rank` off the trivial vector.
+        solution.optimalSpan = .leading(count: rank, offset: spectrum.trivialFirst ? 1 : 0, tiedAtBoundary: !unique)
+        return solution
     }
 }

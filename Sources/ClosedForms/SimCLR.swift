@@ -36,8 +36,10 @@ public enum SimCLRClosedForm {
         let unique = !(spectrum.value(after: k).map { nearlyEqual($0, mu[k - 1]) && mu[k - 1] > 0 } ?? false)
         if !unique { notes.append("mu_K = mu_{K+1}: tied eigenspace at K, any basis of it is optimal") }
         notes.append("this is the spectral-contrastive optimum (HaoChen et al. 2021), not the InfoNCE optimum")
-        return ClosedFormSolution(loss: .simclr, embedding: z, scales: scales, rank: rank, minLoss: minLoss,
-                                  unique: unique, notes: notes)
+        var solution = ClosedFormSolution(loss: .simclr, embedding: z, scales: scales, rank: rank, minLoss: minLoss,
+                                          unique: unique, notes: notes)
+        solution.optimalSpan = .leading(count: rank, offset: 0, tiedAtBoundary: !unique)
+        return solution
     }
 
     /// Degree-weighted negatives; `spectrum`: the K largest eigenpairs of A_n (trivial first).
@@ -52,7 +54,7 @@ public enum SimCLRClosedForm {
         let minLoss = -scales.reduce(0) { $0 + $1 * $1 }
         var notes: [String] = []
         if spectrum.trivialFirst {
-            notes.append("column 0 is the trivial eigenvector (mu = 1, D^{1/2} 1): it is constant on every node with edges")
+            notes.append("column 0 is the trivial eigenvector (mu = 1, D^{1/2} 1): it is constant on every node with edges; rank counts it, so the centred Z* has rank one less (numerical_rank)")
         }
         if isolatedNodes > 0 {
             notes.append("isolated nodes do not enter the loss; their rows of Z* are set to 0")
@@ -61,7 +63,9 @@ public enum SimCLRClosedForm {
         if rank < k { notes.append("A_n has only \(rank) positive eigenvalues among its top \(k): rank(Z*) = \(rank)") }
         let unique = !(spectrum.value(after: k).map { nearlyEqual($0, mu[k - 1]) && mu[k - 1] > 0 } ?? false)
         if !unique { notes.append("mu_K = mu_{K+1}: tied eigenspace at K, any basis of it is optimal") }
-        return ClosedFormSolution(loss: .simclrDegree, embedding: z, scales: scales, rank: rank, minLoss: minLoss,
-                                  unique: unique, notes: notes)
+        var solution = ClosedFormSolution(loss: .simclrDegree, embedding: z, scales: scales, rank: rank, minLoss: minLoss,
+                                          unique: unique, notes: notes)
+        solution.optimalSpan = .leading(count: rank, offset: 0, tiedAtBoundary: !unique)
+        return solution
     }
 }

@@ -80,7 +80,7 @@ enum ClosedFormRunner {
     /// numerical rank, label alignment (with `labels`), local/global scores.
     static func evaluate(_ loss: LossName, spectrum: Spectrum, graph: DistributedGraph, dimension k: Int,
                          hyper: Hyperparameters, labels: LabelAssignment?, file: String? = nil) throws
-        -> (summary: LossSummary, embedding: DenseMatrix?) {
+        -> (summary: LossSummary, embedding: DenseMatrix?, span: OptimalSpan?) {
         let solution = closedForm(loss, spectrum: spectrum, graph: graph, dimension: k, hyper: hyper)
         var lossValue: Double? = nil
         var numericalRank: Int? = nil
@@ -97,7 +97,7 @@ enum ClosedFormRunner {
         summary.labels = labelSummary
         summary.localScore = scores?.local
         summary.globalScore = scores?.global
-        return (summary, solution.embedding)
+        return (summary, solution.embedding, solution.optimalSpan)
     }
 
     static func nonConvergence(_ s: Spectrum) -> String {

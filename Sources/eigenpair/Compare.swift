@@ -116,11 +116,19 @@ struct CompareLoss: Encodable {
     var minLoss: Double?
     var gap: Double?
     var relativeGap: Double?
+    /// The gap after the best positive rescaling c Z (`LossFunction.bestScale`).
+    var gapAtBestScale: Double?
+    var bestScale: Double?
+    /// ||P H Z||^2 / ||H Z||^2, P the projector on the span of every optimal solution.
+    var energyInOptimalSubspace: Double?
+    var optimalSubspace: String?
+    /// 0-based columns of Z with zero variance under this loss's centring.
+    var zeroVarianceColumns: [Int]
     var principalAnglesDegrees: [Double]?
     var centring: String
     /// Numerical rank of the embedding under this loss's centring.
     var numericalRank: Int
-    var closedFormRank: Int
+    var closedFormRank: Int?
     var closedFormNumericalRank: Int?
     /// Scores of Z* (the embedding's are under "embedding").
     var localScore: Double?
@@ -136,6 +144,11 @@ struct CompareLoss: Encodable {
         case minLoss = "min_loss"
         case gap
         case relativeGap = "relative_gap"
+        case gapAtBestScale = "gap_at_best_scale"
+        case bestScale = "best_scale"
+        case energyInOptimalSubspace = "energy_in_optimal_subspace"
+        case optimalSubspace = "optimal_subspace"
+        case zeroVarianceColumns = "zero_variance_columns"
         case principalAnglesDegrees = "principal_angles_deg"
         case centring
         case numericalRank = "numerical_rank"

@@ -90,12 +90,15 @@ struct ComparePipeline {
                     of: spectrum.vectors.columns(first..<min(first + k, spectrum.values.count)))
             }
             for loss in options.losses where ClosedFormRunner.operatorFor(loss) == kind {
-                let (summary, zStar) = try timed("closed_forms") {
+                let (summary, zStar, span) = try timed("closed_forms") {
                     try ClosedFormRunner.evaluate(loss, spectrum: spectrum, graph: graph, dimension: k, hyper: hyper,
                                                   labels: rowLabels)
                 }
                 summaries[loss.rawValue] = summary
-                let atZ = timed("losses") { LossFunction(loss, graph: graph, hyper: hyper).value(z) }
+                let function = LossFunction(loss, graph: graph, hyper: hyper)
+                let atZ = timed("losses") { function.value(z) }
+                let best = timed("losses") { function.bestScale(z) }
+                let constantColumns = function.zeroVarianceColumns(z)
                 let weighted = loss == .barlow
                 let userBasis = try timed("angles") { try SubspaceAngles.basis(SubspaceAngles.centred(z, graph: graph, degreeWeighted: weighted), communicator: communicator) }
                 var angles: [Double]? = nil
@@ -105,16 +108,31 @@ struct ComparePipeline {
                     starRank = starBasis.columns
                     angles = try timed("angles") { try SubspaceAngles.anglesDegrees(userBasis, starBasis, communicator: communicator) }
                 }
-                let gap = summary.minLoss.map { atZ - $0 }
+                var energy: OptimalSubspaceEnergy? = nil
+                if let span {
+                    energy = try timed("optimal_subspace") {
+                        try OptimalSubspaceEnergy.measure(z, loss: loss, span: span, spectrum: spectrum, graph: graph,
+                                                          solver: solver, dimension: k)
+                    }
+                }
+                var notes = [CompareNotes.surrogate(loss, hyper: hyper)]
+                if !constantColumns.isEmpty { notes.append(CompareNotes.zeroVariance(constantColumns, loss: loss)) }
+                let gap = summary.minLoss.map { CompareNotes.gap(atZ, minimum: $0, notes: &notes, what: "loss at Z") }
+                let gapAtBest = summary.minLoss.map { CompareNotes.gap(best.value, minimum: $0, notes: &notes, what: "loss at the best scale") }
                 let relativeGap = summary.minLoss.flatMap { m in gap.map { $0 / max(abs(m), 1e-300) } }
+                if !summary.unique {
+                    notes.append("Z* is not unique (a tied eigenspace at K or a collapse): principal angles to this one Z* depend on an arbitrary basis; read energy_in_optimal_subspace instead")
+                }
                 report.losses[loss.rawValue] = CompareLoss(
                     operator: kind.rawValue, available: summary.available, lossAtEmbedding: atZ, minLoss: summary.minLoss,
-                    gap: gap, relativeGap: relativeGap, principalAnglesDegrees: angles,
+                    gap: gap, relativeGap: relativeGap, gapAtBestScale: gapAtBest, bestScale: summary.minLoss == nil ? nil : best.scale,
+                    energyInOptimalSubspace: energy?.fraction, optimalSubspace: energy?.subspace,
+                    zeroVarianceColumns: constantColumns, principalAnglesDegrees: angles,
                     centring: weighted ? "degree-weighted: D^1/2 (Z - 1 m^T), m = d^T Z / S (what BarlowTwins' standardisation sees)"
                         : "H Z (column means removed over all N rows)",
                     numericalRank: userBasis.columns, closedFormRank: summary.rank, closedFormNumericalRank: starRank,
                     localScore: summary.localScore, globalScore: summary.globalScore, lossAtSolution: summary.loss,
-                    hyperparameters: summary.hyperparameters, unique: summary.unique, notes: summary.notes)
+                    hyperparameters: summary.hyperparameters, unique: summary.unique, notes: notes + summary.notes)
                 if let l = summary.localScore, let g = summary.globalScore {
                     points.append(PlotSeries(name: "\(loss.rawValue) Z* (K=\(k))", points: [(l, g)], style: .scatter))
                 }
@@ -240,13 +258,17 @@ enum CompareTable {
         lines.append("embedding \(e.file): \(e.rows) x \(e.columns) \(e.dtype), \(e.rowsUsed) rows used, \(e.extraRowsIgnored) extra rows ignored; numerical rank \(e.numericalRank); local \(num(e.localScore, "%.4g")), global \(num(e.globalScore, "%.4f"))")
         lines.append("")
         let pad = SweepTable.pad
-        lines.append(pad("loss", 15) + pad("loss at Z", 18) + pad("closed-form min", 18) + pad("gap", 12) + pad("max angle", 11)
-                     + pad("rank Z/Z*", 11) + pad("local Z*", 10) + "global Z*")
+        // A non-unique Z* (ties, collapse) makes angles basis-dependent: the energy in the span of
+        // every optimal solution is shown in their place.
+        lines.append(pad("loss", 15) + pad("loss at Z", 18) + pad("closed-form min", 18) + pad("gap", 12) + pad("gap best scale", 16)
+                     + pad("energy in opt.", 16) + pad("max angle", 11) + pad("rank Z/Z*", 11) + pad("local Z*", 10) + "global Z*")
         for name in LossName.allCases.map(\.rawValue) {
             guard let l = report.losses[name] else { continue }
+            let angle = l.unique ? num(l.principalAnglesDegrees?.max(), "%.3g") : "(tied)"
             lines.append(pad(name, 15) + pad(num(l.lossAtEmbedding, "%.10g"), 18) + pad(num(l.minLoss, "%.10g"), 18)
-                         + pad(num(l.gap, "%.4g"), 12) + pad(num(l.principalAnglesDegrees?.max(), "%.3g"), 11)
-                         + pad("\(l.numericalRank)/\(l.closedFormRank)", 11) + pad(num(l.localScore, "%.4g"), 10)
+                         + pad(num(l.gap, "%.4g"), 12) + pad(num(l.gapAtBestScale, "%.4g"), 16)
+                         + pad(num(l.energyInOptimalSubspace, "%.4f"), 16) + pad(angle, 11)
+                         + pad("\(l.numericalRank)/\(l.closedFormRank.map { "\($0)" } ?? "-")", 11) + pad(num(l.localScore, "%.4g"), 10)
                          + num(l.globalScore, "%.4f"))
         }
         if let guidance = report.labels?.guidance {
@@ -256,5 +278,42 @@ enum CompareTable {
         lines.append("")
         lines.append("report: \(out)/report.json, plot: \(out)/local-global.svg")
         Swift.print(lines.joined(separator: "\n"))
+    }
+}
+
+/// compare's notes: what each loss measures, zero-variance columns, and the gap's roundoff rule.
+enum CompareNotes {
+    /// The surrogate a loss's numbers are about (MATH.md sections 2-4).
+    static func surrogate(_ loss: LossName, hyper: Hyperparameters) -> String {
+        switch loss {
+        case .vicreg:
+            return "measures VICReg with the square variance term, beta ||Cov(Z) - I||_F^2 + (2 gamma / N) tr(Z^T L Z), at beta = \(hyper.beta), gamma = \(hyper.gamma) (not the hinge variance VICReg trains with, which has no closed form); the gap depends on these values and on the scale of Z (see gap_at_best_scale)"
+        case .simclr:
+            return "measures the spectral-contrastive form of SimCLR with uniform negatives (HaoChen et al. 2021), -(2/S) tr(Z^T G Z) + ||Z^T Z||_F^2 / N^2, not InfoNCE; it depends on the scale of Z (see gap_at_best_scale)"
+        case .simclrDegree:
+            return "measures the spectral-contrastive form of SimCLR with degree-weighted negatives, -(2/S) tr(Z^T G Z) + ||Z^T D Z||_F^2 / S^2, not InfoNCE; it depends on the scale of Z (see gap_at_best_scale)"
+        case .barlow:
+            return "measures BarlowTwins at lambda = \(hyper.lambda) on the degree-weighted standardised Z (cross-correlation C = Z_std^T G Z_std / S); it does not depend on the scale of Z"
+        }
+    }
+
+    static func zeroVariance(_ columns: [Int], loss: LossName) -> String {
+        let list = columns.map(String.init).joined(separator: ", ")
+        let treatment = loss == .barlow
+            ? "BarlowTwins cannot standardise them: each is taken as a zero standardised column (C_kk = 0, adding 1 to the loss)"
+            : "they add nothing to span(H Z)"
+        return "embedding column\(columns.count == 1 ? "" : "s") \(list) (0-based) \(columns.count == 1 ? "has" : "have") zero variance under this loss's centring (standard deviation <= \(LossFunction.zeroVarianceTolerance) of the root mean square): \(treatment)"
+    }
+
+    /// loss - minimum; a difference below 1e-9 relative to max(1, |minimum|) is roundoff and
+    /// reported as 0 (the minimum is proven); a larger negative one is kept and flagged.
+    static func gap(_ value: Double, minimum: Double, notes: inout [String], what: String) -> Double {
+        let raw = value - minimum
+        let roundoff = 1e-9 * max(1, abs(minimum))
+        if raw < 0 && -raw <= roundoff { return 0 }
+        if raw < 0 || !raw.isFinite {
+            notes.append("\(what) is \(value), below the proven minimum \(minimum) by more than roundoff: the closed form or the evaluation is wrong here; please report it")
+        }
+        return raw
     }
 }

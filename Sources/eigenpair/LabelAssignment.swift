@@ -39,7 +39,7 @@ struct LabelAssignment {
 
     func guidance(labels: LabelsSummary, losses: [String: LossSummary], dimension: Int) -> Guidance {
         var ranks: [LossName: Int] = [:]
-        for (name, l) in losses where l.available { if let loss = LossName(rawValue: name) { ranks[loss] = l.rank } }
+        for (name, l) in losses { if let loss = LossName(rawValue: name), let r = l.rank { ranks[loss] = r } }
         let energies = labels.operatorLabelEnergy.sorted { $0.key < $1.key }.map {
             OperatorLabelEnergy(operatorName: $0.key, dimension: dimension, capturedLabelEnergy: $0.value)
         }

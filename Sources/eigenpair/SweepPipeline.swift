@@ -75,9 +75,12 @@ struct SweepPipeline {
             try timed("write") { try out.writeNpy(file, spectrum.values) }
             spectra[kind] = spectrum.values
             if kind == .laplacian && options.gammas == nil {
-                gammas = SweepOptions.defaultGammas(laplacian: spectrum.values, beta: options.beta, fallback: defaultGamma)
+                // embed's default gamma is on the grid too (exactly), so the sweep shows the point
+                // a plain `embed` computes.
+                let grid = SweepOptions.defaultGammas(laplacian: spectrum.values, beta: options.beta, fallback: defaultGamma)
+                gammas = (grid.contains(defaultGamma) ? grid : grid + [defaultGamma]).sorted()
                 report.settings.gammas = gammas
-                report.settings.gammaGrid = "default: \(gammas.count) values log-spaced over [beta/lambda_max/2, 1.5 beta/lambda_min] of the Laplacian eigenvalues lambda_1..lambda_\(kMax) (rounded to 6 digits)"
+                report.settings.gammaGrid = "default: \(grid.count) values log-spaced over [beta/lambda_max/2, 1.5 beta/lambda_min] of the Laplacian eigenvalues lambda_1..lambda_\(kMax) (rounded to 6 digits), plus embed's default gamma beta N / S = \(defaultGamma)"
             }
             if let rowLabels {
                 report.labels = report.labels ?? rowLabels.summary(graph: graph)
@@ -91,7 +94,7 @@ struct SweepPipeline {
                     let gammaList: [Double?] = loss == .vicreg ? gammas.map { $0 } : [nil]
                     for gamma in gammaList {
                         let hyper = Hyperparameters(gamma: gamma ?? defaultGamma, beta: options.beta, lambda: options.lambda)
-                        let (summary, _) = try timed("closed_forms") {
+                        let (summary, _, _) = try timed("closed_forms") {
                             try ClosedFormRunner.evaluate(loss, spectrum: sub, graph: graph, dimension: k, hyper: hyper,
                                                           labels: rowLabels)
                         }
@@ -135,7 +138,7 @@ enum SweepTable {
             let s = p.summary
             func num(_ v: Double?, _ f: String) -> String { v.map { String(format: f, $0) } ?? "-" }
             lines.append(pad(p.loss, 15) + pad("\(p.dim)", 5) + pad(num(p.gamma, "%.4g"), 12)
-                         + pad(s.available ? "\(s.rank)" : "-", 6) + pad(s.numericalRank.map { "\($0)" } ?? "-", 10)
+                         + pad(s.rank.map { "\($0)" } ?? "-", 6) + pad(s.numericalRank.map { "\($0)" } ?? "-", 10)
                          + pad(num(s.loss, "%.10g"), 18) + pad(num(s.minLoss, "%.10g"), 18)
                          + pad(num(s.labels?.capturedLabelEnergy, "%.4f"), 14) + pad(num(s.labels?.probe.accuracy, "%.3f"), 8)
                          + pad(num(s.localScore, "%.4g"), 11) + num(s.globalScore, "%.4f"))

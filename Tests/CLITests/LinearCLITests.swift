@@ -109,7 +109,7 @@ extension CLITests {
                         #expect(abs(p - q) <= 1e-9 * max(1, abs(p)), "\(context): \(name).\(key) \(p) vs \(q)", sourceLocation: sourceLocation)
                     }
                 }
-                for key in ["eigenvalues", "scales"] {
+                for key in ["eigenvalues", "variances", "second_moments", "water_levels"] {
                     let p = x.doubles(key) ?? [], q = y.doubles(key) ?? []
                     #expect(p.count == q.count && zip(p, q).allSatisfy { abs($0 - $1) <= 1e-9 * max(1, abs($0)) },
                             "\(context): \(name).\(key) \(p) vs \(q)", sourceLocation: sourceLocation)
