@@ -85,14 +85,17 @@ struct ComparePipeline {
             }
             if let rowLabels {
                 report.labels = report.labels ?? rowLabels.summary(graph: graph)
-                let first = spectrum.trivialFirst ? 1 : 0
-                report.labels?.operatorLabelEnergy[kind.rawValue] = rowLabels.capturedEnergy(
-                    of: spectrum.vectors.columns(first..<min(first + k, spectrum.values.count)))
+                if var labels = report.labels {
+                    try timed("labels") {
+                        try rowLabels.recordOperatorEnergy(spectrum, dimension: k, graph: graph, solver: solver, into: &labels)
+                    }
+                    report.labels = labels
+                }
             }
             for loss in options.losses where ClosedFormRunner.operatorFor(loss) == kind {
                 let (summary, zStar, span) = try timed("closed_forms") {
                     try ClosedFormRunner.evaluate(loss, spectrum: spectrum, graph: graph, dimension: k, hyper: hyper,
-                                                  labels: rowLabels)
+                                                  labels: rowLabels, solver: solver)
                 }
                 summaries[loss.rawValue] = summary
                 let function = LossFunction(loss, graph: graph, hyper: hyper)

@@ -84,9 +84,12 @@ struct SweepPipeline {
             }
             if let rowLabels {
                 report.labels = report.labels ?? rowLabels.summary(graph: graph)
-                let first = spectrum.trivialFirst ? 1 : 0
-                report.labels?.operatorLabelEnergy[kind.rawValue] = rowLabels.capturedEnergy(
-                    of: spectrum.vectors.columns(first..<min(first + kMax, spectrum.values.count)))
+                if var labels = report.labels {
+                    try timed("labels") {
+                        try rowLabels.recordOperatorEnergy(spectrum, dimension: kMax, graph: graph, solver: solver, into: &labels)
+                    }
+                    report.labels = labels
+                }
             }
             for k in dims {
                 let sub = ClosedFormRunner.truncated(spectrum, to: ClosedFormRunner.eigenpairCount(kind, losses: options.losses, dimension: k))
@@ -95,8 +98,10 @@ struct SweepPipeline {
                     for gamma in gammaList {
                         let hyper = Hyperparameters(gamma: gamma ?? defaultGamma, beta: options.beta, lambda: options.lambda)
                         let (summary, _, _) = try timed("closed_forms") {
+                            // The guidance's point (K_max, the first gamma) also gets the best optimal label energy.
                             try ClosedFormRunner.evaluate(loss, spectrum: sub, graph: graph, dimension: k, hyper: hyper,
-                                                          labels: rowLabels)
+                                                          labels: rowLabels,
+                                                          solver: k == kMax && atLargestK[loss.rawValue] == nil ? solver : nil)
                         }
                         report.points.append(SweepPoint(loss: loss.rawValue, dim: k, gamma: gamma, summary: summary))
                         if k == kMax && atLargestK[loss.rawValue] == nil { atLargestK[loss.rawValue] = summary }
