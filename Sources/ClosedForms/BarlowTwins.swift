@@ -29,6 +29,9 @@ public enum BarlowTwinsClosedForm {
         return (Array(spectrum.values[first...]), spectrum.vectors.columns(first..<spectrum.values.count))
     }
 
+    /// Eigenvalues of A_n at or below this are not positive (MATH.md 4a's r).
+    public static let positiveTolerance = 1e-10
+
     /// Water-filling levels y_k = max(0, 1 - nu / (2 mu_k)) with sum y_k / mu_k = K.
     public static func waterLevels(_ mu: [Double]) -> (y: [Double], nu: Double) {
         let k = mu.count
@@ -48,7 +51,10 @@ public enum BarlowTwinsClosedForm {
     /// Row-local: every row of Z* is its row of U_K scaled, given the global mu and S.
     static func waterFilling(_ spectrum: Spectrum, graph: DistributedGraph, dimension k: Int) -> ClosedFormSolution {
         let (values, vectors) = nonTrivial(spectrum)
-        let positive = values.filter { $0 > 0 }.count
+        // A_n's eigenvalues lie in [-1, 1] and are computed to about the solver's tolerance: a zero
+        // eigenvalue comes back as +-1e-16, which is not a positive direction (it would give a
+        // water level of 1e-16 and a rank the numbers do not support).
+        let positive = values.filter { $0 > positiveTolerance }.count
         guard values.count >= k, positive >= k else {
             let r = min(positive, values.count)
             return ClosedFormSolution(

@@ -84,12 +84,8 @@ struct ComparePipeline {
                 throw JobFailure(message: ClosedFormRunner.nonConvergence(spectrum), exitCode: 3)
             }
             if let rowLabels {
-                report.labels = report.labels ?? rowLabels.summary(graph: graph)
-                if var labels = report.labels {
-                    try timed("labels") {
-                        try rowLabels.recordOperatorEnergy(spectrum, dimension: k, graph: graph, solver: solver, into: &labels)
-                    }
-                    report.labels = labels
+                try timed("labels") {
+                    try rowLabels.recordOperatorEnergy(spectrum, dimension: k, graph: graph, solver: solver, into: &report.labels)
                 }
             }
             for loss in options.losses where ClosedFormRunner.operatorFor(loss) == kind {

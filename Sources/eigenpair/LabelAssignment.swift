@@ -40,7 +40,9 @@ struct LabelAssignment {
     /// as needed) and `operator_label_energy_space` says so; if the tie runs past
     /// `TiedSpectrum.cap` pairs, only the eigenvectors above the tie are measured (a lower bound).
     func recordOperatorEnergy(_ spectrum: Spectrum, dimension k: Int, graph: DistributedGraph, solver: SpectrumSolver,
-                              into labels: inout LabelsSummary) throws {
+                              into summary: inout LabelsSummary?) throws {
+        guard var labels = summary ?? self.summary(graph: graph) else { return }
+        defer { summary = labels }
         let first = spectrum.trivialFirst ? 1 : 0
         let cut = min(first + k, spectrum.values.count)
         guard cut > first else { return }

@@ -83,12 +83,8 @@ struct SweepPipeline {
                 report.settings.gammaGrid = "default: \(grid.count) values log-spaced over [beta/lambda_max/2, 1.5 beta/lambda_min] of the Laplacian eigenvalues lambda_1..lambda_\(kMax) (rounded to 6 digits), plus embed's default gamma beta N / S = \(defaultGamma)"
             }
             if let rowLabels {
-                report.labels = report.labels ?? rowLabels.summary(graph: graph)
-                if var labels = report.labels {
-                    try timed("labels") {
-                        try rowLabels.recordOperatorEnergy(spectrum, dimension: kMax, graph: graph, solver: solver, into: &labels)
-                    }
-                    report.labels = labels
+                try timed("labels") {
+                    try rowLabels.recordOperatorEnergy(spectrum, dimension: kMax, graph: graph, solver: solver, into: &report.labels)
                 }
             }
             for k in dims {

@@ -104,6 +104,14 @@ extension CLITests {
             return min(f((a + b) / 2), f(lo))
         }
 
+        /// `CompareCLI.setUp` (120-node SBM, embed --dim 4 in e/) and its dense model: (model, N, K,
+        /// embed's default gamma N / S).
+        static func sbm(_ dir: TempDir) throws -> (Dense, Int, Int, Double) {
+            try CompareCLI.setUp(dir)
+            let dense = Dense(ReferenceGraph.edgeList(try String(contentsOfFile: dir.file("g.tsv"), encoding: .utf8)))
+            return (dense, dense.n, 4, Double(dense.n) / dense.s)
+        }
+
         static func compare(_ dir: TempDir, _ embedding: String, _ out: String, _ extra: [String]) throws -> [String: Any] {
             let r = try eigenpair(["compare", "g.tsv", "--embedding", embedding, "--out", out, "--quiet"] + extra, in: dir.path)
             try #require(r.status == 0, "\(r.summary)")
@@ -116,11 +124,7 @@ extension CLITests {
         @Test func rescaledOptimumAndRandomEmbeddingAgainstDenseScaleSearch() throws {
             let dir = try TempDir("cmp-scale")
             defer { dir.cleanup() }
-            try CompareCLI.setUp(dir)
-            let graph = ReferenceGraph.edgeList(try String(contentsOfFile: dir.file("g.tsv"), encoding: .utf8))
-            let dense = Dense(graph)
-            let n = graph.n, k = 4
-            let gamma = Double(n) / dense.s
+            let (dense, n, k, gamma) = try Self.sbm(dir)
             var state: UInt64 = 7
             func uniform() -> Double {
                 state = state &* 6364136223846793005 &+ 1442695040888963407
@@ -164,11 +168,7 @@ extension CLITests {
         @Test func constantColumnIsNamedAndNeverBelowTheMinimum() throws {
             let dir = try TempDir("cmp-const")
             defer { dir.cleanup() }
-            try CompareCLI.setUp(dir)
-            let graph = ReferenceGraph.edgeList(try String(contentsOfFile: dir.file("g.tsv"), encoding: .utf8))
-            let dense = Dense(graph)
-            let n = graph.n, k = 4
-            let gamma = Double(n) / dense.s
+            let (dense, n, k, gamma) = try Self.sbm(dir)
             for loss in ["vicreg", "simclr", "barlow"] {
                 let zStar = try readNpy(dir.file("e/\(loss).npy")).doubles
                 for (tag, value) in [("const", 5.0), ("zero", 0.0)] {

@@ -25,7 +25,8 @@ public enum LinearBarlowTwins {
         }
         let p = stats.features, solved = eigen.values.count
         let descending = Array(eigen.values.reversed())
-        let positive = descending.filter { $0 > 0 }.count
+        // M_b's eigenvalues lie in [-1, 1]: roundoff zeros are not positive (as for A_n).
+        let positive = descending.filter { $0 > BarlowTwinsClosedForm.positiveTolerance }.count
         guard positive >= k else {
             var s = LinearSolution.unavailable(
                 .barlow, positive > 0 ? "K = \(k) exceeds r = \(positive), the number of positive eigenvalues of M_b: MATH.md 4a gives the closed form only for K <= r; use --dim \(positive) or less"
