@@ -241,9 +241,24 @@ extension LossFunction {
     /// the loss at c = 0, 1 and 2, and the minimiser over s >= 0 is max(0, -a / (2 b)); the loss is
     /// then evaluated there directly. BarlowTwins standardises every column, so it does not
     /// depend on c (c = 1).
+    /// The search runs on Z / rms(Z) (so the fit neither overflows nor underflows for any finite
+    /// Z) and the scale is mapped back.
     public func bestScale(_ z: DenseMatrix) -> (scale: Double, value: Double) {
+        guard loss != .barlow else { return (1, value(z)) }
+        let own = ownedRows(z)
+        // Largest magnitude first, so the sum of squares cannot overflow (|z| up to 1.8e308).
+        let top = communicator.allreduceMax(own.storage.reduce(0) { max($0, abs($1)) })
+        guard top > 0, top.isFinite else { return (1, value(z)) }
+        var squares = [own.storage.reduce(0) { $0 + ($1 / top) * ($1 / top) }]
+        communicator.allreduceSum(&squares)
+        let rms = top * (squares[0] / Double(max(1, graph.nodeCount * z.columns))).squareRoot()
+        guard rms > 0, rms.isFinite else { return (1, value(z)) }
+        let best = bestScaleOfNormalised((1 / rms) * z)
+        return (best.scale / rms, best.value)
+    }
+
+    private func bestScaleOfNormalised(_ z: DenseMatrix) -> (scale: Double, value: Double) {
         let f1 = value(z)
-        guard loss != .barlow else { return (1, f1) }
         let f0 = value(0 * z), f4 = value(2 * z)
         let b = (f4 - 4 * f1 + 3 * f0) / 12
         let a = f1 - f0 - b

@@ -55,9 +55,14 @@ struct ComparePipeline {
         let rowLabels = try timed("labels") { try options.labels.map { try LabelAssignment(path: $0, graph: graph) } }
         let out = try OutputDirectory(path: options.out, force: options.force, communicator: communicator)
 
-        let userScores = LocalGlobalScores.measure(z, graph: graph)
-        let userRank = try RankDiagnostics.numericalRank(z, communicator: communicator)
-        let userLabels = try rowLabels?.alignment(of: z, graph: graph)
+        // Every measure but the scale-dependent losses is invariant under Z -> Z / max|Z|; taking
+        // them on that copy keeps squares and products finite for any finite Z.
+        let largest = communicator.allreduceMax(z.storage.reduce(0) { max($0, abs($1)) })
+        let unitScale = largest > 0 && largest.isFinite ? 1 / largest : 1
+        let zUnit = unitScale * z
+        let userScores = LocalGlobalScores.measure(zUnit, graph: graph)
+        let userRank = try RankDiagnostics.numericalRank(zUnit, communicator: communicator)
+        let userLabels = try rowLabels?.alignment(of: zUnit, graph: graph)
         var report = CompareReport(
             command: CommandLine.arguments,
             input: InputSummary(path: options.graph, format: format.rawValue, labels: options.labels),
@@ -68,7 +73,7 @@ struct ComparePipeline {
             embedding: CompareEmbedding(file: options.embedding, nodesFile: options.nodes, rows: zRows, columns: zColumns,
                                         dtype: h.dtype.rawValue, rowsUsed: n, extraRowsIgnored: extraRows,
                                         numericalRank: userRank, localScore: userScores.local, globalScore: userScores.global,
-                                        globalFitScale: userScores.scale, labels: userLabels))
+                                        globalFitScale: userScores.scale.map { $0 * unitScale * unitScale }, labels: userLabels))
 
         let solver = SpectrumSolver(settings: options.lanczos, communicator: communicator) { [progress] line in
             progress.note(line)
@@ -95,11 +100,19 @@ struct ComparePipeline {
                 }
                 summaries[loss.rawValue] = summary
                 let function = LossFunction(loss, graph: graph, hyper: hyper)
-                let atZ = timed("losses") { function.value(z) }
-                let best = timed("losses") { function.bestScale(z) }
-                let constantColumns = function.zeroVarianceColumns(z)
+                // BarlowTwins does not depend on the scale of Z: evaluated on the unit copy.
+                var atZ = timed("losses") { function.value(loss == .barlow ? zUnit : z) }
+                let best = loss == .barlow ? (scale: 1.0, value: atZ) : timed("losses") { function.bestScale(z) }
+                let constantColumns = function.zeroVarianceColumns(zUnit)
+                var overflow: String? = nil
+                if !atZ.isFinite {
+                    // Only a Z so large that its 4th powers overflow gets here (inf - inf = NaN);
+                    // every loss's degree-4 term is positive, so the value is +inf.
+                    atZ = .infinity
+                    overflow = "the loss at Z overflows double precision (entries of Z up to \(largest)): reported as inf; gap_at_best_scale is computed on Z rescaled"
+                }
                 let weighted = loss == .barlow
-                let userBasis = try timed("angles") { try SubspaceAngles.basis(SubspaceAngles.centred(z, graph: graph, degreeWeighted: weighted), communicator: communicator) }
+                let userBasis = try timed("angles") { try SubspaceAngles.basis(SubspaceAngles.centred(zUnit, graph: graph, degreeWeighted: weighted), communicator: communicator) }
                 var angles: [Double]? = nil
                 var starRank: Int? = nil
                 if let zStar {
@@ -110,11 +123,11 @@ struct ComparePipeline {
                 var energy: OptimalSubspaceEnergy? = nil
                 if let span {
                     energy = try timed("optimal_subspace") {
-                        try OptimalSubspaceEnergy.measure(z, loss: loss, span: span, spectrum: spectrum, graph: graph,
+                        try OptimalSubspaceEnergy.measure(zUnit, loss: loss, span: span, spectrum: spectrum, graph: graph,
                                                           solver: solver, dimension: k)
                     }
                 }
-                var notes = [CompareNotes.surrogate(loss, hyper: hyper)]
+                var notes = [CompareNotes.surrogate(loss, hyper: hyper)] + (overflow.map { [$0] } ?? [])
                 if !constantColumns.isEmpty { notes.append(CompareNotes.zeroVariance(constantColumns, loss: loss)) }
                 let gap = summary.minLoss.map { CompareNotes.gap(atZ, minimum: $0, notes: &notes, what: "loss at Z") }
                 let gapAtBest = summary.minLoss.map { CompareNotes.gap(best.value, minimum: $0, notes: &notes, what: "loss at the best scale") }
@@ -310,7 +323,7 @@ enum CompareNotes {
         let raw = value - minimum
         let roundoff = 1e-9 * max(1, abs(minimum))
         if raw < 0 && -raw <= roundoff { return 0 }
-        if raw < 0 || !raw.isFinite {
+        if raw < 0 || raw.isNaN {
             notes.append("\(what) is \(value), below the proven minimum \(minimum) by more than roundoff: the closed form or the evaluation is wrong here; please report it")
         }
         return raw
