@@ -330,7 +330,7 @@ public struct Guidance: Codable, Sendable, Equatable {
         }
         if alignment == .aligned && lowData == true {
             recommendations.append(Recommendation(text: "With few labels the paper recommends SimCLR or VICReg with a high invariance weight gamma.", source: cameraReady))
-            recommendations.append(Recommendation(text: "On digits (linear regime) high-gamma VICReg was never the best in low data.", source: reproduction))
+            recommendations.append(Recommendation(text: "On digits (linear regime) high-gamma VICReg never won in low data (at best it tied).", source: reproduction))
         }
         return Guidance(alignment: alignment, recommendations: recommendations, perLoss: perLoss, evidence: evidence,
                         lowData: lowData, thresholds: thresholds)

@@ -161,6 +161,37 @@ extension CLITests {
             }
         }
 
+        /// 1e200 Z*: the loss overflows double precision (inf, never NaN, with a note), while every
+        /// scale-free measure and the best-scale search are those of Z*; tiny entries (1e-200) and
+        /// an all-zero Z are finite too.
+        @Test func extremeFiniteEmbeddingsGiveNoNaN() throws {
+            let dir = try TempDir("cmp-extreme")
+            defer { dir.cleanup() }
+            let (_, n, k, _) = try Self.sbm(dir)
+            let zStar = try readNpy(dir.file("e/simclr.npy")).doubles
+            try CompareCLI.writeNpy(dir.file("big.npy"), zStar.map { 1e200 * $0 }, shape: [n, k])
+            try CompareCLI.writeNpy(dir.file("tiny.npy"), zStar.map { 1e-200 * $0 }, shape: [n, k])
+            try CompareCLI.writeNpy(dir.file("zero.npy"), [Double](repeating: 0, count: n * k), shape: [n, k])
+            for name in ["big", "tiny", "zero"] {
+                let losses = try Self.compare(dir, "\(name).npy", "c-\(name)", [])
+                let text = try String(contentsOfFile: dir.file("c-\(name)/report.json"), encoding: .utf8)
+                #expect(!text.contains("nan"), "\(name): NaN in the report")
+                let simclr = try #require(losses.object("simclr"))
+                let minLoss = try #require(simclr.double("min_loss"))
+                if name == "zero" {
+                    #expect(simclr.double("gap") == -minLoss && simclr["energy_in_optimal_subspace"] == nil, "\(simclr)")
+                    continue
+                }
+                #expect((simclr.double("gap_at_best_scale") ?? 1) <= 1e-9 * max(1, abs(minLoss)), "\(name): \(simclr)")
+                #expect(abs((simclr.double("energy_in_optimal_subspace") ?? 0) - 1) <= 1e-9, "\(name)")
+                #expect((simclr.doubles("principal_angles_deg")?.max() ?? 90) < 1e-5, "\(name)")
+                if name == "big" {
+                    #expect(simclr["gap"] as? String == "inf" && simclr["loss_at_embedding"] as? String == "inf", "\(simclr)")
+                    #expect((simclr["notes"] as? [String])?.contains { $0.contains("overflows double precision") } == true)
+                }
+            }
+        }
+
         /// One column of Z* made constant (or zero): the gap is >= 0, finite and equals the dense
         /// loss (BarlowTwins: the column standardises to 0); the column is named; the centred Z
         /// still lies in the optimal subspace. A switched-off VICReg direction (t_K = 0) made

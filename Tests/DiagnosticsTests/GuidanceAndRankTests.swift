@@ -59,7 +59,7 @@ import Testing
         #expect(few.lowData == true)
         // The camera-ready wording, and this project's finding next to it.
         #expect(few.recommendations.contains { $0.source.contains("camera-ready") && $0.text.contains("SimCLR or VICReg with a high invariance weight gamma") })
-        #expect(few.recommendations.contains { $0.source == "docs/reproduction.md" && $0.text.contains("never the best in low data") })
+        #expect(few.recommendations.contains { $0.source == "docs/reproduction.md" && $0.text.contains("never won in low data") })
 
         let nothing = Guidance.evaluate(GuidanceInputs())
         #expect(nothing.alignment == .unknown)
