@@ -80,6 +80,7 @@ struct ComparePipeline {
         }
         var summaries: [String: LossSummary] = [:]
         var points: [PlotSeries] = []
+        let tieCache = rowLabels?.tieCache ?? SpectrumCache()
         for kind in ClosedFormRunner.operatorsNeeded(options.losses) {
             let count = ClosedFormRunner.eigenpairCount(kind, losses: options.losses, dimension: k)
             progress.note("solving \(kind.rawValue): \(count) eigenpairs")
@@ -124,7 +125,7 @@ struct ComparePipeline {
                 if let span {
                     energy = try timed("optimal_subspace") {
                         try OptimalSubspaceEnergy.measure(zUnit, loss: loss, span: span, spectrum: spectrum, graph: graph,
-                                                          solver: solver, dimension: k)
+                                                          solver: solver, dimension: k, cache: tieCache)
                     }
                 }
                 var notes = [CompareNotes.surrogate(loss, hyper: hyper)] + (overflow.map { [$0] } ?? [])

@@ -10,6 +10,8 @@ struct LabelAssignment {
     let file: String
     let matrix: LabelMatrix
     let notInGraph: Int
+    /// Tie extensions already solved (shared by the operator energies and the per-loss ones).
+    let tieCache = SpectrumCache()
 
     /// Collective. The labels file is read in parallel (each rank parses a byte range; labels
     /// travel to the owners of their nodes), and every rank keeps its own rows' labels.
@@ -49,7 +51,8 @@ struct LabelAssignment {
         var vectors = spectrum.vectors.columns(first..<cut)
         var space: String? = nil
         if let next = spectrum.value(after: cut), nearlyEqual(next, spectrum.values[cut - 1]) {
-            let tie = try TiedSpectrum.through(spectrum, boundary: cut - 1, graph: graph, solver: solver, cap: TiedSpectrum.cap(dimension: k))
+            let tie = try TiedSpectrum.through(spectrum, boundary: cut - 1, graph: graph, solver: solver, cap: TiedSpectrum.cap(dimension: k),
+                                                cache: tieCache)
             if tie.complete {
                 vectors = tie.spectrum.vectors.columns(first..<tie.end)
                 space = "the top-\(cut - first) eigenspace extended by the whole tied eigenspace at K (\(tie.end - first) eigenvectors: the K-th eigenvalue \(spectrum.values[cut - 1]) is tied)"
@@ -76,7 +79,8 @@ struct LabelAssignment {
                            graph: DistributedGraph, solver: SpectrumSolver) throws -> Double? {
         guard !unique, case .leading(let count, let offset, true)? = span, count > 0 else { return nil }
         let boundary = offset + count - 1
-        let tie = try TiedSpectrum.through(spectrum, boundary: boundary, graph: graph, solver: solver, cap: TiedSpectrum.cap(dimension: k))
+        let tie = try TiedSpectrum.through(spectrum, boundary: boundary, graph: graph, solver: solver, cap: TiedSpectrum.cap(dimension: k),
+                                                cache: tieCache)
         guard tie.complete else { return nil }
         let values = tie.spectrum.values
         var start = boundary

@@ -13,10 +13,16 @@ enum TiedSpectrum {
     /// - Returns: the spectrum, `end` (one past the last column of the tie) and whether the tie
     ///   ended inside it (false when `cap` pairs were reached first: then columns up to `end` are
     ///   only part of the tied space).
+    /// `cache`: the largest spectrum of each operator solved so far, so that the label energy of
+    /// the operator and the best optimal label energy of each of its losses do not solve the same
+    /// tie again (the values of a larger solve extend the smaller one's; within the tie the basis
+    /// differs, which no caller depends on).
     static func through(_ spectrum: Spectrum, boundary: Int, graph: DistributedGraph, solver: SpectrumSolver,
-                        cap: Int) throws -> (spectrum: Spectrum, end: Int, complete: Bool) {
+                        cap: Int, cache: SpectrumCache? = nil) throws -> (spectrum: Spectrum, end: Int, complete: Bool) {
         let available = spectrum.kind == .laplacian ? graph.nodeCount - 1 : graph.nodeCount
         var s = spectrum
+        if let known = cache?.spectra[spectrum.kind], known.values.count > s.values.count { s = known }
+        defer { if let cache, s.values.count > (cache.spectra[s.kind]?.values.count ?? 0) { cache.spectra[s.kind] = s } }
         while true {
             let tiedValue = s.values[boundary]
             var end = boundary + 1
@@ -36,6 +42,11 @@ enum TiedSpectrum {
     static func cap(dimension k: Int) -> Int { max(4 * (k + 1), k + 256) }
 }
 
+/// The largest spectrum of each operator solved so far (`TiedSpectrum.through`).
+final class SpectrumCache {
+    var spectra: [RelationOperatorKind: Spectrum] = [:]
+}
+
 /// The fraction of an embedding's energy inside the span of every optimal solution of a loss
 /// (`OptimalSpan`), under the loss's own centring: ||P H Z||_F^2 / ||H Z||_F^2 (degree-weighted,
 /// D^1/2 (Z - 1 m^T), for BarlowTwins). 1 means Z lies in the optimal subspace (it can still be
@@ -50,7 +61,7 @@ struct OptimalSubspaceEnergy {
     /// Collective. `z`: this rank's rows of the user's embedding; `spectrum`: the solve Z* was
     /// built from (at least K pairs).
     static func measure(_ z: DenseMatrix, loss: LossName, span: OptimalSpan, spectrum: Spectrum, graph: DistributedGraph,
-                        solver: SpectrumSolver, dimension k: Int) throws -> OptimalSubspaceEnergy {
+                        solver: SpectrumSolver, dimension k: Int, cache: SpectrumCache? = nil) throws -> OptimalSubspaceEnergy {
         let degreeWeighted = loss == .barlow
         let zc = SubspaceAngles.centred(z, graph: graph, degreeWeighted: degreeWeighted)
         var norms = [zc.storage.reduce(0) { $0 + $1 * $1 }]
@@ -63,7 +74,7 @@ struct OptimalSubspaceEnergy {
             var s = spectrum, end = offset + count, words = "the \(count) eigenvectors of \(spectrum.kind.rawValue) that Z* uses"
             if tied && count > 0 {
                 let extended = try TiedSpectrum.through(spectrum, boundary: offset + count - 1, graph: graph, solver: solver,
-                                                        cap: TiedSpectrum.cap(dimension: k))
+                                                        cap: TiedSpectrum.cap(dimension: k), cache: cache)
                 s = extended.spectrum
                 end = extended.end
                 words = "the \(end - offset) eigenvectors of \(spectrum.kind.rawValue) spanning every optimal Z*: the \(count) Z* uses, extended by the whole tied eigenspace at the K boundary"
