@@ -20,14 +20,22 @@ public enum SimCLRClosedForm {
                     isolatedNodes: graph.components.isolatedCount, dimension: k)
     }
 
+    /// max(0, mu), with eigenvalues within 1e-10 of `scale` (the spectrum's magnitude) of zero
+    /// taken as 0: a zero eigenvalue comes back from the solver as +-1e-16, and counting it as
+    /// positive would claim a rank the numbers do not support.
+    static func positivePart(_ mu: [Double], scale: Double) -> [Double] {
+        mu.map { $0 > 1e-10 * scale ? $0 : 0 }
+    }
+
     /// Uniform negatives; `spectrum`: the K largest eigenpairs of G. S = total weight.
     public static func solveUniform(_ spectrum: Spectrum, nodes n: Int, totalWeight s: Double, dimension k: Int) -> ClosedFormSolution {
         precondition(spectrum.kind == .adjacency && spectrum.values.count >= k)
         let mu = Array(spectrum.values.prefix(k))
         let factor = Double(n) * Double(n) / s
-        let scales = mu.map { factor * max(0, $0) }
+        let positive = positivePart(mu, scale: spectrum.values.map(abs).max() ?? 0)
+        let scales = positive.map { factor * $0 }
         let z = spectrum.vectors.columns(0..<k).scalingColumns(by: scales.map { $0.squareRoot() })
-        let minLoss = -(Double(n) * Double(n) / (s * s)) * mu.reduce(0) { $0 + max(0, $1) * max(0, $1) }
+        let minLoss = -(Double(n) * Double(n) / (s * s)) * positive.reduce(0) { $0 + $1 * $1 }
         var notes: [String] = []
         let rank = scales.filter { $0 > 0 }.count
         if rank < k {
@@ -48,7 +56,8 @@ public enum SimCLRClosedForm {
                                    dimension k: Int) -> ClosedFormSolution {
         precondition(spectrum.kind == .normalizedAdjacency && spectrum.values.count >= k)
         let mu = Array(spectrum.values.prefix(k))
-        let scales = mu.map { max(0, $0) }
+        // A_n's spectrum lies in [-1, 1].
+        let scales = positivePart(mu, scale: 1)
         let rowScale = degrees.map { $0 > 0 ? (s / $0).squareRoot() : 0 }
         let z = spectrum.vectors.columns(0..<k).scalingColumns(by: scales.map { $0.squareRoot() }).scalingRows(by: rowScale)
         let minLoss = -scales.reduce(0) { $0 + $1 * $1 }

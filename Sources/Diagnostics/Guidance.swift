@@ -324,6 +324,11 @@ public struct Guidance: Codable, Sendable, Equatable {
             }
             recommendations.append(Recommendation(text: text + ".", source: measured))
         }
+        // A known cause, documented in docs/math.md, when the numbers show it: VICReg misses while a
+        // degree-normalised loss (built on A_n) recovers the labels.
+        if missing.contains(where: { $0.0 == .vicreg }) && recovering.contains(where: { $0.0 == .simclrDegree || $0.0 == .barlow }) {
+            recommendations.append(Recommendation(text: "VICReg's Z* is made of the smallest eigenvectors of the unnormalised Laplacian L, which on sparse graphs localise on low-degree nodes; the degree-normalised losses (A_n) do not.", source: "docs/math.md"))
+        }
         if alignment == .misaligned {
             recommendations.append(Recommendation(text: "On a misaligned G the paper recommends BarlowTwins or VICReg with a small invariance weight gamma.", source: cameraReady))
             recommendations.append(Recommendation(text: "On digits (linear regime) small-gamma VICReg beat BarlowTwins on a misaligned G but only tied SimCLR.", source: reproduction))

@@ -101,6 +101,7 @@ import Testing
         #expect(order == order.sorted(), "\(measured)")
         #expect(measured.contains("misses them: vicreg (label energy 0.05999, probe 72.5%)"), "\(measured)")
         #expect(!measured.contains("every loss") && !measured.contains("low data") && !measured.contains("few labels"))
+        #expect(g.recommendations.contains { $0.source == "docs/math.md" && $0.text.contains("localise on low-degree nodes") })
 
         // Consistency over many inputs: a loss is called recovering exactly when its deciding energy
         // passes the threshold, and low-data advice appears exactly when low_data is true and G aligned.
@@ -122,6 +123,10 @@ import Testing
             #expect(lowAdvice == (x.lowData == true && x.alignment == .aligned))
             let misalignedAdvice = x.recommendations.contains { $0.text.contains("misaligned G") }
             #expect(misalignedAdvice == (x.alignment == .misaligned))
+            // The localisation remark only when VICReg misses and an A_n-based loss recovers.
+            func recovers(_ l: LossName) -> Bool? { x.perLoss[l.rawValue].map { $0.verdict.contains("recovers") && !$0.verdict.hasPrefix("no ") } }
+            let remark = x.recommendations.contains { $0.source == "docs/math.md" }
+            #expect(remark == (recovers(.vicreg) == false && (recovers(.simclrDegree) == true || recovers(.barlow) == true)))
         }
     }
 }
