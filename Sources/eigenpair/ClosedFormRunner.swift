@@ -79,8 +79,9 @@ enum ClosedFormRunner {
     /// Collective. Closed form of `loss` at dimension `k` and everything measured on it: loss at Z*,
     /// numerical rank, label alignment (with `labels`), local/global scores.
     static func evaluate(_ loss: LossName, spectrum: Spectrum, graph: DistributedGraph, dimension k: Int,
-                         hyper: Hyperparameters, labels: LabelAssignment?, file: String? = nil) throws
-        -> (summary: LossSummary, embedding: DenseMatrix?) {
+                         hyper: Hyperparameters, labels: LabelAssignment?, file: String? = nil,
+                         solver: SpectrumSolver? = nil) throws
+        -> (summary: LossSummary, embedding: DenseMatrix?, span: OptimalSpan?) {
         let solution = closedForm(loss, spectrum: spectrum, graph: graph, dimension: k, hyper: hyper)
         var lossValue: Double? = nil
         var numericalRank: Int? = nil
@@ -89,6 +90,10 @@ enum ClosedFormRunner {
         if let z = solution.embedding {
             lossValue = LossFunction(loss, graph: graph, hyper: hyper).value(z)
             labelSummary = try labels?.alignment(of: z, graph: graph)
+            if let labels, let solver {
+                labelSummary?.bestOptimalLabelEnergy = try labels.bestOptimalEnergy(
+                    span: solution.optimalSpan, unique: solution.unique, spectrum: spectrum, dimension: k, graph: graph, solver: solver)
+            }
             numericalRank = try labelSummary?.numericalRank ?? RankDiagnostics.numericalRank(z, communicator: graph.communicator)
             scores = LocalGlobalScores.measure(z, graph: graph)
         }
@@ -97,7 +102,7 @@ enum ClosedFormRunner {
         summary.labels = labelSummary
         summary.localScore = scores?.local
         summary.globalScore = scores?.global
-        return (summary, solution.embedding)
+        return (summary, solution.embedding, solution.optimalSpan)
     }
 
     static func nonConvergence(_ s: Spectrum) -> String {
