@@ -76,11 +76,9 @@ struct EmbedPipeline {
             }
             try timed("write") { try out.writeNpy(file, spectrum.values) }
             if let rowLabels {
-                report.labels = report.labels ?? rowLabels.summary(graph: graph)
-                // The trivial vector of A_n carries no label information: score the K non-trivial directions.
-                let first = spectrum.trivialFirst ? 1 : 0
-                report.labels?.operatorLabelEnergy[kind.rawValue] = rowLabels.capturedEnergy(
-                    of: spectrum.vectors.columns(first..<min(first + k, spectrum.values.count)))
+                try timed("labels") {
+                    try rowLabels.recordOperatorEnergy(spectrum, dimension: k, graph: graph, solver: solver, into: &report.labels)
+                }
             }
             for loss in options.losses where ClosedFormRunner.operatorFor(loss) == kind {
                 let solution = timed("closed_forms") {
@@ -99,6 +97,12 @@ struct EmbedPipeline {
                         LossFunction(loss, graph: graph, hyper: options.hyper).value(z, adjacencyProduct: product)
                     }
                     labelSummary = try timed("diagnostics") { try rowLabels?.alignment(of: z, graph: graph) }
+                    if let rowLabels {
+                        labelSummary?.bestOptimalLabelEnergy = try timed("diagnostics") {
+                            try rowLabels.bestOptimalEnergy(span: solution.optimalSpan, unique: solution.unique, spectrum: spectrum,
+                                                            dimension: k, graph: graph, solver: solver)
+                        }
+                    }
                     // The label report already holds the rank (one TSQR of H Z per loss, not two).
                     numericalRank = try labelSummary?.numericalRank
                         ?? timed("diagnostics") { try RankDiagnostics.numericalRank(z, communicator: communicator) }

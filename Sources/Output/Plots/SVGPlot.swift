@@ -282,7 +282,9 @@ public struct SVGFigure: Sendable {
     static func paddedRange(_ values: [Double], pad: Double) -> ClosedRange<Double> {
         guard let lo = values.min(), let hi = values.max() else { return 0...1 }
         let w = hi - lo
-        let margin = w > 0 ? w * pad : max(abs(lo) * 0.1, 0.5)
+        // A spread at roundoff level (equal values computed two ways) counts as no spread: a range
+        // narrower than a few ulps of its values has no representable ticks.
+        let margin = w > 1e-9 * max(abs(lo), abs(hi)) ? w * pad : max(abs(lo) * 0.1, 0.5)
         return (lo - margin)...(hi + margin)
     }
 
@@ -318,17 +320,19 @@ public struct SVGFigure: Sendable {
         let raw = span / target
         let magnitude = pow(10, (log10(raw)).rounded(.down))
         let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
-        // A span below the values' resolution (step under an ulp) would never advance: one tick.
+        // A span below the values' resolution (step under an ulp): one tick, not several equal ones.
         guard range.upperBound + step > range.upperBound, range.lowerBound + step > range.lowerBound else {
             return [(range.lowerBound + range.upperBound) / 2]
         }
-        var v = (range.lowerBound / step).rounded(.up) * step
-        var out: [Double] = []
-        while v <= range.upperBound + step * 1e-9 && out.count < 100 {
-            out.append(abs(v) < step * 1e-9 ? 0 : v)
-            v += step
+        // Tick i is (first + i) * step, counted, never accumulated: when step is below the ulp of
+        // the bounds, v += step would not advance and the loop would never end.
+        let first = (range.lowerBound / step).rounded(.up)
+        let count = ((range.upperBound + step * 1e-9) / step - first).rounded(.down)
+        guard count.isFinite, count >= 0, count <= 4 * target else { return [range.lowerBound, range.upperBound] }
+        return (0...Int(count)).map { i in
+            let v = (first + Double(i)) * step
+            return abs(v) < step * 1e-9 ? 0 : v
         }
-        return out
     }
 
     static func logLabel(_ e: Int) -> String {

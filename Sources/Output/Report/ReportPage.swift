@@ -100,7 +100,8 @@ public enum ReportPage {
         page.add("<table>\n<tr><th>loss</th><th>rank</th><th>numerical rank</th><th>unique</th><th>notes</th></tr>\n")
         for name in r.losses.keys.sorted(by: lossOrder) {
             let l = r.losses[name]!, key = "losses.\(name)."
-            page.add("<tr><td>\(escape(name))</td>" + page.intCell(l.rank, key + LossSummary.CodingKeys.rank.rawValue)
+            page.add("<tr><td>\(escape(name))</td>"
+                     + (l.rank.map { page.intCell($0, key + LossSummary.CodingKeys.rank.rawValue) } ?? "<td>none (no closed form)</td>")
                      + (l.numericalRank.map { page.intCell($0, key + LossSummary.CodingKeys.numericalRank.rawValue) } ?? "<td>-</td>")
                      + "<td>\(l.unique ? "yes" : "no")</td><td class=\"notes\">\(escape(l.notes.joined(separator: " ")))</td></tr>\n")
         }
@@ -172,7 +173,8 @@ public enum ReportPage {
             // spans the 1%-99% quantiles plus a margin, and says how many rows fall outside it.
             let xRange = robustRange(view.x), yRange = robustRange(view.y)
             let outside = view.x.indices.filter { !xRange.contains(view.x[$0]) || !yRange.contains(view.y[$0]) }.count
-            var panel = PlotPanel(title: "\(view.loss): rank \(r.losses[view.loss]?.rank ?? 0)", xLabel: x, yLabel: y,
+            let rank = r.losses[view.loss]?.rank.map(String.init) ?? "none"
+            var panel = PlotPanel(title: "\(view.loss): rank \(rank)", xLabel: x, yLabel: y,
                                   series: series, yRange: yRange,
                                   note: outside > 0 ? "\(outside) of \(view.x.count) rows lie outside this view (beyond the 1%-99% quantiles)" : nil)
             panel.xRange = xRange
