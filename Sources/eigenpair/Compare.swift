@@ -29,7 +29,7 @@ struct Compare: ParsableCommand {
         """
     )
 
-    @Argument(help: "Pair graph: edge list (`u v` or `u v w`) or Matrix Market (.mtx).")
+    @Argument(help: "Pair graph: edge list (`u v` or `u v w`), Matrix Market (.mtx), SciPy .npz, NumPy .npy, .gz, or - (stdin).")
     var graph: String
 
     @Option(help: "The embedding: N x K float64 or float32 .npy.")

@@ -63,6 +63,8 @@ struct EmbedPipeline {
         }
         let k = options.dim
         var summaries: [(LossName, LossSummary)] = []
+        // What report.html draws of each Z* (at most EmbeddingView.defaultLimit rows, gathered now).
+        var views: [EmbeddingView] = []
         for kind in ClosedFormRunner.operatorsNeeded(options.losses) {
             let count = ClosedFormRunner.eigenpairCount(kind, losses: options.losses, dimension: options.dim)
             progress.note("solving \(kind.rawValue): \(count) eigenpairs")
@@ -104,6 +106,10 @@ struct EmbedPipeline {
                     // The label report already holds the rank (one TSQR of H Z per loss, not two).
                     numericalRank = try labelSummary?.numericalRank
                         ?? timed("diagnostics") { try RankDiagnostics.numericalRank(z, communicator: communicator) }
+                    views.append(timed("diagnostics") {
+                        EmbeddingView.gather(loss: loss.rawValue, z: z, firstRow: firstRow, globalRows: n,
+                                             classes: rowLabels?.matrix.classes, communicator: communicator)
+                    })
                     fileName = "\(loss.rawValue).npy"
                     try timed("write") {
                         try out.writeNpyRows(fileName!, globalRows: n, columns: z.columns, firstRow: firstRow,
@@ -137,6 +143,8 @@ struct EmbedPipeline {
         report.peakMemoryBytes = ProcessMemory.peakResidentBytes()
         report.peakMemoryAfterPhase = peakAfter
         try out.writeJSON("report.json", report)
+        try ClosedFormRunner.writeText("report.html", ReportPage.html(report: report, views: views,
+                                                                      classNames: rowLabels?.matrix.classNames ?? []), in: out)
         try out.commit()
         if communicator.isCoordinator { SummaryTable.print(report: report, losses: summaries, out: options.out) }
     }

@@ -22,7 +22,7 @@ struct Sweep: ParsableCommand {
         """
     )
 
-    @Argument(help: "Pair graph: edge list (`u v` or `u v w`) or Matrix Market (.mtx).")
+    @Argument(help: "Pair graph: edge list (`u v` or `u v w`), Matrix Market (.mtx), SciPy .npz, NumPy .npy, .gz, or - (stdin).")
     var graph: String
 
     @Option(name: [.customShort("o"), .long], help: "Output directory (created; must not exist unless --force).")
