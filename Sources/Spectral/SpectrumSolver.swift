@@ -112,9 +112,12 @@ public struct SpectrumSolver {
         // can add to it.
         let extremeCopies = pool.filter { $0.origin.rank <= 1 }.count
         let componentsNeeded = kind == .adjacency || extremeCopies < want
-        var solves: [ComponentSolve] = []
-        var lanczosVectors: [Int: (rows: [Int32], vectors: [Double])] = [:]
+        var lanczosResults: [Int: LanczosResult] = [:]
         var dense = DenseComponents()
+        // The closed-form extreme copies precede every deflated Lanczos pair in the pool, so a
+        // component can place at most `want - extremeCopies` pairs: asking ARPACK for more
+        // converges pairs that are never used (about 10-25% more matvecs in tight clusters).
+        let lanczosWant = want - extremeCopies
         if componentsNeeded {
             var small: [Range<Int>] = [], large: [Int] = []
             var first = 0
@@ -126,25 +129,95 @@ public struct SpectrumSolver {
             }
             dense = try DenseComponents.gather(graph, isSmall: { c in small.contains { $0.contains(c) } }, kind: kind)
             pool += try dense.candidates(kind: kind, want: want, communicator: world)
-            // The closed-form extreme copies precede every deflated Lanczos pair in the pool, so a
-            // component can place at most `want - extremeCopies` pairs: asking ARPACK for more
-            // converges pairs that are never used (about 10-25% more matvecs in tight clusters).
-            let lanczosWant = want - extremeCopies
             for c in large {
-                let result = try lanczos(graph, component: c, kind: kind, weights: weights,
-                                         count: min(lanczosWant, comps.size(c) - 2))
-                solves.append(result.solve)
-                lanczosVectors[c] = (result.rows, result.vectors)
-                for (i, v) in result.values.enumerated() {
-                    pool.append(Candidate(value: v, origin: .lanczos(component: c, index: i), key: (2, c, i)))
-                }
+                lanczosResults[c] = try lanczos(graph, component: c, kind: kind, weights: weights,
+                                                count: min(lanczosWant, comps.size(c) - 2), tolerance: settings.tolerance)
             }
         }
 
-        pool.sort { Self.precedes($0, $1, smallestFirst: kind.wantsSmallest) }
-        let taken = Array(pool.prefix(count))
-        let next = pool.count > count ? pool[count].value : nil
+        // Merge, build the vectors, certify on M itself (docs/math.md section 7.10); refine the
+        // components that hold failing pairs with a tighter ARPACK tolerance, warm-started.
+        let relation = RelationOperator(kind, graph: graph)
+        var refinements = 0
+        while true {
+            var all = pool
+            for (c, result) in lanczosResults.sorted(by: { $0.key < $1.key }) {
+                for (i, v) in result.values.enumerated() {
+                    all.append(Candidate(value: v, origin: .lanczos(component: c, index: i), key: (2, c, i)))
+                }
+            }
+            all.sort { Self.precedes($0, $1, smallestFirst: kind.wantsSmallest) }
+            let taken = Array(all.prefix(count))
+            let next = all.count > count ? all[count].value : nil
+            let vectors = try assembleVectors(taken, graph: graph, kind: kind, weights: weights,
+                                              helmertCount: helmertCount, dense: dense, lanczos: lanczosResults)
+            let values = taken.map(\.value)
+            let residuals = relation.residuals(values: values, vectors: vectors)
+            var certification = Certification(residuals: residuals, eigenvalues: values,
+                                              operatorNorm: relation.normBound, tolerance: settings.tolerance)
+            certification.refinements = refinements
+            let retry = refinements < Self.maxRefinements
+                ? refinementTolerances(certification, taken: taken, residuals: residuals, lanczos: lanczosResults) : [:]
+            if certification.certified || retry.isEmpty {
+                let solves = lanczosResults.sorted { $0.key < $1.key }.map(\.value.solve)
+                return Spectrum(kind: kind, values: values, vectors: vectors, sources: taken.map { $0.origin.source },
+                                residuals: residuals, solves: solves,
+                                trivialFirst: kind == .normalizedAdjacency && taken.first.map { $0.origin.rank == 0 } == true,
+                                requested: count, nextValue: next, seconds: Date().timeIntervalSince(began),
+                                firstRow: graph.firstRow, certification: certification)
+            }
+            refinements += 1
+            for (c, tolerance) in retry.sorted(by: { $0.key < $1.key }) {
+                let previous = lanczosResults[c]!
+                if world.isCoordinator {
+                    progress?(String(format: "certify %@, component %d: %d pairs above tol, re-solving with ARPACK tol %.1e",
+                                     kind.rawValue, c, certification.failing.count, tolerance))
+                }
+                var result = try lanczos(graph, component: c, kind: kind, weights: weights,
+                                         count: previous.solve.report.requested, tolerance: tolerance,
+                                         warmStart: previous)
+                result.solve.refinements = refinements
+                result.solve.report.matvecs += previous.solve.report.matvecs
+                result.solve.report.restarts += previous.solve.report.restarts
+                result.solve.report.seconds += previous.solve.report.seconds
+                lanczosResults[c] = result
+            }
+        }
+    }
 
+    /// Re-solves of a component with failing pairs, at most this many rounds.
+    static let maxRefinements = 3
+    /// The tightest ARPACK tolerance a refinement asks for (a few unit roundoffs: ARPACK cannot
+    /// resolve a Ritz residual below about u ||A||).
+    static let tightestTolerance = 1e-15
+
+    /// Not collective (everything it reads is identical on every rank). For each Lanczos component
+    /// that holds a failing pair: the ARPACK tolerance of its re-solve, scaled from the one used by
+    /// the worst ratio of allowed to measured residual, with a margin of 2; none when the tolerance
+    /// cannot tighten further or a failing pair comes from elsewhere (closed form, dense).
+    func refinementTolerances(_ cert: Certification, taken: [Candidate], residuals: [Double],
+                              lanczos: [Int: LanczosResult]) -> [Int: Double] {
+        var ratio: [Int: Double] = [:]
+        for j in cert.failing {
+            guard case .lanczos(let c, _) = taken[j].origin else { return [:] }
+            let r = cert.allowedResidual(taken[j].value) / residuals[j]
+            ratio[c] = min(ratio[c] ?? 1, r.isFinite ? r : 0)
+        }
+        var tolerances: [Int: Double] = [:]
+        for (c, r) in ratio {
+            let used = lanczos[c]!.tolerance
+            let tighter = max(Self.tightestTolerance, used * 0.5 * r)
+            guard tighter < used else { return [:] }
+            tolerances[c] = tighter
+        }
+        return tolerances
+    }
+
+    /// Collective. This rank's rows of the chosen pairs' vectors, sign rule applied.
+    private func assembleVectors(_ taken: [Candidate], graph: DistributedGraph, kind: RelationOperatorKind,
+                                 weights: [Double], helmertCount: Int, dense: DenseComponents,
+                                 lanczos: [Int: LanczosResult]) throws -> DenseMatrix {
+        let world = graph.communicator
         var vectors = DenseMatrix(rows: graph.localRowCount, columns: taken.count)
         let chosenDense = taken.enumerated().compactMap { j, cand -> (component: Int, index: Int, column: Int)? in
             if case .dense(let c, let i) = cand.origin { return (c, i, j) }
@@ -167,18 +240,13 @@ public struct SpectrumSolver {
             case .dense:
                 break
             case .lanczos(let c, let i):
-                let (rows, vecs) = lanczosVectors[c]!
-                for (t, r) in rows.enumerated() { vectors[Int(r), j] = vecs[i * rows.count + t] }
+                let result = lanczos[c]!
+                let rows = result.rows
+                for (t, r) in rows.enumerated() { vectors[Int(r), j] = result.vectors[i * rows.count + t] }
             }
         }
         SignRule.normalize(&vectors, firstRow: graph.firstRow, communicator: world)
-        let values = taken.map(\.value)
-        let residuals = OperatorProducts.residuals(graph, kind: kind, values: values, vectors: vectors)
-        return Spectrum(kind: kind, values: values, vectors: vectors, sources: taken.map { $0.origin.source },
-                        residuals: residuals, solves: solves,
-                        trivialFirst: kind == .normalizedAdjacency && taken.first.map { $0.origin.rank == 0 } == true,
-                        requested: count, nextValue: next, seconds: Date().timeIntervalSince(began),
-                        firstRow: graph.firstRow)
+        return vectors
     }
 
     /// Collective over `communicator`. For callers holding one whole graph in memory (tests, small

@@ -71,6 +71,7 @@ enum ClosedFormRunner {
         s.vectors = spectrum.vectors.columns(0..<count)
         s.sources = Array(spectrum.sources.prefix(count))
         s.residuals = Array(spectrum.residuals.prefix(count))
+        s.certification = spectrum.certification.prefix(count)
         s.requested = count
         s.nextValue = spectrum.values[count]
         return s
@@ -105,6 +106,15 @@ enum ClosedFormRunner {
         for solve in s.solves where solve.report.converged < solve.report.requested {
             let r = solve.report
             lines.append("  component \(solve.component) (\(solve.nodes) nodes): \(r.converged) of \(r.requested) converged after \(r.restarts) restarts, \(r.matvecs) matvecs (ARPACK info \(r.info))")
+        }
+        let c = s.certification
+        if !c.certified {
+            lines.append(String(format: "  %d pairs not certified at tol %.1e after %d refinements (%@):",
+                                c.failing.count, c.tolerance, c.refinements, c.norm))
+            for j in c.failing.prefix(16) {
+                lines.append(String(format: "    pair %d: lambda = %.12g, ||M u - lambda u|| = %.3e, certified value %.3e",
+                                    j + 1, s.values[j], s.residuals[j], c.values[j]))
+            }
         }
         let shown = s.values.prefix(8).map { String(format: "%.12g", $0) }.joined(separator: ", ")
         lines.append("  converged eigenvalues: \(shown)\(s.values.count > 8 ? ", ..." : "")")
