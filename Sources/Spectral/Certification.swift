@@ -34,6 +34,8 @@ public struct Certification: Codable, Sendable {
     /// Not collective. `residuals[j]` = ||M u_j - eigenvalues[j] u_j|| over the whole graph.
     public init(residuals: [Double], eigenvalues: [Double], operatorNorm: Double, tolerance: Double) {
         precondition(residuals.count == eigenvalues.count)
+        // tol 0 asks ARPACK for machine precision; certify at that.
+        let tolerance = tolerance > 0 ? tolerance : Double.ulpOfOne
         self.tolerance = tolerance
         self.operatorNorm = operatorNorm
         floor = Self.roundingFloor * operatorNorm / tolerance

@@ -23,6 +23,9 @@ extension SpectrumSolver {
         var arpackRoutine: String?
         var arpackInfo: Int?
         var message: String?
+        var chebyshev: ChebyshevReport?
+        /// The ARPACK tolerance actually used, when the method chose its own (Chebyshev).
+        var arpackTolerance: Double?
     }
 
     /// Collective over `graph.communicator`. PARPACK rejects a local dimension of 0 (pdsaupd info
@@ -47,48 +50,70 @@ extension SpectrumSolver {
         defer { if participants != world.size { solvers.free() } }
         let reporting = world.isCoordinator
 
+        let indicator = kind == .adjacency || !holding ? []
+            : KnownEigenvectors.localIndicator(rows: block.rows, weights: weights, volume: volume)
+        let deflation = Deflation(indicator, active: kind != .adjacency, communicator: solvers)
+        var start = block.rows.map { StartVector.entry(globalRow: block.firstRow + Int($0)) }
+        if let warmStart, !warmStart.values.isEmpty {
+            let m = block.rows.count
+            start = (0..<m).map { t in (0..<warmStart.values.count).reduce(0) { $0 + warmStart.vectors[$1 * m + t] } }
+        }
+        if holding { deflation.project(&start) }
+
         var factor: CholmodFactor?
         var shift: Double?
+        var method: LaplacianMethod?
+        var andersonMorley = 0.0
         if kind == .laplacian, let warmStart {
-            // A refinement keeps the method (and the factor) of the solve it refines.
+            // A refinement keeps the method (and the factor or filter) of the solve it refines.
             solve = warmStart.solve
             factor = warmStart.factor
-            shift = factor == nil ? warmStart.solve.shift : nil
-            if factor != nil { label += ", shift-invert" }
+            method = warmStart.solve.method.flatMap(LaplacianMethod.init(rawValue:))
+            if method == .chebyshev {
+                // The filter's own rounding (u T_m(t(0))) may be what failed: refine by the spectral
+                // shift instead, from the filtered Ritz vectors.
+                method = .spectralShift
+                solve.shift = block.andersonMorley(graph: graph)
+                solve.method = method?.rawValue
+                solve.methodNote = "chebyshev pairs failed the certification; refined by the spectral shift"
+            }
+            shift = method == .spectralShift ? solve.shift : nil
+            label += ", " + (method?.rawValue ?? "")
         } else if kind == .laplacian {
-            let plan = try shiftInvertPlan(graph, block: block, label: label)
+            andersonMorley = block.andersonMorley(graph: graph)
+            let plan = try shiftInvertPlan(graph, block: block, label: label) {
+                try SpectrumBounds(negativeLaplacian: ComponentOperator(block: block, kind: .laplacian, shift: 0,
+                                                                        deflation: deflation),
+                                   start: start, steps: Self.predictionSteps, globalDimension: size,
+                                   andersonMorley: andersonMorley, communicator: solvers)
+            }
             solve.factorNonzeros = plan.analysedNonzeros
             solve.factorBytes = plan.factorBytes
+            solve.predictedFactorBytes = plan.predictedFactorBytes
             solve.methodNote = plan.note
             factor = plan.factor
             if let factor {
                 // Largest theta of P (L_c + eps I)^{-1} P; lambda = 1/theta - eps, same vectors.
-                solve.method = LaplacianMethod.shiftInvert.rawValue
+                method = .shiftInvert
                 solve.shift = -factor.epsilon
                 solve.epsilon = factor.epsilon
                 solve.factorOrdering = factor.ordering
                 solve.factorSeconds = plan.seconds
-                label += ", shift-invert"
             } else {
-                if let note = plan.note, reporting { progress?("lanczos \(label): spectral shift (sigma I - L), since \(note)") }
-                solve.method = LaplacianMethod.spectralShift.rawValue
-                shift = block.andersonMorley(graph: graph)
-                solve.shift = shift
+                method = plan.fallback
+                if let note = plan.note, reporting { progress?("lanczos \(label): \(plan.fallback.rawValue), since \(note)") }
+                if method == .spectralShift {
+                    shift = andersonMorley
+                    solve.shift = shift
+                }
             }
+            solve.method = method?.rawValue
+            label += ", " + (method?.rawValue ?? "")
         }
 
         var outcome = Outcome()
         var vectors: [Double] = []
         if holding {
-            let indicator = kind == .adjacency ? [] : KnownEigenvectors.localIndicator(rows: block.rows, weights: weights,
-                                                                                        volume: volume)
-            let deflation = Deflation(indicator, active: kind != .adjacency, communicator: solvers)
-            var start = block.rows.map { StartVector.entry(globalRow: block.firstRow + Int($0)) }
-            if let warmStart, !warmStart.values.isEmpty {
-                let m = block.rows.count
-                start = (0..<m).map { t in (0..<warmStart.values.count).reduce(0) { $0 + warmStart.vectors[$1 * m + t] } }
-            }
-            deflation.project(&start)
             let solver = lanczosSolver(label: label, communicator: solvers, reporting: reporting, tolerance: tolerance)
             do {
                 var values: [Double]
@@ -97,12 +122,23 @@ extension SpectrumSolver {
                     let op = ShiftInvertOperator(factor: factor, deflation: deflation)
                     (values, vectors, report) = try solver.largest(op, count: count, globalDimension: size, start: start)
                     values = values.map { 1 / $0 - factor.epsilon }
+                } else if method == .chebyshev {
+                    let ncv = min(size, settings.krylovDimension ?? LanczosSettings.defaultKrylovDimension(count))
+                    let nonzeros = solvers.allreduceSum(block.nonzeros)
+                    let filter: ChebyshevReport
+                    (values, vectors, report, filter) = try chebyshevSolve(
+                        block: block, deflation: deflation, start: start, count: count, tolerance: tolerance, ncv: ncv,
+                        nonzeros: nonzeros, andersonMorley: andersonMorley,
+                        operatorNorm: 2 * graph.maxDegree, previous: warmStart?.solve.chebyshev,
+                        label: label, reporting: reporting, communicator: solvers)
+                    outcome.chebyshev = filter
+                    outcome.arpackTolerance = filter.arpackTolerance
                 } else {
                     let op = ComponentOperator(block: block, kind: kind, shift: shift ?? 0, deflation: deflation)
                     (values, vectors, report) = try solver.largest(op, count: count, globalDimension: size, start: start)
                     if let shift { values = values.map { shift - $0 } }
                 }
-                if kind == .laplacian {
+                if kind == .laplacian && method != .chebyshev {
                     (values, vectors) = rayleighQuotients(block: block, deflation: deflation, vectors: vectors,
                                                           count: values.count, communicator: solvers)
                 }
@@ -121,16 +157,17 @@ extension SpectrumSolver {
         if let routine = outcome.arpackRoutine { throw EigensolverError.arpack(routine: routine, info: outcome.arpackInfo ?? 0) }
         if let message = outcome.message { throw EigensolverError.invalidRequest(message) }
         solve.report = outcome.report ?? solve.report
-        solve.tolerance = tolerance
+        solve.tolerance = outcome.arpackTolerance ?? tolerance
+        if let filter = outcome.chebyshev { solve.chebyshev = filter }
         return LanczosResult(values: outcome.values.map { Double(bitPattern: $0) }, rows: block.rows, vectors: vectors,
-                             solve: solve, tolerance: tolerance, factor: factor)
+                             solve: solve, tolerance: solve.tolerance ?? tolerance, factor: factor)
     }
 
     /// Collective over `communicator` (the ranks holding the component). The Rayleigh quotients
     /// lambda_j = v_j' L v_j / v_j' v_j of the Ritz vectors on L itself, ascending, with the vectors in
     /// that order: sigma - theta loses the digits of a small lambda below sigma (about u sigma), and a
     /// filtered operator's theta does not map back at all; the quotient is accurate to O(residual^2).
-    private func rayleighQuotients(block: ComponentBlock, deflation: Deflation, vectors: [Double], count: Int,
+    func rayleighQuotients(block: ComponentBlock, deflation: Deflation, vectors: [Double], count: Int,
                                    communicator: Communicator) -> ([Double], [Double]) {
         let n = block.rows.count
         // shift 0: the operator is -L on the component (deflated).

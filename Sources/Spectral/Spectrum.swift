@@ -41,6 +41,10 @@ public struct ComponentSolve: Codable, Sendable {
     public var tolerance: Double? = nil
     /// Re-solves after the certification found pairs above the tolerance (docs/math.md 7.10).
     public var refinements: Int? = nil
+    /// `auto`, 1 rank: the factor size predicted before any analysis (docs/math.md 7.11).
+    public var predictedFactorBytes: Int? = nil
+    /// Chebyshev: the filter and its bounds.
+    public var chebyshev: ChebyshevReport? = nil
 
     enum CodingKeys: String, CodingKey {
         case component, nodes, shift, report, method, epsilon
@@ -51,6 +55,8 @@ public struct ComponentSolve: Codable, Sendable {
         case methodNote = "method_note"
         case tolerance = "arpack_tolerance"
         case refinements
+        case predictedFactorBytes = "predicted_factor_bytes"
+        case chebyshev
     }
 }
 

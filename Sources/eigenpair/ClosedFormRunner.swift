@@ -213,7 +213,7 @@ struct SolverOptions: ParsableArguments {
     var maxRestarts: Int = 1000
 
     @Option(name: .customLong("laplacian-method"),
-            help: "How the smallest Laplacian eigenpairs of a large component are computed: auto (shift-invert with a CHOLMOD factor of L + eps I when it fits --factor-budget, else spectral shift), shift-invert, or spectral-shift (largest of sigma I - L).")
+            help: "How the smallest Laplacian eigenpairs of a large component are computed: auto (shift-invert with a CHOLMOD factor of L + eps I on one rank when it is predicted to fit and fits --factor-budget, else chebyshev), shift-invert, spectral-shift (largest of sigma I - L), or chebyshev (largest of a Chebyshev polynomial filter of L).")
     var laplacianMethod: String = "auto"
 
     @Option(name: .customLong("factor-budget"), parsing: .unconditional, help: "Memory budget in GB for the shift-invert factor under --laplacian-method auto.")
@@ -236,7 +236,7 @@ struct SolverOptions: ParsableArguments {
         lanczos.maxRestarts = maxRestarts
         lanczos.krylovDimension = ncv
         guard let method = LaplacianMethod(rawValue: laplacianMethod) else {
-            throw ValidationError("--laplacian-method must be auto, shift-invert or spectral-shift (got \(laplacianMethod))")
+            throw ValidationError("--laplacian-method must be auto, shift-invert, spectral-shift or chebyshev (got \(laplacianMethod))")
         }
         lanczos.laplacianMethod = method
         guard factorBudget.isFinite, factorBudget >= 0 else {
