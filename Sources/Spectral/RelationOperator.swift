@@ -28,7 +28,13 @@ public struct RelationOperator {
         input.storage.withUnsafeBufferPointer { x in
             out.storage.withUnsafeMutableBufferPointer { y in
                 for j in 0..<v.columns {
-                    graph.multiply(x.baseAddress! + j * n, into: y.baseAddress! + j * n, scratch: scratch)
+                    if n == 0 {
+                        // A rank without rows still takes part in the halo exchange.
+                        var dummyIn = 0.0, dummyOut = 0.0
+                        graph.multiply(&dummyIn, into: &dummyOut, scratch: scratch)
+                    } else {
+                        graph.multiply(x.baseAddress! + j * n, into: y.baseAddress! + j * n, scratch: scratch)
+                    }
                 }
             }
         }

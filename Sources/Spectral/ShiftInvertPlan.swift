@@ -81,8 +81,8 @@ extension SpectrumSolver {
             let bytes = Self.predictedFactorBytes(nodes: block.size, mu: b.ritz.first ?? 0, averageDegree: averageDegree)
             prediction = (Int(min(bytes, Double(Int.max / 2))), b)
             if bytes > budget {
-                return ShiftInvertPlan(note: String(format: "the factor of L + eps I is predicted to need %.0f MB (spectral treewidth estimate from lambda_1 about %.3g and average degree %.3g), over the budget of %.0f MB; no analysis was run",
-                                                    bytes / 1e6, b.ritz.first ?? 0, averageDegree, budget / 1e6),
+                return ShiftInvertPlan(note: String(format: "the factor of L + eps I is predicted to need %.0f MB (spectral treewidth estimate from lambda_1 about %.3g and average degree %.3g), over the budget of %.0f MB; no analysis was run (predicted in %.2f s)",
+                                                    bytes / 1e6, b.ritz.first ?? 0, averageDegree, budget / 1e6, b.seconds),
                                        predictedFactorBytes: prediction?.bytes, bounds: b)
             }
         }

@@ -5,17 +5,6 @@ import Foundation
 import PairGraph
 import Testing
 
-private func solveLaplacian(_ graph: SparseGraph, count: Int, method: LaplacianMethod,
-                            configure: (inout LanczosSettings) -> Void = { _ in }) throws -> Spectrum {
-    try withSolverLock {
-        var settings = LanczosSettings()
-        settings.denseLimit = 8
-        settings.laplacianMethod = method
-        configure(&settings)
-        return try SpectrumSolver(settings: settings, communicator: testMPI.world).solve(graph, kind: .laplacian, count: count)
-    }
-}
-
 /// A random graph of `n` nodes and mean degree about 12, unit weights: an expander, whose
 /// Cholesky factor fills in (a separator of a fixed fraction of the nodes).
 private func expander(n: Int, seed: UInt64) throws -> SparseGraph {

@@ -7,7 +7,7 @@ import Testing
 
 /// Solves under the solver lock with settings adjusted by `configure` (denseLimit 8 by default, so
 /// that Lanczos runs on every component larger than the request).
-private func solveLaplacian(_ graph: SparseGraph, count: Int, method: LaplacianMethod,
+func solveLaplacian(_ graph: SparseGraph, count: Int, method: LaplacianMethod,
                             configure: (inout LanczosSettings) -> Void = { _ in }) throws -> Spectrum {
     try withSolverLock {
         var settings = LanczosSettings()
