@@ -81,7 +81,7 @@ extension SpectrumSolver {
             label += ", " + (method?.rawValue ?? "")
         } else if kind == .laplacian {
             andersonMorley = block.andersonMorley(graph: graph)
-            let plan = try shiftInvertPlan(graph, block: block, label: label) {
+            let plan = try shiftInvertPlan(graph, block: block, label: label, count: count, sigma: andersonMorley) {
                 try SpectrumBounds(negativeLaplacian: ComponentOperator(block: block, kind: .laplacian, shift: 0,
                                                                         deflation: deflation),
                                    start: start, steps: Self.predictionSteps, globalDimension: size,

@@ -53,7 +53,7 @@ extension SpectrumSolver {
     /// shift-invert only on one rank, where the block holds the whole component). Under `auto` the
     /// factor is first predicted from `bounds()` (a short Lanczos run for lambda_1); when the
     /// prediction exceeds the budget no analysis runs at all.
-    func shiftInvertPlan(_ graph: DistributedGraph, block: ComponentBlock, label: String,
+    func shiftInvertPlan(_ graph: DistributedGraph, block: ComponentBlock, label: String, count: Int, sigma: Double,
                          bounds: () throws -> SpectrumBounds) throws -> ShiftInvertPlan {
         let forced = settings.laplacianMethod == .shiftInvert
         switch settings.laplacianMethod {
@@ -86,14 +86,41 @@ extension SpectrumSolver {
                                        predictedFactorBytes: prediction?.bytes, bounds: b)
             }
         }
-        var plan = try analysedPlan(block: block, label: label, budget: budget, forced: forced)
+        var cost: CostModel?
+        if let prediction {
+            let ncv = min(block.size, settings.krylovDimension ?? LanczosSettings.defaultKrylovDimension(count))
+            cost = CostModel(nodes: block.size, nonzeros: block.nonzeros, count: count, ncv: ncv, sigma: sigma,
+                             lambda: prediction.bounds.ritz.first ?? 0)
+        }
+        var plan = try analysedPlan(block: block, label: label, budget: budget, forced: forced, cost: cost)
         plan.predictedFactorBytes = prediction?.bytes
         plan.bounds = prediction?.bounds
         return plan
     }
 
     /// Analyses (and, within the budget, factorises) L_c + eps I on a 1-rank run.
-    private func analysedPlan(block: ComponentBlock, label: String, budget: Double, forced: Bool) throws -> ShiftInvertPlan {
+    /// `auto`'s time comparison of the two Lanczos routes, in units of memory-bound flops
+    /// (docs/math.md 7.11). Spectral shift: about 5 K sqrt(sigma / lambda_1) steps (measured: 330 on
+    /// a 300k planted partition, about 1,500 on a 10k augmentation graph), each a product and ARPACK's
+    /// orthogonalisation, 2 nnz + 4 ncv n. Shift-invert: the factorisation's flops (dense BLAS-3,
+    /// counted at a fifth) and about 8 K solves of 4 nnz(L) each.
+    struct CostModel {
+        var nodes: Int, nonzeros: Int, count: Int, ncv: Int
+        var sigma: Double, lambda: Double
+
+        var spectralShift: Double {
+            guard lambda > 0 else { return .infinity }
+            let steps = 5 * Double(count) * (sigma / lambda).squareRoot()
+            return steps * (2 * Double(nonzeros) + 4 * Double(ncv) * Double(nodes))
+        }
+
+        func shiftInvert(factorFlops: Double, factorNonzeros: Int) -> Double {
+            factorFlops / 5 + 8 * Double(count) * 4 * Double(factorNonzeros)
+        }
+    }
+
+    private func analysedPlan(block: ComponentBlock, label: String, budget: Double, forced: Bool,
+                              cost: CostModel?) throws -> ShiftInvertPlan {
         let began = Date()
         let epsilon = Self.shiftInvertEpsilon(maxDegree: block.degrees.max() ?? 0)
         let factor: CholmodFactor
@@ -109,6 +136,16 @@ extension SpectrumSolver {
             return ShiftInvertPlan(analysedNonzeros: factor.factorNonzeros, factorBytes: factor.estimatedBytes,
                                    note: String(format: "the factor of L + eps I needs %.0f MB (nnz(L) = %d, %@ ordering), over the budget of %.0f MB",
                                                 factorBytes / 1e6, factor.factorNonzeros, factor.ordering, budget / 1e6))
+        }
+        if !forced, let cost {
+            let invert = cost.shiftInvert(factorFlops: factor.flops, factorNonzeros: factor.factorNonzeros)
+            let shift = cost.spectralShift
+            if invert > shift {
+                return ShiftInvertPlan(analysedNonzeros: factor.factorNonzeros, factorBytes: factor.estimatedBytes,
+                                       note: String(format: "the factor fits (%.0f MB) but shift-invert is predicted to cost %.3g flop-equivalents (factorisation %.3g flops, nnz(L) = %d) against %.3g for the spectral shift (sigma / lambda_1 about %.3g)",
+                                                    factorBytes / 1e6, invert, factor.flops, factor.factorNonzeros, shift,
+                                                    cost.sigma / cost.lambda))
+            }
         }
         do {
             progress?(String(format: "cholmod %@: factorising, nnz(L) = %d (%@ ordering), about %.0f MB, %.3g flops",

@@ -80,6 +80,23 @@ private func expander(n: Int, seed: UInt64) throws -> SparseGraph {
         }
     }
 
+    /// `auto` on an expander whose factor fits the memory budget but costs more than the spectral
+    /// shift by the cost model (a dense-ish factor, sigma / lambda_1 small): the analysis runs, the
+    /// spectral shift is chosen with the reason, and the answer is the one forced shift-invert gives.
+    @Test func autoPrefersTheSpectralShiftWhenTheFactorIsCostly() throws {
+        let graph = try expander(n: 1500, seed: 31)
+        let forced = try solveLaplacian(graph, count: 6, method: .shiftInvert)
+        let spectrum = try solveLaplacian(graph, count: 6, method: .auto)
+        let solve = try #require(spectrum.solves.first)
+        #expect(solve.method == "spectral-shift", "method \(solve.method ?? "nil"), note \(solve.methodNote ?? "nil")")
+        #expect((solve.factorNonzeros ?? 0) > 0 && solve.methodNote?.contains("predicted to cost") == true,
+                "note: \(solve.methodNote ?? "nil")")
+        #expect(spectrum.converged)
+        for j in 0..<6 {
+            #expect(abs(forced.values[j] - spectrum.values[j]) <= 1e-9 * forced.values[j], "lambda_\(j + 1)")
+        }
+    }
+
     /// The degree model: odd, within [3, 31], larger for sparser graphs (less work per product
     /// next to ARPACK's orthogonalisation), capped by the filter's range.
     @Test func degreeModel() {
