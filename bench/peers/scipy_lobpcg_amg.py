@@ -5,38 +5,26 @@ a pyamg smoothed-aggregation hierarchy of L + 1e-8 d_max I, including reading an
 
 usage: scipy_lobpcg_amg.py EDGES --k K [--tol 1e-6] [--maxiter 400]   -> one `RESULT {json}` line
 """
-import argparse
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import Clock, emit, load_rows  # noqa: E402
+from common import emit  # noqa: E402
+from scipy_laplacian import laplacian_from_args  # noqa: E402
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("edges")
-    ap.add_argument("--k", type=int, required=True)
-    ap.add_argument("--tol", type=float, default=1e-6)
-    ap.add_argument("--maxiter", type=int, default=400)
-    args = ap.parse_args()
-
     import numpy as np
     import pyamg
     import scipy
     import scipy.sparse as sp
     import scipy.sparse.linalg as sla
 
-    clock = Clock()
-    n, _, _, indptr, indices = load_rows(args.edges, clock)
-    g = sp.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(n, n))
-    d = np.asarray(g.sum(axis=1)).ravel()
-    lap = (sp.diags(d) - g).tocsr()
-    clock.mark("build")
+    args, clock, lap, d = laplacian_from_args(extra=[("--maxiter", int, 400)])
+    n = lap.shape[0]
     ml = pyamg.smoothed_aggregation_solver((lap + 1e-8 * d.max() * sp.identity(n)).tocsr())
     clock.mark("setup")
-    rng = np.random.default_rng(0)
-    x = rng.standard_normal((n, args.k))
+    x = np.random.default_rng(0).standard_normal((n, args.k))
     ones = np.ones((n, 1)) / np.sqrt(n)
     vals, vecs = sla.lobpcg(lap, x, M=ml.aspreconditioner(), Y=ones, largest=False, tol=args.tol,
                             maxiter=args.maxiter)
