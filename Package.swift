@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "PairGraph", dependencies: ["Distributed", "NpyFormat", "DenseAlgebra", "CCHOLMOD", "CZlib"]),
         .target(name: "Spectral", dependencies: ["Distributed", "PairGraph", "DenseAlgebra", "CPARPACK", "CCHOLMOD"]),
         .target(name: "ClosedForms", dependencies: ["PairGraph", "Spectral", "DenseAlgebra"]),
-        .target(name: "Diagnostics", dependencies: ["PairGraph", "ClosedForms", "DenseAlgebra"]),
+        .target(name: "Diagnostics", dependencies: ["PairGraph", "Spectral", "ClosedForms", "DenseAlgebra"]),
         .target(name: "Output", dependencies: ["NpyFormat", "Distributed", "DenseAlgebra", "PairGraph", "Spectral", "ClosedForms", "Diagnostics"]),
         .executableTarget(name: "eigenpair", dependencies: [
             "Distributed", "NpyFormat", "DenseAlgebra", "PairGraph", "Spectral", "ClosedForms", "Diagnostics", "Output",

@@ -98,6 +98,8 @@ public struct SolveSummary: Encodable {
     public var seconds: Double
     public var nextEigenvalue: Double?
     public var lanczos: [ComponentSolve]
+    /// The residual test on M itself: norm, tolerance, per-pair and worst value (docs/math.md 7.10).
+    public var certification: Certification
     public var file: String
 
     public init(_ s: Spectrum, file: String) {
@@ -130,6 +132,7 @@ public struct SolveSummary: Encodable {
         seconds = s.seconds
         nextEigenvalue = s.nextValue
         lanczos = s.solves
+        certification = s.certification
         self.file = file
     }
 
@@ -140,7 +143,7 @@ public struct SolveSummary: Encodable {
         case convergedCount = "converged_count"
         case seconds
         case nextEigenvalue = "next_eigenvalue"
-        case lanczos, file
+        case lanczos, certification, file
     }
 }
 

@@ -71,6 +71,7 @@ enum ClosedFormRunner {
         s.vectors = spectrum.vectors.columns(0..<count)
         s.sources = Array(spectrum.sources.prefix(count))
         s.residuals = Array(spectrum.residuals.prefix(count))
+        s.certification = spectrum.certification.prefix(count)
         s.requested = count
         s.nextValue = spectrum.values[count]
         return s
@@ -110,6 +111,15 @@ enum ClosedFormRunner {
         for solve in s.solves where solve.report.converged < solve.report.requested {
             let r = solve.report
             lines.append("  component \(solve.component) (\(solve.nodes) nodes): \(r.converged) of \(r.requested) converged after \(r.restarts) restarts, \(r.matvecs) matvecs (ARPACK info \(r.info))")
+        }
+        let c = s.certification
+        if !c.certified {
+            lines.append(String(format: "  %d pairs not certified at tol %.1e after %d refinements (%@):",
+                                c.failing.count, c.tolerance, c.refinements, c.norm))
+            for j in c.failing.prefix(16) {
+                lines.append(String(format: "    pair %d: lambda = %.12g, ||M u - lambda u|| = %.3e, certified value %.3e",
+                                    j + 1, s.values[j], s.residuals[j], c.values[j]))
+            }
         }
         let shown = s.values.prefix(8).map { String(format: "%.12g", $0) }.joined(separator: ", ")
         lines.append("  converged eigenvalues: \(shown)\(s.values.count > 8 ? ", ..." : "")")
@@ -208,7 +218,7 @@ struct SolverOptions: ParsableArguments {
     var maxRestarts: Int = 1000
 
     @Option(name: .customLong("laplacian-method"),
-            help: "How the smallest Laplacian eigenpairs of a large component are computed. auto: shift-invert when the factor fits --factor-budget, else spectral-shift; shift-invert: Lanczos on (L + eps I)^-1 with a CHOLMOD factor (one rank); spectral-shift: the largest of sigma I - L.")
+            help: "How the smallest Laplacian eigenpairs of a large component are computed. auto: shift-invert with a CHOLMOD factor of L + eps I on one rank when the factor is predicted to fit, and fits, --factor-budget, else spectral-shift; shift-invert: Lanczos on (L + eps I)^-1 (one rank); spectral-shift: the largest of sigma I - L; chebyshev: the largest of a Chebyshev polynomial filter of L (any rank count).")
     var laplacianMethod: Choice<LaplacianMethod> = Choice(.auto)
 
     @Option(name: .customLong("factor-budget"), parsing: .unconditional, help: "Memory budget in GB for the shift-invert factor under --laplacian-method auto.")
@@ -231,7 +241,7 @@ struct SolverOptions: ParsableArguments {
         lanczos.maxRestarts = maxRestarts
         lanczos.krylovDimension = ncv
         guard let method = laplacianMethod.value else {
-            throw ValidationError("--laplacian-method must be auto, shift-invert or spectral-shift (got \(laplacianMethod.text))")
+            throw ValidationError("--laplacian-method must be auto, shift-invert, spectral-shift or chebyshev (got \(laplacianMethod.text))")
         }
         lanczos.laplacianMethod = method
         guard factorBudget.isFinite, factorBudget >= 0 else {
