@@ -1,5 +1,7 @@
 import ArgumentParser
+import Distributed
 import Foundation
+import Output
 
 @main
 struct Eigenpair: ParsableCommand {
@@ -18,18 +20,47 @@ struct Eigenpair: ParsableCommand {
         subcommands: [Embed.self, Generate.self, Linear.self, Sweep.self, Compare.self]
     )
 
-    /// Usage errors exit with status 2 (as argparse and most Unix tools do), not ArgumentParser's 64.
+    /// Usage errors exit with status 2 (as argparse and most Unix tools do), not ArgumentParser's 64,
+    /// after one `error:` line (not ArgumentParser's "Error:" plus usage lines), printed by one
+    /// process under mpirun. `--help` and `--version` print as ArgumentParser does.
     static func main() {
+        // Before MPI starts any thread: SIGINT/SIGTERM remove staging directories (exit 130/143).
+        InterruptCleanup.install()
         do {
             var command = try parseAsRoot()
             try command.run()
         } catch {
             let code = exitCode(for: error)
-            if code == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-                Foundation.exit(2)
-            }
-            exit(withError: error)
+            if code == .success { exit(withError: error) }   // --help, --version
+            if error is ExitCode { exit(withError: error) }   // the message is already printed
+            reportUsageError(code == .validationFailure ? oneLine(usageMessage: message(for: error), full: fullMessage(for: error))
+                                                        : message(for: error))
         }
+    }
+
+    /// ArgumentParser's message as one line: its first line (the error), plus the pointer to
+    /// `--help` from the full message.
+    static func oneLine(usageMessage: String, full: String) -> String {
+        let first = usageMessage.split(separator: "\n").first.map(String.init) ?? usageMessage
+        let hint = full.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .first { $0.hasPrefix("See '") }
+            .map { " (s" + $0.dropFirst().replacingOccurrences(of: " for more information.", with: "") + ")" }
+        return first + (hint ?? "")
+    }
+
+    /// Prints `message` once and exits with status 2. Under an MPI launcher every rank parses the
+    /// same arguments and fails the same way: the ranks join the MPI job so that only rank 0
+    /// prints, and all exit together (mpirun could otherwise kill rank 0 before it prints).
+    static func reportUsageError(_ message: String) -> Never {
+        let launched = ["OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK"].contains { ProcessInfo.processInfo.environment[$0] != nil }
+        guard launched else {
+            printErrorLine(message)
+            Foundation.exit(2)
+        }
+        let environment = MPIEnvironment()
+        if environment.world.isCoordinator { printErrorLine(message) }
+        environment.world.barrier()
+        environment.finalize()
+        Foundation.exit(2)
     }
 }

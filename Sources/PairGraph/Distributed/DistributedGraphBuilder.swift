@@ -18,7 +18,12 @@ public enum DistributedGraphBuilder {
             phases[name, default: 0] += now - mark
             mark = now
         }
-        let probe = try agree(communicator) { () throws(InputError) in try GraphReader.probe(path: path) }
+        let available = DeclaredSizeBudget.available(ranks: p, ranksHere: DeclaredSizeBudget.ranksOnThisMachine(default: p))
+        let probe = try agree(communicator) { () throws(InputError) in
+            let probe = try GraphReader.probe(path: path)
+            try DeclaredSizeBudget.check(probe, path: path, available: available)
+            return probe
+        }
 
         var lineCounts: [Int] = []
         var part = try agree(communicator, lineOffset: { rank in probe.lineOffset(part: rank, lineCounts: lineCounts) },
