@@ -64,7 +64,7 @@ public struct NpyHeader: Equatable, Sendable {
     }
 }
 
-public enum NpyError: Error, CustomStringConvertible, Sendable {
+public enum NpyError: Error, CustomStringConvertible, Sendable, Equatable {
     case notNpy(String)
     case unsupported(String, String)
     case truncated(String)

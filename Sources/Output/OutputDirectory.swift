@@ -127,11 +127,11 @@ public final class OutputDirectory {
     /// removes staging directories whose process no longer exists. A kill between the two steps
     /// of the replacement's fallback (`.<name>.old-<pid>` holds the old results) is completed or
     /// rolled back here: the old results go back in place if the target is missing, else they go.
-    /// `.<name>.res.old-<pid>` directories left by earlier versions are removed the same way.
+    /// Earlier versions stranded old results under the same `.<name>.old-<pid>` name.
     static func removeAbandonedStaging(next target: URL) {
         let parent = target.deletingLastPathComponent().path
         let name = target.lastPathComponent
-        let prefixes = [stagingPrefix(for: target), ".\(name).old-", ".\(name).res.old-"]
+        let prefixes = [stagingPrefix(for: target), ".\(name).old-"]
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return }
         for entry in entries {
             guard let prefix = prefixes.first(where: { entry.hasPrefix($0) }),
@@ -331,13 +331,13 @@ public final class OutputDirectory {
     private func renameInTwoSteps(replacing exists: Bool) throws {
         let url = URL(fileURLWithPath: path)
         let old = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).old-\(getpid())").path
-        if exists, Glibc.rename(path, old) != 0 {
+        if exists, rename(path, old) != 0 {
             throw OutputError(path: path, reason: "cannot move the old results aside: \(SystemError.describe(errno))")
         }
         TestHook.killIfAsked(at: "between-renames")
-        guard Glibc.rename(staging, path) == 0 else {
+        guard rename(staging, path) == 0 else {
             let code = errno
-            if exists { _ = Glibc.rename(old, path) }
+            if exists { _ = rename(old, path) }
             throw OutputError(path: path, reason: "cannot move results into place: \(SystemError.describe(code))")
         }
         if exists { try? FileManager.default.removeItem(atPath: old) }

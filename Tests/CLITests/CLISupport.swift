@@ -63,7 +63,9 @@ struct ProcessResult {
 
 /// Runs an executable to completion (SWIFT_INTEROP.md T2): stdin is /dev/null, both pipes are read
 /// to EOF on their own threads before waiting, and mpirun may run as root.
-func runProcess(_ executable: String, _ arguments: [String], in directory: String? = nil) throws -> ProcessResult {
+/// `extraEnvironment` is added to the child's environment (the test hooks of docs/hardening.md).
+func runProcess(_ executable: String, _ arguments: [String], in directory: String? = nil,
+                extraEnvironment: [String: String] = [:]) throws -> ProcessResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -78,6 +80,7 @@ func runProcess(_ executable: String, _ arguments: [String], in directory: Strin
         environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
         environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
     }
+    environment.merge(extraEnvironment) { $1 }
     process.environment = environment
     process.standardInput = FileHandle.nullDevice
     let outPipe = Pipe(), errPipe = Pipe()
@@ -98,8 +101,8 @@ func runProcess(_ executable: String, _ arguments: [String], in directory: Strin
 }
 
 /// Runs `eigenpair ARGS` in `directory`.
-func eigenpair(_ arguments: [String], in directory: String) throws -> ProcessResult {
-    try runProcess(try EigenpairBinary.require(), arguments, in: directory)
+func eigenpair(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> ProcessResult {
+    try runProcess(try EigenpairBinary.require(), arguments, in: directory, extraEnvironment: environment)
 }
 
 /// A fresh temporary directory, removed by `cleanup()` (call with `defer`).

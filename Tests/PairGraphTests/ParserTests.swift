@@ -331,7 +331,11 @@ func inputError(_ body: () throws -> Void) -> InputError? {
         #expect((try? value("nan").get())?.isNaN == true)
         #expect(value("nanx") == .failure(.notNumeric))
         #expect(value("e5") == .failure(.notNumeric))
-        #expect(value("1e-99999") == .success(0))
+        // A nonzero value that rounds to 0 is out of range, like one that rounds to infinity
+        // (docs/hardening.md); a written zero is a zero.
+        #expect(value("1e-99999") == .failure(.overflow))
+        #expect(value("0e-99999") == .success(0))
+        #expect(value("1e-310") == .success(1e-310))
         #expect(value("-1e400") == .failure(.overflow))
     }
 
