@@ -2,7 +2,7 @@
 SWIFT ?= swift
 DEMO_DIR ?= out/demo
 
-.PHONY: deps build release demo test clean
+.PHONY: deps build release demo test fuzz clean
 
 deps:
 	@scripts/install-deps.sh
@@ -26,6 +26,14 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	scripts/mpi-tests.sh
+	fuzz/build.sh
+	fuzz/run.sh 10
+
+# libFuzzer targets for the parsers and .npy readers (docs/hardening.md), FUZZ_SECONDS per target.
+FUZZ_SECONDS ?= 600
+fuzz:
+	fuzz/build.sh
+	fuzz/run.sh $(FUZZ_SECONDS)
 
 clean:
 	rm -rf .build out

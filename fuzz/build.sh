@@ -5,13 +5,15 @@
 # else of it), then one executable per target. Linux only (libFuzzer ships with Swift there).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "$(uname -s)" != Linux ]; then echo "fuzzing skipped: Swift ships libFuzzer on Linux only"; exit 0; fi
 SWIFTC=${SWIFTC:-swiftc}
 OUT=.build/fuzz
 FLAGS=(-O -g -parse-as-library -sanitize=fuzzer,address)
 mkdir -p "$OUT"
 
-library() {  # name, sources...
+library() {  # name, sources... (rebuilt when a source is newer than the library)
     local name=$1; shift
+    if [ -f "$OUT/lib$name.a" ] && [ -z "$(find "$@" -newer "$OUT/lib$name.a")" ]; then return; fi
     "$SWIFTC" "${FLAGS[@]}" -module-name "$name" -I "$OUT" -emit-module -emit-module-path "$OUT/$name.swiftmodule" \
         -emit-library -static -o "$OUT/lib$name.a" "$@"
 }
@@ -26,4 +28,4 @@ for target in EdgeList MatrixMarket Labels Npy; do
     "$SWIFTC" "${FLAGS[@]}" -I "$OUT" -o "$OUT/fuzz-$target" fuzz/targets/FuzzSupport.swift "fuzz/targets/${target}Fuzz.swift" \
         "$OUT/libPairGraph.a" "$OUT/libNpyFormat.a" 2> >(grep -v "Cannot export local symbol" >&2)
 done
-echo "fuzz targets in $OUT: $(cd "$OUT" && ls fuzz-* | tr '\n' ' ')"
+echo "fuzz targets in $OUT: $(cd "$OUT" && ls fuzz-* | grep -v '\.log$' | tr '\n' ' ')"

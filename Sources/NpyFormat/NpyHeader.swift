@@ -118,7 +118,7 @@ extension NpyHeader {
         }
         let fortran = value(of: "fortran_order", in: text)?.hasPrefix("True") ?? false
         guard let shapeText = value(of: "shape", in: text),
-              let open = shapeText.firstIndex(of: "("), let close = shapeText.firstIndex(of: ")") else {
+              let open = shapeText.firstIndex(of: "("), let close = shapeText[open...].firstIndex(of: ")") else {
             throw NpyError.unsupported(file, "header has no 'shape'")
         }
         let dims = shapeText[shapeText.index(after: open)..<close]

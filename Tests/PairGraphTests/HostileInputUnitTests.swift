@@ -36,6 +36,28 @@ import Glibc
         }
     }
 
+    /// Found by fuzz-Npy and fuzz-Labels (fuzz/regressions/*/shape-close-before-open.npy): a
+    /// `)` before the `(` in the shape value trapped on an inverted range.
+    @Test(arguments: ["')(,,2", "'shape')(,,2 : }", "'shape': )4{''(", "'shape': (3"])
+    func shapeWithoutAClosingParenthesisAfterTheOpeningOne(shape: String) throws {
+        var dict = "{'descr': '<i4', 'fortran_order': False, \(shape) }"
+        dict += String(repeating: " ", count: 63 - (10 + dict.utf8.count) % 64) + "\n"
+        let n = dict.utf8.count
+        let bytes = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(n & 0xff), UInt8(n >> 8)] + Array(dict.utf8) + [3, 0, 0, 0]
+        #expect(throws: NpyError.self) { try NpyHeader.parse(bytes, file: "x.npy") }
+    }
+
+    /// From fuzz-MatrixMarket (fuzz/regressions/MatrixMarket/carriage-return-before-banner.mtx):
+    /// the Matrix Market header parser tolerates a CR before the banner, format detection does
+    /// not; what matters is that reading and probing (the path of every run) decide alike.
+    @Test func readingAndProbingAgreeOnTheFormat() throws {
+        let dir = try ScratchDirectory()
+        let path = dir.write("cr.txt", "\r%%MatrixMarket matrix coordinate pattern general\n3 3\n1 2\n")
+        let (edges, format) = try GraphReader.read(path: path)
+        #expect(format == .edgeList && edges.sources == [3, 1] && edges.targets == [3, 2])
+        #expect(try GraphReader.probe(path: path).format == .edgeList)
+    }
+
     @Test func hugeVersion2HeaderLengthIsTruncationNotAnAllocation() throws {
         // Version 2.0 with a declared 4 GiB header in a 12-byte file.
         let bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [2, 0, 0xff, 0xff, 0xff, 0xff]

@@ -8,11 +8,12 @@ let scratchName = "edges.txt"
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzEdgeList(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     writeScratch(data, size)
-    let whole: EdgeList
-    do { whole = try EdgeListParser.parse(path: scratchPath) } catch { return 0 }
+    // GraphReader.read, as the CLI's format detection decides which parser runs; the probe must
+    // decide the same.
+    guard let (whole, format) = try? GraphReader.read(path: scratchPath), format == .edgeList else { return 0 }
     do {
         let probe = try GraphReader.probe(path: scratchPath)
-        guard probe.format == .edgeList else { return 0 }   // a banner makes it Matrix Market
+        oracle(probe.format == format, "read as \(format) but probed as \(probe.format)")
         var sources: [UInt64] = [], targets: [UInt64] = [], weights: [Double] = []
         for part in 0..<3 {
             let p = try GraphReader.parse(path: scratchPath, part: part, of: 3, probe: probe)

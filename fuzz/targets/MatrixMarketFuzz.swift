@@ -8,11 +8,12 @@ let scratchName = "matrix.mtx"
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzMatrixMarket(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     writeScratch(data, size)
-    let whole: EdgeList
-    do { whole = try MatrixMarketParser.parse(path: scratchPath) } catch { return 0 }
+    // GraphReader.read, as the CLI's format detection (a banner first, then the extension) decides
+    // which parser runs; the probe must decide the same.
+    guard let (whole, format) = try? GraphReader.read(path: scratchPath), format == .matrixMarket else { return 0 }
     do {
         let probe = try GraphReader.probe(path: scratchPath)
-        oracle(probe.format == .matrixMarket, "parsed as Matrix Market but probed as \(probe.format)")
+        oracle(probe.format == format, "read as \(format) but probed as \(probe.format)")
         var sources: [UInt64] = [], targets: [UInt64] = [], weights: [Double] = []
         var entries: [Int] = [], lines: [Int] = []
         for part in 0..<3 {
