@@ -277,6 +277,30 @@ extension CLITests {
             #expect(dir.listing() == ["g.txt", "res"] && Self.holdsNewResult(dir))
         }
 
+        /// Two runs replacing one target at once: each swap is atomic, so both succeed, the target
+        /// holds one complete result (report.json names a run's command line) and nothing is left.
+        @Test func concurrentForceRunsLeaveOneCompleteResult() throws {
+            let dir = try TempDir("race")
+            defer { dir.cleanup() }
+            try dir.write("g.txt", Self.square)
+            try FileManager.default.createDirectory(atPath: dir.file("res"), withIntermediateDirectories: false)
+            try dir.write("res/OLD", "old result")
+            let binary = try EigenpairBinary.require()
+            nonisolated(unsafe) var results: [ProcessResult?] = [nil, nil]
+            DispatchQueue.concurrentPerform(iterations: 2) { i in
+                results[i] = try? runProcess(binary, ["embed", "g.txt", "--dim", "\(i + 1)", "--out", "res", "--quiet", "--force"],
+                                             in: dir.path)
+            }
+            for r in results { #expect(r?.status == 0, "\(r?.summary ?? "did not run")") }
+            #expect(dir.listing() == ["g.txt", "res"], "leftovers: \(dir.listing())")
+            #expect(Self.holdsNewResult(dir))
+            let report = try readJSON(dir.file("res/report.json"))
+            let command = (report["command"] as? [String]) ?? []
+            let dim = command.firstIndex(of: "--dim").map { command[$0 + 1] }
+            let z = try readNpy(dir.file("res/vicreg.npy"))
+            #expect(dim.map { z.columns == Int($0) } == true, "vicreg.npy has \(z.columns) columns, report says --dim \(dim ?? "?")")
+        }
+
         /// `.res.old-<pid>` is also what earlier versions stranded (issue 14): removed when the
         /// target exists.
         @Test func strandedOldResultIsRemovedByTheNextRun() throws {
