@@ -33,8 +33,11 @@ struct Eigenpair: ParsableCommand {
             let code = exitCode(for: error)
             if code == .success { exit(withError: error) }   // --help, --version
             if error is ExitCode { exit(withError: error) }   // the message is already printed
-            reportUsageError(code == .validationFailure ? oneLine(usageMessage: message(for: error), full: fullMessage(for: error))
-                                                        : message(for: error))
+            if code == .validationFailure {
+                reportError(oneLine(usageMessage: message(for: error), full: fullMessage(for: error)), status: 2)
+            }
+            // Anything else that reaches here is unexpected: one line too, with its own status.
+            reportError(message(for: error), status: code.rawValue)
         }
     }
 
@@ -48,19 +51,19 @@ struct Eigenpair: ParsableCommand {
         return first + (hint ?? "")
     }
 
-    /// Prints `message` once and exits with status 2. Under an MPI launcher every rank parses the
+    /// Prints `message` once and exits with `status`. Under an MPI launcher every rank parses the
     /// same arguments and fails the same way: the ranks join the MPI job so that only rank 0
     /// prints, and all exit together (mpirun could otherwise kill rank 0 before it prints).
-    static func reportUsageError(_ message: String) -> Never {
+    static func reportError(_ message: String, status: Int32) -> Never {
         let launched = ["OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK"].contains { ProcessInfo.processInfo.environment[$0] != nil }
         guard launched else {
             printErrorLine(message)
-            Foundation.exit(2)
+            Foundation.exit(status)
         }
         let environment = MPIEnvironment()
         if environment.world.isCoordinator { printErrorLine(message) }
         environment.world.barrier()
         environment.finalize()
-        Foundation.exit(2)
+        Foundation.exit(status)
     }
 }
