@@ -25,7 +25,9 @@ library PairGraph $P/Parsing/ByteScanner.swift $P/Parsing/EdgeListParser.swift $
     $P/Parsing/DeclaredSizeBudget.swift $P/InputError.swift $P/EdgeList.swift $P/Generators/GeneratedGraph.swift
 
 for target in EdgeList MatrixMarket Labels Npy; do
-    "$SWIFTC" "${FLAGS[@]}" -I "$OUT" -o "$OUT/fuzz-$target" fuzz/targets/FuzzSupport.swift "fuzz/targets/${target}Fuzz.swift" \
+    shared=(fuzz/targets/FuzzSupport.swift)
+    case $target in EdgeList|MatrixMarket) shared+=(fuzz/targets/GraphFuzz.swift) ;; esac
+    "$SWIFTC" "${FLAGS[@]}" -I "$OUT" -o "$OUT/fuzz-$target" "${shared[@]}" "fuzz/targets/${target}Fuzz.swift" \
         "$OUT/libPairGraph.a" "$OUT/libNpyFormat.a" 2> >(grep -v "Cannot export local symbol" >&2)
 done
 echo "fuzz targets in $OUT: $(cd "$OUT" && ls fuzz-* | grep -v '\.log$' | tr '\n' ' ')"
