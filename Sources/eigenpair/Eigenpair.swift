@@ -1,7 +1,6 @@
 import ArgumentParser
 import Distributed
 import Foundation
-import Output
 
 @main
 struct Eigenpair: ParsableCommand {

@@ -3,8 +3,8 @@ import Foundation
 import Glibc
 #endif
 
-/// SIGINT and SIGTERM remove the staging directories of this process and exit with 128 + the
-/// signal (130, 143), instead of leaving them for a later run to find.
+/// SIGINT and SIGTERM remove the staging directories (and generators' partial files) of this
+/// process and exit with 128 + the signal (130, 143), instead of leaving them for a later run.
 ///
 /// The signals are blocked in every thread (the mask is inherited, so `install` must run before
 /// MPI starts its threads) and taken by one thread with sigwait: the cleanup then runs as
@@ -32,7 +32,7 @@ public enum InterruptCleanup {
         thread.start()
     }
 
-    /// Not collective. `path` (a directory tree) is removed if the process is interrupted.
+    /// Not collective. `path` (a file or a directory tree) is removed if the process is interrupted.
     public static func register(_ path: String) {
         lock.withLock { paths.append(path) }
     }
