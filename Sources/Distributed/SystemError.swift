@@ -43,7 +43,10 @@ public enum SystemError {
             close(fd)
             unlink(probe)
         }
+        // Past RLIMIT_FSIZE the kernel sends SIGXFSZ, which would kill the process: EFBIG instead.
+        let previous = signal(SIGXFSZ, SIG_IGN)
         let rc = posix_fallocate(fd, 0, off_t(max(bytes, 1)))
+        signal(SIGXFSZ, previous)
         // EOPNOTSUPP/EINVAL: the file system cannot tell; not a diagnosis.
         return rc == 0 || rc == EOPNOTSUPP || rc == EINVAL ? nil : rc
     }
