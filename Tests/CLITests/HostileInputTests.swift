@@ -286,10 +286,12 @@ extension CLITests {
             try FileManager.default.createDirectory(atPath: dir.file("res"), withIntermediateDirectories: false)
             try dir.write("res/OLD", "old result")
             let binary = try EigenpairBinary.require()
+            let lock = NSLock()
             nonisolated(unsafe) var results: [ProcessResult?] = [nil, nil]
             DispatchQueue.concurrentPerform(iterations: 2) { i in
-                results[i] = try? runProcess(binary, ["embed", "g.txt", "--dim", "\(i + 1)", "--out", "res", "--quiet", "--force"],
-                                             in: dir.path)
+                let r = try? runProcess(binary, ["embed", "g.txt", "--dim", "\(i + 1)", "--out", "res", "--quiet", "--force"],
+                                        in: dir.path)
+                lock.withLock { results[i] = r }
             }
             for r in results { #expect(r?.status == 0, "\(r?.summary ?? "did not run")") }
             #expect(dir.listing() == ["g.txt", "res"], "leftovers: \(dir.listing())")
