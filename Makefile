@@ -26,6 +26,7 @@ test: deps fuzz-smoke
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	scripts/mpi-tests.sh
+	scripts/python-tests.sh
 
 clean:
 	rm -rf .build out

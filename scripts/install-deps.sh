@@ -2,7 +2,12 @@
 # Installs the Debian packages Eigenpair builds against, only those missing. Idempotent.
 set -euo pipefail
 packages=(libsuitesparse-dev libarpack2-dev libparpack2-dev libopenmpi-dev openmpi-bin
-          liblapacke-dev libopenblas-dev pkg-config)
+          liblapacke-dev libopenblas-dev zlib1g-dev pkg-config)
+# The Python package's tests (scripts/python-tests.sh): Debian's Python stack, unless the python3 on
+# PATH already has venv, NumPy, SciPy and pytest (then the rest comes from PyPI if missing).
+if ! python3 -c 'import ensurepip, numpy, scipy, pytest' 2>/dev/null; then
+    packages+=(python3-venv python3-numpy python3-scipy python3-pytest python3-networkx python3-setuptools python3-wheel)
+fi
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -30,6 +30,12 @@ public struct NpyArray: Sendable {
         } catch {
             throw NpyError.io(path, error.reason)
         }
+        return try decode(bytes, file: path)
+    }
+
+    /// `read(path:)` for an .npy file already in memory (a member of an .npz archive); `file`
+    /// names it in errors.
+    public static func decode(_ bytes: [UInt8], file path: String) throws -> NpyArray {
         let (header, offset) = try NpyHeader.parse(bytes, file: path)
         let count = header.elementCount   // `parse` checked that offset + bytes fits in an Int
         guard bytes.count >= offset + count * header.dtype.byteSize else { throw NpyError.truncated(path) }

@@ -79,8 +79,9 @@ enum ClosedFormRunner {
     /// Collective. Closed form of `loss` at dimension `k` and everything measured on it: loss at Z*,
     /// numerical rank, label alignment (with `labels`), local/global scores.
     static func evaluate(_ loss: LossName, spectrum: Spectrum, graph: DistributedGraph, dimension k: Int,
-                         hyper: Hyperparameters, labels: LabelAssignment?, file: String? = nil) throws
-        -> (summary: LossSummary, embedding: DenseMatrix?) {
+                         hyper: Hyperparameters, labels: LabelAssignment?, file: String? = nil,
+                         solver: SpectrumSolver? = nil) throws
+        -> (summary: LossSummary, embedding: DenseMatrix?, span: OptimalSpan?) {
         let solution = closedForm(loss, spectrum: spectrum, graph: graph, dimension: k, hyper: hyper)
         var lossValue: Double? = nil
         var numericalRank: Int? = nil
@@ -89,6 +90,10 @@ enum ClosedFormRunner {
         if let z = solution.embedding {
             lossValue = LossFunction(loss, graph: graph, hyper: hyper).value(z)
             labelSummary = try labels?.alignment(of: z, graph: graph)
+            if let labels, let solver {
+                labelSummary?.bestOptimalLabelEnergy = try labels.bestOptimalEnergy(
+                    span: solution.optimalSpan, unique: solution.unique, spectrum: spectrum, dimension: k, graph: graph, solver: solver)
+            }
             numericalRank = try labelSummary?.numericalRank ?? RankDiagnostics.numericalRank(z, communicator: graph.communicator)
             scores = LocalGlobalScores.measure(z, graph: graph)
         }
@@ -97,7 +102,7 @@ enum ClosedFormRunner {
         summary.labels = labelSummary
         summary.localScore = scores?.local
         summary.globalScore = scores?.global
-        return (summary, solution.embedding)
+        return (summary, solution.embedding, solution.optimalSpan)
     }
 
     static func nonConvergence(_ s: Spectrum) -> String {
@@ -212,14 +217,14 @@ struct SolverOptions: ParsableArguments {
     var maxRestarts: Int = 1000
 
     @Option(name: .customLong("laplacian-method"),
-            help: "How the smallest Laplacian eigenpairs of a large component are computed: auto (shift-invert with a CHOLMOD factor of L + eps I when it fits --factor-budget, else spectral shift), shift-invert, or spectral-shift (largest of sigma I - L).")
-    var laplacianMethod: String = "auto"
+            help: "How the smallest Laplacian eigenpairs of a large component are computed. auto: shift-invert when the factor fits --factor-budget, else spectral-shift; shift-invert: Lanczos on (L + eps I)^-1 with a CHOLMOD factor (one rank); spectral-shift: the largest of sigma I - L.")
+    var laplacianMethod: Choice<LaplacianMethod> = Choice(.auto)
 
     @Option(name: .customLong("factor-budget"), parsing: .unconditional, help: "Memory budget in GB for the shift-invert factor under --laplacian-method auto.")
     var factorBudget: Double = 2
 
-    @Option(help: "Merge rule for entries of the same unordered pair: max or sum.")
-    var merge: String = "max"
+    @Option(help: "Merge rule for entries of the same unordered pair: max keeps the largest weight (an edge listed both ways stays weight 1), sum adds them.")
+    var merge: Choice<MergeRule> = Choice(.max)
 
     /// Validated settings (ValidationError on a bad value). `dimension`: the largest K solved for,
     /// named `dimensionOption` in the message.
@@ -234,15 +239,15 @@ struct SolverOptions: ParsableArguments {
         lanczos.tolerance = tol
         lanczos.maxRestarts = maxRestarts
         lanczos.krylovDimension = ncv
-        guard let method = LaplacianMethod(rawValue: laplacianMethod) else {
-            throw ValidationError("--laplacian-method must be auto, shift-invert or spectral-shift (got \(laplacianMethod))")
+        guard let method = laplacianMethod.value else {
+            throw ValidationError("--laplacian-method must be auto, shift-invert or spectral-shift (got \(laplacianMethod.text))")
         }
         lanczos.laplacianMethod = method
         guard factorBudget.isFinite, factorBudget >= 0 else {
             throw ValidationError("--factor-budget must be a number of GB >= 0 (got \(factorBudget))")
         }
         lanczos.factorBudgetBytes = Int(factorBudget * 1e9)
-        guard let m = MergeRule(rawValue: merge) else { throw ValidationError("--merge must be max or sum (got \(merge))") }
+        guard let m = merge.value else { throw ValidationError("--merge must be max or sum (got \(merge.text))") }
         return (lanczos, m)
     }
 }

@@ -20,17 +20,17 @@ struct Embed: ParsableCommand {
         """
     )
 
-    @Argument(help: "Pair graph: edge list (.txt/.tsv/.csv/.edges, `u v` or `u v w`) or Matrix Market (.mtx).")
+    @Argument(help: "Pair graph: edge list (.txt/.tsv/.csv/.edges, `u v` or `u v w`, optional header line), Matrix Market (.mtx), SciPy .npz, NumPy .npy edge array, any text form gzipped (.gz), or - for standard input.")
     var graph: String
 
-    @Option(name: .long, help: "Output directory (created; must not exist unless --force).")
+    @Option(name: [.customShort("o"), .long], help: "Output directory (created; must not exist unless --force).")
     var out: String
 
-    @Option(name: .customLong("dim"), parsing: .unconditional, help: "Embedding dimension K (1 <= K < N).")
+    @Option(name: [.customShort("k"), .customLong("dim")], parsing: .unconditional, help: "Embedding dimension K (1 <= K < N).")
     var dim: Int = 16
 
-    @Option(name: .long, help: "Losses: comma-separated from vicreg, simclr, simclr-degree, barlow, or all.")
-    var loss: String = "all"
+    @Option(name: .long, help: "Losses: one, a comma-separated list, or all.")
+    var loss: LossList<AnyLoss> = LossList(argument: "all")
 
     @Option(parsing: .unconditional, help: "VICReg invariance weight gamma (> 0). Default: beta N / S = beta / mean degree, which keeps the directions whose Laplacian eigenvalue is below the mean degree.")
     var gamma: Double?
@@ -46,10 +46,10 @@ struct Embed: ParsableCommand {
 
     @OptionGroup var solver: SolverOptions
 
-    @Flag(help: "Replace an existing output directory.")
+    @Flag(name: [.customShort("f"), .long], help: "Replace an existing output directory.")
     var force = false
 
-    @Flag(name: .long, help: "No progress lines on stderr.")
+    @Flag(name: [.customShort("q"), .long], help: "No progress lines on stderr.")
     var quiet = false
 
     func run() throws {
@@ -85,7 +85,7 @@ struct EmbedOptions {
         out = c.out
         dim = c.dim
         guard c.dim >= 1 else { throw ValidationError("--dim must be at least 1 (got \(c.dim))") }
-        losses = try ClosedFormRunner.parseLosses(c.loss)
+        losses = try c.loss.parsed()
         hyper = try ClosedFormRunner.hyperparameters(gamma: c.gamma, beta: c.beta, lambda: c.lambda)
         gammaGiven = c.gamma != nil
         (lanczos, merge) = try c.solver.settings(dimension: c.dim, dimensionOption: "--dim")

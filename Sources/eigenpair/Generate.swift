@@ -20,7 +20,7 @@ struct Generate: ParsableCommand {
 
 /// Options every generator takes.
 struct GenerateOutputOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Edge list file to write.", valueName: "file"))
+    @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Edge list file to write.", valueName: "file"))
     var out: String
 
     @Option(name: .customLong("labels-out"),
@@ -31,7 +31,7 @@ struct GenerateOutputOptions: ParsableArguments {
     @Option(name: .long, help: "Random seed; the same seed gives the same graph.")
     var seed: UInt64 = 42
 
-    @Flag(name: .long, help: "Overwrite existing output files.")
+    @Flag(name: [.customShort("f"), .long], help: "Overwrite existing output files.")
     var force = false
 
     func validate() throws {

@@ -23,20 +23,20 @@ struct Linear: ParsableCommand {
         """
     )
 
-    @Argument(help: "Pair graph: edge list or Matrix Market (omit with --pairs-from-labels).")
+    @Argument(help: "Pair graph: edge list, Matrix Market, SciPy .npz, NumPy .npy, .gz, or - (omit with --pairs-from-labels).")
     var graph: String?
 
     @Option(help: "Features X: .npy float64 or float32, shape (rows, P); row i = node ID i unless --nodes.")
     var features: String
 
-    @Option(name: .long, help: "Output directory (created; must not exist unless --force).")
+    @Option(name: [.customShort("o"), .long], help: "Output directory (created; must not exist unless --force).")
     var out: String
 
-    @Option(name: .customLong("dim"), parsing: .unconditional, help: "Output dimension K (1 <= K <= P; default min(16, P)).")
+    @Option(name: [.customShort("k"), .customLong("dim")], parsing: .unconditional, help: "Output dimension K (1 <= K <= P; default min(16, P)).")
     var dim: Int?
 
-    @Option(name: .long, help: "Losses: comma-separated from vicreg, simclr, barlow, or all.")
-    var loss: String = "all"
+    @Option(name: .long, help: "Losses: one, a comma-separated list, or all.")
+    var loss: LossList<LinearLoss> = LossList(argument: "all")
 
     @Option(parsing: .unconditional, help: "VICReg invariance weight gamma (> 0). Default: beta N / S.")
     var gamma: Double?
@@ -49,19 +49,19 @@ struct Linear: ParsableCommand {
     var pairsFromLabels: String?
 
     @Option(name: .customLong("label-weighting"),
-            help: "Label graph weights inside class c: inverse-size (1/n_c, Fisher LDA) or uniform (0/1).")
-    var labelWeighting: String = "inverse-size"
+            help: "Label graph weights inside class c: inverse-size is 1/n_c (Fisher LDA), uniform is 1.")
+    var labelWeighting: Choice<LabelWeighting> = Choice(.inverseSize)
 
     @Option(help: "int64 .npy with the node ID of each row of X (default: row i is node ID i).")
     var nodes: String?
 
-    @Option(help: "Merge rule for entries of the same unordered pair: max or sum.")
-    var merge: String = "max"
+    @Option(help: "Merge rule for entries of the same unordered pair: max keeps the largest weight (an edge listed both ways stays weight 1), sum adds them.")
+    var merge: Choice<MergeRule> = Choice(.max)
 
-    @Flag(help: "Replace an existing output directory.")
+    @Flag(name: [.customShort("f"), .long], help: "Replace an existing output directory.")
     var force = false
 
-    @Flag(name: .long, help: "No progress lines on stderr.")
+    @Flag(name: [.customShort("q"), .long], help: "No progress lines on stderr.")
     var quiet = false
 
     func run() throws {
@@ -108,15 +108,15 @@ struct LinearOptions {
         }
         if let d = c.dim, d < 1 { throw ValidationError("--dim must be at least 1 (got \(d))") }
         dim = c.dim
-        losses = try ClosedFormRunner.parseLosses(c.loss, allowed: linearLosses, command: "linear")
+        losses = try c.loss.parsed(command: "linear")
         hyper = try ClosedFormRunner.hyperparameters(gamma: c.gamma, beta: c.beta)
         gammaGiven = c.gamma != nil
-        guard let w = LabelWeighting(rawValue: c.labelWeighting) else {
-            throw ValidationError("--label-weighting must be inverse-size or uniform (got \(c.labelWeighting))")
+        guard let w = c.labelWeighting.value else {
+            throw ValidationError("--label-weighting must be inverse-size or uniform (got \(c.labelWeighting.text))")
         }
         weighting = w
         nodes = c.nodes
-        guard let m = MergeRule(rawValue: c.merge) else { throw ValidationError("--merge must be max or sum (got \(c.merge))") }
+        guard let m = c.merge.value else { throw ValidationError("--merge must be max or sum (got \(c.merge.text))") }
         merge = m
         force = c.force
     }

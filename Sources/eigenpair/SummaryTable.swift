@@ -19,7 +19,7 @@ enum SummaryTable {
         lines.append(pad("loss", 15) + pad("rank", 6) + pad("loss at Z*", 20) + pad("closed-form min", 20) + pad("label energy", 14) + "file")
         for (name, l) in losses {
             let energy = l.labels?.capturedLabelEnergy.map { String(format: "%.4f", $0) } ?? "-"
-            lines.append(pad(name.rawValue, 15) + pad(l.available ? "\(l.rank)" : "-", 6)
+            lines.append(pad(name.rawValue, 15) + pad(l.rank.map { "\($0)" } ?? "-", 6)
                          + pad(l.loss.map { String(format: "%.12g", $0) } ?? "-", 20)
                          + pad(l.minLoss.map { String(format: "%.12g", $0) } ?? "-", 20) + pad(energy, 14)
                          + (l.file.map { "\(out)/\($0)" } ?? "not written: " + (l.notes.first ?? "")))

@@ -22,20 +22,20 @@ struct Sweep: ParsableCommand {
         """
     )
 
-    @Argument(help: "Pair graph: edge list (`u v` or `u v w`) or Matrix Market (.mtx).")
+    @Argument(help: "Pair graph: edge list (`u v` or `u v w`), Matrix Market (.mtx), SciPy .npz, NumPy .npy, .gz, or - (stdin).")
     var graph: String
 
-    @Option(name: .long, help: "Output directory (created; must not exist unless --force).")
+    @Option(name: [.customShort("o"), .long], help: "Output directory (created; must not exist unless --force).")
     var out: String
 
-    @Option(parsing: .unconditional, help: "VICReg gamma values, comma-separated (each > 0). Default: 13 values on a log grid spanning the thresholds beta/lambda_k of the Laplacian spectrum.")
+    @Option(parsing: .unconditional, help: "VICReg gamma values, comma-separated (each > 0). Default: 13 values on a log grid spanning the thresholds beta/lambda_k of the Laplacian spectrum, plus embed's default beta N / S.")
     var gammas: String?
 
     @Option(parsing: .unconditional, help: "Embedding dimensions K, comma-separated (1 <= K < N). Default: 2,4,8,16, those below N.")
     var dims: String?
 
-    @Option(help: "Losses: comma-separated from vicreg, simclr, simclr-degree, barlow, or all.")
-    var loss: String = "all"
+    @Option(help: "Losses: one, a comma-separated list, or all.")
+    var loss: LossList<AnyLoss> = LossList(argument: "all")
 
     @Option(parsing: .unconditional, help: "VICReg variance/covariance weight beta (> 0; alpha = beta).")
     var beta: Double = 1
@@ -48,10 +48,10 @@ struct Sweep: ParsableCommand {
 
     @OptionGroup var solver: SolverOptions
 
-    @Flag(help: "Replace an existing output directory.")
+    @Flag(name: [.customShort("f"), .long], help: "Replace an existing output directory.")
     var force = false
 
-    @Flag(name: .long, help: "No progress lines on stderr.")
+    @Flag(name: [.customShort("q"), .long], help: "No progress lines on stderr.")
     var quiet = false
 
     func run() throws {
@@ -110,7 +110,7 @@ struct SweepOptions {
             }
             gammas = gs.sorted()
         }
-        losses = try ClosedFormRunner.parseLosses(c.loss)
+        losses = try c.loss.parsed()
         _ = try ClosedFormRunner.hyperparameters(gamma: nil, beta: c.beta, lambda: c.lambda)
         beta = c.beta
         lambda = c.lambda

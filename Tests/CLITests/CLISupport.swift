@@ -63,9 +63,10 @@ struct ProcessResult {
 
 /// Runs an executable to completion (SWIFT_INTEROP.md T2): stdin is /dev/null, both pipes are read
 /// to EOF on their own threads before waiting, and mpirun may run as root.
-/// `extraEnvironment` is added to the child's environment (the test hooks of docs/hardening.md).
+/// `stdin`: a file to read standard input from instead. `extraEnvironment` is added to the
+/// child's environment (the test hooks of docs/hardening.md).
 func runProcess(_ executable: String, _ arguments: [String], in directory: String? = nil,
-                extraEnvironment: [String: String] = [:]) throws -> ProcessResult {
+                stdin: String? = nil, extraEnvironment: [String: String] = [:]) throws -> ProcessResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -82,7 +83,7 @@ func runProcess(_ executable: String, _ arguments: [String], in directory: Strin
     }
     environment.merge(extraEnvironment) { $1 }
     process.environment = environment
-    process.standardInput = FileHandle.nullDevice
+    process.standardInput = try stdin.map { try FileHandle(forReadingFrom: URL(fileURLWithPath: $0)) } ?? FileHandle.nullDevice
     let outPipe = Pipe(), errPipe = Pipe()
     process.standardOutput = outPipe
     process.standardError = errPipe

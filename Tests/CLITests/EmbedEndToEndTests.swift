@@ -24,7 +24,7 @@ extension CLITests {
             #expect(n == 200)  // ids 0..199 all have an edge in this SBM (p-in 0.15, 50 per class)
 
             // Results directory: exactly the documented files, and no staging leftovers beside it.
-            let expectedFiles = ["barlow.npy", "nodes.npy", "report.json", "simclr-degree.npy", "simclr.npy",
+            let expectedFiles = ["barlow.npy", "nodes.npy", "report.html", "report.json", "simclr-degree.npy", "simclr.npy",
                                  "spectrum-An.npy", "spectrum-G.npy", "spectrum-L.npy", "vicreg.npy"]
             #expect(dir.listing("result") == expectedFiles)
             #expect(dir.listing().filter { $0.hasPrefix(".") }.isEmpty, "leftovers: \(dir.listing())")

@@ -36,9 +36,13 @@ public enum DeclaredSizeBudget {
         return bytes.multipliedReportingOverflow(by: machines).overflow ? .max : bytes * machines
     }
 
-    /// Ranks of this job on this machine, from OpenMPI's environment (every rank, if unknown).
-    public static func ranksOnThisMachine(default ranks: Int) -> Int {
-        ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_LOCAL_SIZE"].flatMap { Int($0) } ?? ranks
+    /// Not collective. `available` for this job, from OpenMPI's environment (ranks in all and on
+    /// this machine; one machine when unknown or not under mpirun).
+    public static func availableToThisJob() -> Int {
+        let environment = ProcessInfo.processInfo.environment
+        let ranks = environment["OMPI_COMM_WORLD_SIZE"].flatMap { Int($0) } ?? 1
+        let here = environment["OMPI_COMM_WORLD_LOCAL_SIZE"].flatMap { Int($0) } ?? ranks
+        return available(ranks: ranks, ranksHere: here)
     }
 
     /// Not collective. Throws, naming the size line, when the declared size of `probe` cannot
