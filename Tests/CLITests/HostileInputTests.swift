@@ -83,10 +83,12 @@ extension CLITests {
             let hostile = Data("0 1\n1 \u{1B}]0;pwned\u{07} 2\n".utf8)
             try Self.expectError(["embed", "esc.txt", "--dim", "2"], files: ["esc.txt": hostile],
                                  expected: ["error: esc.txt:2: non-numeric node ID '\\e]0;pwned\\x07'"])
-            // A binary file (.npz is a zip) read as an edge list: its bytes show as \xNN.
+            // Binary bytes read as an edge list show as \xNN; a broken .npz is named as a zip.
             let zip = Data([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x9B, 0xFF, 0x20, 0x31, 0x0A])
+            try Self.expectError(["embed", "bin.txt", "--dim", "2"], files: ["bin.txt": zip.dropFirst(2)],
+                                 expected: ["error: bin.txt:1: non-numeric node ID '\\x03\\x04\\x14\\x00\\x9B\\xFF'"])
             try Self.expectError(["embed", "bin.npz", "--dim", "2"], files: ["bin.npz": zip],
-                                 expected: ["error: bin.npz:1: non-numeric node ID 'PK\\x03\\x04\\x14\\x00\\x9B\\xFF'"])
+                                 expected: ["error: bin.npz: not a zip archive"])
             // Label names are data, not messages: a conflict names them escaped too.
             let labels = Data("0 a\u{1B}[31m\n0 b\n".utf8)
             try Self.expectError(["embed", "g.txt", "--dim", "2", "--labels", "l.txt"], files: ["l.txt": labels],
