@@ -2,7 +2,7 @@
 SWIFT ?= swift
 DEMO_DIR ?= out/demo
 
-.PHONY: deps build release demo test clean
+.PHONY: deps build release demo test clean fuzz fuzz-smoke
 
 deps:
 	@scripts/install-deps.sh
@@ -22,7 +22,7 @@ demo: release
 	.build/release/eigenpair embed out/demo-graph.tsv --out $(DEMO_DIR) --dim 16 --loss all \
 	    --labels out/demo-graph.labels --force
 
-test: deps
+test: deps fuzz-smoke
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	scripts/mpi-tests.sh
@@ -30,3 +30,14 @@ test: deps
 
 clean:
 	rm -rf .build out
+
+# libFuzzer targets for the parsers and .npy readers (docs/hardening.md): `make fuzz` runs each for
+# FUZZ_SECONDS; `make test` replays the regression inputs and fuzzes 10 s per target (40 s in all).
+FUZZ_SECONDS ?= 600
+fuzz:
+	fuzz/build.sh
+	fuzz/run.sh $(FUZZ_SECONDS)
+
+fuzz-smoke:
+	fuzz/build.sh
+	fuzz/run.sh 10

@@ -34,6 +34,9 @@ public struct ParallelFileError: Error, CustomStringConvertible, Sendable, Equat
     public var code: Int32?
     /// MPI_Error_string of `code`, or what is wrong with the layout.
     public var message: String
+    /// The errno behind an MPI_ERR_IO, when `diagnosed` found it (ENOSPC, EDQUOT, EACCES...);
+    /// the description then names it instead of the MPI error class.
+    public var systemError: Int32?
 
     public init(path: String, operation: Operation, rank: Int, failedRanks: Int, ranks: Int, code: Int32?, message: String) {
         self.path = path
@@ -58,7 +61,8 @@ public struct ParallelFileError: Error, CustomStringConvertible, Sendable, Equat
         if ranks > 1 {
             whereText = " (rank \(rank)" + (failedRanks > 1 ? " and \(failedRanks - 1) other\(failedRanks > 2 ? "s" : ""))" : ")")
         }
-        return "\(path): \(what): \(message)\(whereText)"
+        let reason = systemError.map(SystemError.describe) ?? message
+        return "\(path): \(what): \(reason)\(whereText)"
     }
 }
 
@@ -258,7 +262,13 @@ public final class ParallelFile {
                                   fill: (_ rows: Range<Int>, _ buffer: UnsafeMutableRawBufferPointer) -> Void) throws {
         try checkLayout(path: path, communicator: communicator, dataOffset: header.count, rowBytes: rowBytes,
                         globalRows: globalRows, firstRow: firstRow, localRows: localRows)
-        let file = try ParallelFile(creating: path, communicator: communicator)
+        let expected = header.count + rowBytes * globalRows
+        let file: ParallelFile
+        do {
+            file = try ParallelFile(creating: path, communicator: communicator)
+        } catch let error as ParallelFileError {
+            throw diagnosed(error, bytes: expected, communicator: communicator)
+        }
         do {
             try header.withUnsafeBytes { h in
                 try file.writeAt(offset: 0, bytes: communicator.rank == 0 ? h : UnsafeRawBufferPointer(start: nil, count: 0))
@@ -268,10 +278,35 @@ public final class ParallelFile {
         } catch {
             // Every rank got the same error here, so every rank closes.
             try? file.close()
-            throw error
+            throw (error as? ParallelFileError).map { diagnosed($0, bytes: expected, communicator: communicator) } ?? error
         }
-        try file.close()
-        try verifySize(path: path, communicator: communicator, expected: header.count + rowBytes * globalRows)
+        do {
+            try file.close()
+            try verifySize(path: path, communicator: communicator, expected: expected)
+        } catch let error as ParallelFileError {
+            throw diagnosed(error, bytes: expected, communicator: communicator)
+        }
+    }
+
+    /// Collective. `error` with the errno behind it, when rank 0 can reproduce the failure with a
+    /// plain write of the file's size into its directory (`SystemError.probeWrite`): MPI-IO says
+    /// only MPI_ERR_IO for a full disk, an exceeded quota or a permission problem.
+    static func diagnosed(_ error: ParallelFileError, bytes: Int, communicator: Communicator) -> ParallelFileError {
+        guard error.operation != .layout else { return error }
+        var code: Int32 = 0
+        if communicator.isCoordinator {
+            let slash = path(error.path, upToLast: "/")
+            code = SystemError.probeWrite(directory: slash.isEmpty ? "." : slash, bytes: bytes) ?? 0
+        }
+        let agreed = communicator.allgather(Int(code))[0]
+        var result = error
+        if agreed != 0 { result.systemError = Int32(agreed) }
+        return result
+    }
+
+    private static func path(_ path: String, upToLast separator: Character) -> String {
+        guard let cut = path.lastIndex(of: separator) else { return "" }
+        return String(path[..<cut])
     }
 
     /// Collective. Rank 0 checks that the closed file at `path` holds exactly `expected` bytes.

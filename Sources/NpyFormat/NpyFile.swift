@@ -8,22 +8,36 @@ public struct NpyArray: Sendable {
 
     public var rows: Int { header.shape.first ?? 1 }
     public var columns: Int { header.shape.count >= 2 ? header.shape[1...].reduce(1, *) : 1 }
-    public var isInteger: Bool { header.dtype == .int64 || header.dtype == .int32 }
+    public var isInteger: Bool { [.int64, .int32, .uint64].contains(header.dtype) }
+
+    /// The integer values as unsigned 64-bit node IDs: uint64 as stored, int64/int32 when none
+    /// is negative (nil otherwise, or for a float dtype). nodes.npy is int64 unless an ID is 2^63
+    /// or more, when it is uint64; readers of node IDs accept both through this.
+    public var nodeIDs: [UInt64]? {
+        switch header.dtype {
+        case .uint64: return integers.map { UInt64(bitPattern: $0) }
+        case .int64, .int32: return integers.contains { $0 < 0 } ? nil : integers.map { UInt64($0) }
+        case .float64, .float32: return nil
+        }
+    }
 
     /// Reads any supported dtype; values are available as `doubles` (always) and `integers`
     /// (integer dtypes only). Fortran-order arrays are transposed into C order.
     public static func read(path: String) throws -> NpyArray {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw NpyError.io(path, "cannot read file")
+        let bytes: [UInt8]
+        do {
+            bytes = try InputFile.readAll(path)
+        } catch {
+            throw NpyError.io(path, error.reason)
         }
-        return try decode([UInt8](data), file: path)
+        return try decode(bytes, file: path)
     }
 
     /// `read(path:)` for an .npy file already in memory (a member of an .npz archive); `file`
     /// names it in errors.
     public static func decode(_ bytes: [UInt8], file path: String) throws -> NpyArray {
         let (header, offset) = try NpyHeader.parse(bytes, file: path)
-        let count = header.elementCount
+        let count = header.elementCount   // `parse` checked that offset + bytes fits in an Int
         guard bytes.count >= offset + count * header.dtype.byteSize else { throw NpyError.truncated(path) }
         var doubles = [Double](repeating: 0, count: count)
         var integers: [Int64] = []
@@ -37,6 +51,10 @@ public struct NpyArray: Sendable {
             case .int64:
                 integers = (0..<count).map { Int64(littleEndian: base.loadUnaligned(fromByteOffset: 8 * $0, as: Int64.self)) }
                 for i in 0..<count { doubles[i] = Double(integers[i]) }
+            case .uint64:
+                // Bit patterns in `integers` (see `nodeIDs`); the doubles are the unsigned values.
+                integers = (0..<count).map { Int64(littleEndian: base.loadUnaligned(fromByteOffset: 8 * $0, as: Int64.self)) }
+                for i in 0..<count { doubles[i] = Double(UInt64(bitPattern: integers[i])) }
             case .int32:
                 integers = (0..<count).map { Int64(Int32(littleEndian: base.loadUnaligned(fromByteOffset: 4 * $0, as: Int32.self))) }
                 for i in 0..<count { doubles[i] = Double(integers[i]) }
@@ -71,9 +89,11 @@ public enum NpyEncoder {
         return out
     }
 
-    public static func encode(_ values: [Int64], shape: [Int]) -> [UInt8] {
+    /// `dtype` .uint64 stores the same bytes, read back as unsigned (node IDs of 2^63 and more).
+    public static func encode(_ values: [Int64], shape: [Int], dtype: NpyDType = .int64) -> [UInt8] {
         precondition(shape.reduce(1, *) == values.count, "shape does not match element count")
-        var out = NpyHeader(dtype: .int64, shape: shape).encoded()
+        precondition(dtype == .int64 || dtype == .uint64, "64-bit integer dtype expected")
+        var out = NpyHeader(dtype: dtype, shape: shape).encoded()
         out.reserveCapacity(out.count + values.count * 8)
         values.withUnsafeBytes { out.append(contentsOf: $0) }
         return out

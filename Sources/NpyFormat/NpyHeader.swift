@@ -5,10 +5,12 @@ public enum NpyDType: String, Sendable {
     case float32 = "<f4"
     case int64 = "<i8"
     case int32 = "<i4"
+    /// Only for node IDs (nodes.npy when an ID is 2^63 or more, which int64 cannot hold).
+    case uint64 = "<u8"
 
     public var byteSize: Int {
         switch self {
-        case .float64, .int64: return 8
+        case .float64, .int64, .uint64: return 8
         case .float32, .int32: return 4
         }
     }
@@ -25,7 +27,22 @@ public struct NpyHeader: Equatable, Sendable {
         self.fortranOrder = fortranOrder
     }
 
+    /// The product of the shape. Headers from `parse` are checked so that this and the byte size
+    /// cannot overflow; a header built in code must have a shape that fits.
     public var elementCount: Int { shape.reduce(1, *) }
+
+    /// Bytes of data the header declares, or nil when the shape's product times the element
+    /// size does not fit in an Int: a hostile header must not trap a reader. Zero extents are
+    /// left out of the check, so that no partial product (a row's length) can overflow either.
+    public var checkedByteCount: Int? {
+        var nonzero = dtype.byteSize
+        for d in shape where d != 0 {
+            let (product, overflow) = nonzero.multipliedReportingOverflow(by: d)
+            if overflow { return nil }
+            nonzero = product
+        }
+        return shape.contains(0) ? 0 : nonzero
+    }
 
     /// The full header bytes (magic through padding), so that data starts at a multiple of 64.
     public func encoded() -> [UInt8] {
@@ -47,7 +64,7 @@ public struct NpyHeader: Equatable, Sendable {
     }
 }
 
-public enum NpyError: Error, CustomStringConvertible, Sendable {
+public enum NpyError: Error, CustomStringConvertible, Sendable, Equatable {
     case notNpy(String)
     case unsupported(String, String)
     case truncated(String)
@@ -59,6 +76,16 @@ public enum NpyError: Error, CustomStringConvertible, Sendable {
         case .unsupported(let f, let why): return "\(f): unsupported .npy array: \(why)"
         case .truncated(let f): return "\(f): .npy file is shorter than its header says"
         case .io(let f, let why): return "\(f): \(why)"
+        }
+    }
+
+    /// The description without the file name, for error types that add the name themselves.
+    public var reason: String {
+        switch self {
+        case .notNpy: return "not a NumPy .npy file (bad magic)"
+        case .unsupported(_, let why): return "unsupported .npy array: \(why)"
+        case .truncated: return ".npy file is shorter than its header says"
+        case .io(_, let why): return why
         }
     }
 }
@@ -87,21 +114,28 @@ extension NpyHeader {
         }
         let normalized = descr.replacingOccurrences(of: "=", with: "<").replacingOccurrences(of: "|", with: "<")
         guard let dtype = NpyDType(rawValue: normalized) else {
-            throw NpyError.unsupported(file, "dtype \(descr) (expected float64, float32, int64 or int32, little-endian)")
+            throw NpyError.unsupported(file, "dtype \(TerminalSafeText.escaping(descr)) (expected float64, float32, int64, int32 or uint64, little-endian)")
         }
         let fortran = value(of: "fortran_order", in: text)?.hasPrefix("True") ?? false
         guard let shapeText = value(of: "shape", in: text),
-              let open = shapeText.firstIndex(of: "("), let close = shapeText.firstIndex(of: ")") else {
+              let open = shapeText.firstIndex(of: "("), let close = shapeText[open...].firstIndex(of: ")") else {
             throw NpyError.unsupported(file, "header has no 'shape'")
         }
         let dims = shapeText[shapeText.index(after: open)..<close]
             .split(separator: ",").map { $0.trimmingCharacters(in: " ") }.filter { !$0.isEmpty }
         var shape: [Int] = []
         for d in dims {
-            guard let v = Int(d), v >= 0 else { throw NpyError.unsupported(file, "shape entry '\(d)'") }
+            guard let v = Int(d), v >= 0 else {
+                throw NpyError.unsupported(file, "shape entry '\(TerminalSafeText.escaping(String(d)))'")
+            }
             shape.append(v)
         }
-        return (NpyHeader(dtype: dtype, shape: shape, fortranOrder: fortran), start + headerLength)
+        let header = NpyHeader(dtype: dtype, shape: shape, fortranOrder: fortran)
+        // Checked here once, so that every reader can multiply the shape without trapping.
+        guard let bytes = header.checkedByteCount, !(start + headerLength).addingReportingOverflow(bytes).overflow else {
+            throw NpyError.unsupported(file, "shape \(shape) holds more bytes than any file can")
+        }
+        return (header, start + headerLength)
     }
 
     private static func value(of key: String, in text: String) -> String? {

@@ -29,13 +29,17 @@ public final class NpyRowReader {
     /// element the header declares.
     public init(path: String) throws {
         self.path = path
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw NpyError.io(path, "cannot open: \(String(cString: strerror(errno)))") }
+        let fd: Int32, fileSize: Int
+        do {
+            (fd, fileSize) = try InputFile.openRegular(path)
+        } catch {
+            throw NpyError.io(path, error.reason)
+        }
         var prefix = [UInt8](repeating: 0, count: 12)
         let got = prefix.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 12, 0) }
         guard got >= 10 else {
             close(fd)
-            throw got < 0 ? NpyError.io(path, "cannot read: \(String(cString: strerror(errno)))") : NpyError.notNpy(path)
+            throw got < 0 ? NpyError.io(path, "cannot read: \(InputFile.errnoText(errno))") : NpyError.notNpy(path)
         }
         prefix.removeLast(12 - got)
         guard prefix[0] == 0x93, Array(prefix[1..<6]) == Array("NUMPY".utf8) else {
@@ -51,6 +55,8 @@ public final class NpyRowReader {
             length = Int(prefix[8]) | Int(prefix[9]) << 8 | Int(prefix[10]) << 16 | Int(prefix[11]) << 24
             start = 12
         }
+        // A version-2 header may declare up to 4 GiB: compare with the file before allocating.
+        guard start + length <= fileSize else { close(fd); throw NpyError.truncated(path) }
         var headerBytes = [UInt8](repeating: 0, count: start + length)
         let read = headerBytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, start + length, 0) }
         guard read == start + length else { close(fd); throw NpyError.truncated(path) }
@@ -61,12 +67,8 @@ public final class NpyRowReader {
             close(fd)
             throw error
         }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            close(fd)
-            throw NpyError.io(path, "cannot stat: \(String(cString: strerror(errno)))")
-        }
-        guard Int(info.st_size) >= parsed.1 + parsed.0.elementCount * parsed.0.dtype.byteSize else {
+        // `parse` checked that offset + data bytes fits in an Int.
+        guard fileSize >= parsed.1 + parsed.0.elementCount * parsed.0.dtype.byteSize else {
             close(fd)
             throw NpyError.truncated(path)
         }
@@ -130,7 +132,7 @@ public final class NpyRowReader {
             let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(offset + done)) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw NpyError.io(path, "cannot read: \(String(cString: strerror(errno)))")
+                throw NpyError.io(path, "cannot read: \(InputFile.errnoText(errno))")
             }
             if n == 0 { throw NpyError.truncated(path) }
             done += n
@@ -148,6 +150,8 @@ public final class NpyRowReader {
                 for i in 0..<count { store(i, Double(Float(bitPattern: UInt32(littleEndian: base.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))))) }
             case .int64:
                 for i in 0..<count { store(i, Double(Int64(littleEndian: base.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self)))) }
+            case .uint64:
+                for i in 0..<count { store(i, Double(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)))) }
             case .int32:
                 for i in 0..<count { store(i, Double(Int32(littleEndian: base.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self)))) }
             }

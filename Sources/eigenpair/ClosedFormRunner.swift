@@ -165,7 +165,7 @@ enum ClosedFormRunner {
         // coordinator has printed: mpirun kills the whole job as soon as one rank exits non-zero,
         // which could otherwise be before the message.
         func stop(_ message: String, code: Int32) -> Never {
-            if world.isCoordinator { FileHandle.standardError.write(Data("error: \(message)\n".utf8)) }
+            if world.isCoordinator { printErrorLine(message, keepNewlines: code == 3) }
             world.barrier()
             environment.finalize()
             Foundation.exit(code)
@@ -195,11 +195,20 @@ enum ClosedFormRunner {
     /// Collective. Writes a text file into the staging directory of `out` (rank 0 writes; every
     /// rank learns whether that worked).
     static func writeText(_ name: String, _ text: @autoclosure () -> String, in out: OutputDirectory) throws {
-        var failed = false
+        var reason = ""
         if out.communicator.isCoordinator {
-            do { try text().write(toFile: out.staging + "/" + name, atomically: false, encoding: .utf8) } catch { failed = true }
+            do {
+                try OutputDirectory.writeFile(out.staging + "/" + name, Data(text().utf8), reportedAs: out.path + "/" + name)
+            } catch {
+                reason = (error as? OutputError)?.reason ?? "cannot write"
+            }
         }
-        if out.communicator.any(failed) { throw OutputError(path: out.path + "/" + name, reason: "cannot write") }
+        if out.communicator.any(!reason.isEmpty) {
+            // The coordinator's reason (the errno) on every rank.
+            var bytes = Array(reason.utf8)
+            out.communicator.broadcast(&bytes)
+            throw OutputError(path: out.path + "/" + name, reason: String(decoding: bytes, as: UTF8.self))
+        }
     }
 }
 

@@ -175,7 +175,7 @@ struct ComparePipeline {
         if let nodesPath = options.nodes {
             let ids = try NpyArray.read(path: nodesPath)
             guard ids.isInteger, ids.header.shape.count == 1, ids.header.shape[0] == zRows else {
-                throw InputError(file: nodesPath, reason: "expected a 1-D int64 array of \(zRows) node IDs (one per row of \(options.embedding)), found \(ids.header.dtype.rawValue) of shape \(ids.header.shape)")
+                throw InputError(file: nodesPath, reason: "expected a 1-D int64 or uint64 array of \(zRows) node IDs (one per row of \(options.embedding)), found \(ids.header.dtype.rawValue) of shape \(ids.header.shape)")
             }
             var rowOf: [UInt64: Int] = [:]
             rowOf.reserveCapacity(zRows)
@@ -204,6 +204,14 @@ struct ComparePipeline {
                              reason: "no row for graph node ID \(UInt64(bitPattern: m[0])) (\(totalMissing) of \(graph.nodeCount) graph nodes have none; \(how))")
         }
         let values = try reader.readRows(wanted)
+        // A NaN or Inf would surface much later as a LAPACK argument error naming no file.
+        var bad = Int64.max
+        for (k, v) in values.enumerated() where !v.isFinite { bad = min(bad, Int64(wanted[k / columns])) }
+        var lowest = [bad]
+        communicator.allreduceMin(&lowest)
+        if lowest[0] != Int64.max {
+            throw InputError(file: options.embedding, reason: "row \(lowest[0]) has a non-finite value (NaN or Inf)")
+        }
         return DenseMatrix(rows: wanted.count, columns: columns, rowMajor: values)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Distributed
 import Foundation
 
 @main
@@ -18,18 +19,50 @@ struct Eigenpair: ParsableCommand {
         subcommands: [Embed.self, Generate.self, Linear.self, Sweep.self, Compare.self]
     )
 
-    /// Usage errors exit with status 2 (as argparse and most Unix tools do), not ArgumentParser's 64.
+    /// Usage errors exit with status 2 (as argparse and most Unix tools do), not ArgumentParser's 64,
+    /// after one `error:` line (not ArgumentParser's "Error:" plus usage lines), printed by one
+    /// process under mpirun. `--help` and `--version` print as ArgumentParser does.
     static func main() {
+        // Before MPI starts any thread: SIGINT/SIGTERM remove staging directories (exit 130/143).
+        InterruptCleanup.install()
         do {
             var command = try parseAsRoot()
             try command.run()
         } catch {
             let code = exitCode(for: error)
+            if code == .success { exit(withError: error) }   // --help, --version
+            if error is ExitCode { exit(withError: error) }   // the message is already printed
             if code == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-                Foundation.exit(2)
+                reportError(oneLine(usageMessage: message(for: error), full: fullMessage(for: error)), status: 2)
             }
-            exit(withError: error)
+            // Anything else that reaches here is unexpected: one line too, with its own status.
+            reportError(message(for: error), status: code.rawValue)
         }
+    }
+
+    /// ArgumentParser's message as one line: its first line (the error), plus the pointer to
+    /// `--help` from the full message.
+    static func oneLine(usageMessage: String, full: String) -> String {
+        let first = usageMessage.split(separator: "\n").first.map(String.init) ?? usageMessage
+        let hint = full.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .first { $0.hasPrefix("See '") }
+            .map { " (s" + $0.dropFirst().replacingOccurrences(of: " for more information.", with: "") + ")" }
+        return first + (hint ?? "")
+    }
+
+    /// Prints `message` once and exits with `status`. Under an MPI launcher every rank parses the
+    /// same arguments and fails the same way: the ranks join the MPI job so that only rank 0
+    /// prints, and all exit together (mpirun could otherwise kill rank 0 before it prints).
+    static func reportError(_ message: String, status: Int32) -> Never {
+        let launched = ["OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK"].contains { ProcessInfo.processInfo.environment[$0] != nil }
+        guard launched else {
+            printErrorLine(message)
+            Foundation.exit(status)
+        }
+        let environment = MPIEnvironment()
+        if environment.world.isCoordinator { printErrorLine(message) }
+        environment.world.barrier()
+        environment.finalize()
+        Foundation.exit(status)
     }
 }

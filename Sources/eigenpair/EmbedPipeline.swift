@@ -129,8 +129,7 @@ struct EmbedPipeline {
             }
         }
         try timed("write") {
-            try out.writeNpyRows("nodes.npy", globalCount: n, firstRow: firstRow,
-                                 values: graph.nodeIDs.map { Int64(bitPattern: $0) })
+            try out.writeNodeIDs("nodes.npy", globalCount: n, firstRow: firstRow, ids: graph.nodeIDs)
         }
         if var labels = report.labels {
             labels.guidance = rowLabels?.guidance(labels: labels, losses: report.losses, dimension: options.dim)

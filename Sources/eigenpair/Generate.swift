@@ -72,7 +72,7 @@ private func runGenerator(_ options: GenerateOutputOptions, hasLabels: Bool,
 
 /// Prints `error: <message>` to stderr and throws ExitCode(2).
 private func failInput(_ message: String) throws -> Never {
-    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    printErrorLine(message)
     throw ExitCode(2)
 }
 
@@ -247,11 +247,8 @@ struct GenerateKNN: ParsableCommand {
 
     /// Rows of an .npy file from its header alone; nil if the header cannot be read.
     static func npyRowCount(_ path: String) -> Int? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
-        guard let data = try? handle.read(upToCount: 1 << 16),
-              let (header, _) = try? NpyHeader.parse([UInt8](data), file: path) else { return nil }
-        return header.shape.first ?? 1
+        // NpyRowReader opens without blocking (a FIFO here must not hang) and checks the header.
+        (try? NpyRowReader(path: path))?.rows
     }
 
     func run() throws {

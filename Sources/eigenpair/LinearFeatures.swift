@@ -13,7 +13,7 @@ final class FeatureSource {
     let reader: NpyRowReader
     let idsPath: String?
     /// The ID of each row of X (only with --nodes).
-    private let ids: [Int64]?
+    private let ids: [UInt64]?
 
     var rows: Int { reader.rows }
     var columns: Int { reader.columns }
@@ -25,7 +25,7 @@ final class FeatureSource {
         do {
             reader = try NpyRowReader(path: path)
         } catch let error as NpyError {
-            throw InputError(file: path, reason: Self.reason(error))
+            throw InputError(file: path, reason: error.reason)
         }
         let h = reader.header
         guard h.dtype == .float64 || h.dtype == .float32 else {
@@ -44,10 +44,10 @@ final class FeatureSource {
             do {
                 array = try NpyArray.read(path: nodes)
             } catch let error as NpyError {
-                throw InputError(file: nodes, reason: Self.reason(error))
+                throw InputError(file: nodes, reason: error.reason)
             }
-            guard array.header.dtype == .int64 || array.header.dtype == .int32 else {
-                throw InputError(file: nodes, reason: "node IDs must be int64, found dtype \(array.header.dtype.rawValue)")
+            guard array.isInteger else {
+                throw InputError(file: nodes, reason: "node IDs must be int64 or uint64, found dtype \(array.header.dtype.rawValue)")
             }
             guard array.header.shape.count == 1 || (array.header.shape.count == 2 && array.header.shape[1] == 1) else {
                 throw InputError(file: nodes, reason: "node IDs must be 1-D, found shape \(array.header.shape)")
@@ -55,22 +55,13 @@ final class FeatureSource {
             guard array.integers.count == reader.rows else {
                 throw InputError(file: nodes, reason: "has \(array.integers.count) node IDs but \(path) has \(reader.rows) rows")
             }
-            if let bad = array.integers.firstIndex(where: { $0 < 0 }) {
+            guard let unsigned = array.nodeIDs else {
+                let bad = array.integers.firstIndex { $0 < 0 } ?? 0
                 throw InputError(file: nodes, reason: "negative node ID \(array.integers[bad]) at index \(bad)")
             }
-            ids = array.integers
+            ids = unsigned
         } else {
             ids = nil
-        }
-    }
-
-    /// NpyError's descriptions start with the file name, which InputError adds itself.
-    static func reason(_ error: NpyError) -> String {
-        switch error {
-        case .notNpy: return "not a NumPy .npy file (bad magic)"
-        case .unsupported(_, let why): return "unsupported .npy array: \(why)"
-        case .truncated: return ".npy file is shorter than its header says"
-        case .io(_, let why): return why
         }
     }
 
@@ -82,7 +73,7 @@ final class FeatureSource {
         if let ids {
             // Binary search of each file row's ID among the (ascending) owned IDs.
             for (row, id) in ids.enumerated() {
-                let key = UInt64(id)
+                let key = id
                 var lo = 0, hi = nodeIDs.count
                 while lo < hi { let m = (lo + hi) / 2; if nodeIDs[m] < key { lo = m + 1 } else { hi = m } }
                 guard lo < nodeIDs.count, nodeIDs[lo] == key else { continue }
@@ -106,7 +97,7 @@ final class FeatureSource {
         do {
             values = try reader.readRows(fileRows)
         } catch let error as NpyError {
-            throw InputError(file: path, reason: Self.reason(error))
+            throw InputError(file: path, reason: error.reason)
         }
         let p = columns
         if let bad = values.firstIndex(where: { !$0.isFinite }) {

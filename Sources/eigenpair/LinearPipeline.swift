@@ -153,8 +153,7 @@ struct LinearPipeline {
             printed.append((loss.rawValue, summary))
         }
         try timed("write") {
-            try out.writeNpyRows("nodes.npy", globalCount: n, firstRow: prepared.firstRow,
-                                 values: prepared.nodeIDs.map { Int64(bitPattern: $0) })
+            try out.writeNodeIDs("nodes.npy", globalCount: n, firstRow: prepared.firstRow, ids: prepared.nodeIDs)
         }
         if let graph = prepared.graph { report.rankDetails = RankSummary.gather(graph) }
         timings["total"] = progress.elapsed

@@ -49,6 +49,6 @@ final class Progress: @unchecked Sendable {
 
 /// Writes `error: <message>` to stderr and exits with `code`.
 func fail(_ message: String, code: Int32) -> Never {
-    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    printErrorLine(message)
     exit(code)
 }

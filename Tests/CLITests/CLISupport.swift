@@ -63,9 +63,10 @@ struct ProcessResult {
 
 /// Runs an executable to completion (SWIFT_INTEROP.md T2): stdin is /dev/null, both pipes are read
 /// to EOF on their own threads before waiting, and mpirun may run as root.
-/// `stdin`: a file to read standard input from instead.
+/// `stdin`: a file to read standard input from instead. `extraEnvironment` is added to the
+/// child's environment (the test hooks of docs/hardening.md).
 func runProcess(_ executable: String, _ arguments: [String], in directory: String? = nil,
-                stdin: String? = nil) throws -> ProcessResult {
+                stdin: String? = nil, extraEnvironment: [String: String] = [:]) throws -> ProcessResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -80,6 +81,7 @@ func runProcess(_ executable: String, _ arguments: [String], in directory: Strin
         environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
         environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
     }
+    environment.merge(extraEnvironment) { $1 }
     process.environment = environment
     process.standardInput = try stdin.map { try FileHandle(forReadingFrom: URL(fileURLWithPath: $0)) } ?? FileHandle.nullDevice
     let outPipe = Pipe(), errPipe = Pipe()
@@ -100,8 +102,8 @@ func runProcess(_ executable: String, _ arguments: [String], in directory: Strin
 }
 
 /// Runs `eigenpair ARGS` in `directory`.
-func eigenpair(_ arguments: [String], in directory: String) throws -> ProcessResult {
-    try runProcess(try EigenpairBinary.require(), arguments, in: directory)
+func eigenpair(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> ProcessResult {
+    try runProcess(try EigenpairBinary.require(), arguments, in: directory, extraEnvironment: environment)
 }
 
 /// A fresh temporary directory, removed by `cleanup()` (call with `defer`).

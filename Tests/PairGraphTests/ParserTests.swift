@@ -131,7 +131,10 @@ func inputError(_ body: () throws -> Void) -> InputError? {
         ("0 1 NaN\n", 1, "weight is NaN"),
         ("0 1 inf\n", 1, "weight is infinite"),
         ("0 1 -Infinity\n", 1, "weight is infinite"),
-        ("0 1 1e999\n", 1, "weight 1e999 is out of range"),
+        ("0 1 1e999\n", 1, "weight 1e999 is out of range: a nonzero weight must round to a double between 4.9e-324 and 1.8e308"),
+        // Underflow is the same error as overflow (docs/hardening.md): 1e-400 is not a zero weight.
+        ("0 1 1e-400\n", 1, "weight 1e-400 is out of range: a nonzero weight must round to a double between 4.9e-324 and 1.8e308"),
+        ("0 1 1\n1 2 \u{1B}]0;x\u{07}\n", 2, "non-numeric weight '\\e]0;x\\x07'"),
         ("0 1 abc\n", 1, "non-numeric weight 'abc'"),
         ("0 1 0x10\n", 1, "non-numeric weight '0x10'"),
         ("0 1 1.5.2\n", 1, "non-numeric weight '1.5.2'"),
@@ -328,7 +331,11 @@ func inputError(_ body: () throws -> Void) -> InputError? {
         #expect((try? value("nan").get())?.isNaN == true)
         #expect(value("nanx") == .failure(.notNumeric))
         #expect(value("e5") == .failure(.notNumeric))
-        #expect(value("1e-99999") == .success(0))
+        // A nonzero value that rounds to 0 is out of range, like one that rounds to infinity
+        // (docs/hardening.md); a written zero is a zero.
+        #expect(value("1e-99999") == .failure(.overflow))
+        #expect(value("0e-99999") == .success(0))
+        #expect(value("1e-310") == .success(1e-310))
         #expect(value("-1e400") == .failure(.overflow))
     }
 

@@ -202,7 +202,7 @@ private func mixedWeightedEdgeList(lines: Int) -> String {
 
     @Test func byteRangesNeedARegularFile() throws {
         #expect(inputError { _ = try GraphReader.probe(path: "/dev/null") }
-            == InputError(file: "/dev/null", reason: "not a regular file: reading it in byte ranges needs a file on disk, not a pipe"))
+            == InputError(file: "/dev/null", reason: "not a regular file (a character device): inputs must be files on disk"))
         let dir = try ScratchDirectory()
         let missing = "\(dir.path)/nope.txt"
         #expect(inputError { _ = try GraphReader.probe(path: missing) }

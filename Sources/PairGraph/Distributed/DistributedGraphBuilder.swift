@@ -67,7 +67,12 @@ public enum DistributedGraphBuilder {
     /// Collective. Every rank parses its byte range of the plain text file at `path`.
     private static func readByteRanges(path: String, communicator: Communicator) throws(InputError)
         -> (list: EdgeList, format: GraphFormat) {
-        let probe = try agree(communicator) { () throws(InputError) in try GraphReader.probe(path: path) }
+        let available = DeclaredSizeBudget.availableToThisJob()
+        let probe = try agree(communicator) { () throws(InputError) in
+            let probe = try GraphReader.probe(path: path)
+            try DeclaredSizeBudget.check(probe, path: path, available: available)
+            return probe
+        }
 
         var lineCounts: [Int] = []
         let part = try agree(communicator, lineOffset: { rank in probe.lineOffset(part: rank, lineCounts: lineCounts) },

@@ -1,3 +1,4 @@
+import Distributed
 import Foundation
 
 /// Writes edge lists and labels as text:
@@ -88,11 +89,14 @@ public enum EdgeListWriter {
         let partial = "\(path).partial-\(getpid())-\(counter.next())"
         let fd = open(partial, O_WRONLY | O_CREAT | O_EXCL | O_TRUNC, 0o644)
         guard fd >= 0 else { throw InputError(file: path, reason: "cannot create: \(errnoText())") }
+        // SIGINT/SIGTERM remove it too (the CLI's handler, `InterruptCleanup`).
+        InterruptCleanup.register(partial)
         let out = BufferedByteWriter(fd: fd, path: path)
         var placed = false
         defer {
             out.closeQuietly()
             if !placed { unlink(partial) }
+            InterruptCleanup.unregister(partial)
         }
         try body(out)
         try out.flush()

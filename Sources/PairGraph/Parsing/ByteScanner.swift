@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import NpyFormat
 
 /// The ASCII bytes the parsers look at. Plain literals (not `UInt8(ascii:)`) so that they fold to
 /// constants in the hot loops.
@@ -104,14 +105,22 @@ struct ByteScanner {
         }
     }
 
-    /// The token starting at `start`. Error messages use the default cap so that a binary file
-    /// does not produce a megabyte-long message; label names ask for the whole token.
+    /// The token starting at `start`, for error messages: capped so that a binary file does not
+    /// produce a megabyte-long message, and escaped (`TerminalSafeText`) so that its bytes cannot
+    /// drive the terminal.
     func token(from start: Int, limit: Int = 40) -> String {
         var stop = start
         while stop < end && !Self.isDelimiter(base[stop]) { stop += 1 }
         let shown = UnsafeBufferPointer(start: base + start, count: min(stop - start, limit))
-        let text = String(decoding: shown, as: UTF8.self)
+        let text = TerminalSafeText.escaping(bytes: shown)
         return stop - start > limit ? text + "…" : text
+    }
+
+    /// The token starting at `start`, whole and unescaped (a label's name: data, not a message).
+    func tokenText(from start: Int) -> String {
+        var stop = start
+        while stop < end && !Self.isDelimiter(base[stop]) { stop += 1 }
+        return String(decoding: UnsafeBufferPointer(start: base + start, count: stop - start), as: UTF8.self)
     }
 
     /// The rest of the line as text (headers and labels only, never the hot path).
@@ -272,7 +281,10 @@ struct ByteScanner {
             return negative ? -magnitude : magnitude
         }
         let value = Self.strtodCopy(base + start, count: p - start)
-        if value.isInfinite { throw .overflow }
+        // Out of range either way: a written nonzero value that would become 0 (below the
+        // smallest subnormal, e.g. 1e-400) is as wrong as one that would become infinite; only
+        // a literal zero is a zero weight.
+        if value.isInfinite || value == 0 { throw .overflow }
         return value
     }
 
@@ -330,22 +342,15 @@ enum ChunkedLineReader {
     /// Large enough that read calls are rare, small enough to be irrelevant next to the output.
     static let defaultChunkSize = 32 << 20
 
-    /// Opens `path` for reading with the errors users should see: "cannot open: <strerror>" and
-    /// "is a directory" (which `open` would otherwise accept on Linux).
+    /// Opens `path` for reading with the errors users should see ("cannot open: <strerror>", "is
+    /// a directory", "not a regular file (a FIFO or pipe)"): without blocking, then checked with
+    /// fstat (`InputFile.openRegular`), so a FIFO with no writer is an error, not a hang.
     static func openFile(path: String) throws(InputError) -> (descriptor: Int32, size: Int) {
-        let descriptor = path.withCString { open($0, O_RDONLY) }
-        guard descriptor >= 0 else {
-            throw InputError(file: path, reason: "cannot open: \(String(cString: strerror(errno)))")
+        do {
+            return try InputFile.openRegular(path)
+        } catch {
+            throw InputError(file: path, reason: error.reason)
         }
-        var info = stat()
-        if fstat(descriptor, &info) == 0 {
-            if info.st_mode & S_IFMT == S_IFDIR {
-                close(descriptor)
-                throw InputError(file: path, reason: "is a directory")
-            }
-            if info.st_mode & S_IFMT == S_IFREG { return (descriptor, Int(info.st_size)) }
-        }
-        return (descriptor, 0)
     }
 
     /// The first `count` bytes of the file (fewer if it is shorter), to detect its format.
@@ -413,16 +418,10 @@ enum ChunkedLineReader {
         return (scan, fileSize)
     }
 
-    /// `openFile` for byte-range reading, which refuses pipes and devices instead of reading them
-    /// as if they were empty.
+    /// `openFile`, named for the byte-range readers, which need a regular file (seeking, and a
+    /// size every part agrees on); every input is one now.
     static func openRegularFile(path: String) throws(InputError) -> (descriptor: Int32, size: Int) {
-        let (descriptor, size) = try openFile(path: path)
-        var info = stat()
-        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
-            close(descriptor)
-            throw InputError(file: path, reason: "not a regular file: reading it in byte ranges needs a file on disk, not a pipe")
-        }
-        return (descriptor, size)
+        try openFile(path: path)
     }
 
     /// `close(2)`, for files that have no C library import.

@@ -243,7 +243,7 @@ enum FieldMessage {
         switch error {
         case .missing: return "empty field"
         case .notNumeric, .negative: return "non-numeric weight '\(token)'"
-        case .overflow: return "weight \(token) is out of range"
+        case .overflow: return "weight \(token) is out of range: a nonzero weight must round to a double between 4.9e-324 and 1.8e308"
         }
     }
 

@@ -30,7 +30,7 @@ extension NodeLabels {
         do {
             array = try NpyArray.read(path: path)
         } catch let error as NpyError {
-            throw InputError(file: path, reason: reason(for: error))
+            throw InputError(file: path, reason: error.reason)
         } catch {
             throw InputError(file: path, reason: "\(error)")
         }
@@ -46,17 +46,6 @@ extension NodeLabels {
         let classIndex = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
         return (NodeLabels(ids: values.indices.map { UInt64($0) }, labels: values.map { classIndex[$0]! }),
                 classes.map(String.init))
-    }
-
-    /// NpyError's descriptions start with the file name, which InputError adds itself (also for
-    /// graph .npy files).
-    static func reason(for error: NpyError) -> String {
-        switch error {
-        case .notNpy: return "not a NumPy .npy file (bad magic)"
-        case .unsupported(_, let why): return "unsupported .npy array: \(why)"
-        case .truncated: return ".npy file is shorter than its header says"
-        case .io(_, let why): return why
-        }
     }
 
     private static func readText(path: String) throws(InputError) -> (labels: NodeLabels, classNames: [String]) {
@@ -100,7 +89,7 @@ extension NodeLabels {
         } catch {
             throw fail(FieldMessage.nodeID(error, token: line.token(from: start)))
         }
-        return (id, line.token(from: line.position, limit: .max))
+        return (id, line.tokenText(from: line.position))
     }
 
     static func sortedClassNames(_ names: Set<String>) -> [String] {

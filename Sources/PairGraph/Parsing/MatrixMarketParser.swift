@@ -1,3 +1,5 @@
+import NpyFormat
+
 /// Reads Matrix Market coordinate files (the SuiteSparse collection's format) as graphs:
 /// `%%MatrixMarket matrix coordinate {real|integer|pattern} {general|symmetric}`, comments, a size
 /// line `M N NNZ`, then NNZ entries `i j [v]` with 1-based indices. Index i becomes node ID i-1,
@@ -265,7 +267,7 @@ struct MatrixMarketPreamble {
 
     private mutating func readSize(_ line: inout ByteScanner, _ location: LineLocation) throws(InputError) {
         let malformed = InputError(file: file, line: location.number,
-                                   reason: "malformed size line '\(line.remainingText())': expected 'rows columns entries'")
+                                   reason: "malformed size line '\(TerminalSafeText.escaping(line.remainingText()))': expected 'rows columns entries'")
         var numbers: [UInt64] = []
         do {
             repeat { numbers.append(try line.readUInt64()) } while try line.advanceToNextField()
@@ -278,6 +280,11 @@ struct MatrixMarketPreamble {
                              reason: "matrix is \(numbers[0]) x \(numbers[1]); a graph needs a square matrix")
         }
         guard numbers[1] <= UInt64(Int.max), numbers[2] <= UInt64(Int.max) else { throw malformed }
+        // Rows are Int32 throughout; refuse here, before anything of size N is allocated.
+        guard numbers[1] < UInt64(Int32.max) else {
+            throw InputError(file: file, line: location.number,
+                             reason: "declares \(numbers[1]) nodes; at most \(Int32.max - 1) are supported")
+        }
         nodeCount = numbers[1]
         declaredEntries = Int(numbers[2])
         sizeLine = location.number

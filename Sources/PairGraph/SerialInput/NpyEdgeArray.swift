@@ -11,7 +11,7 @@ enum NpyEdgeArray {
         do {
             array = try NpyArray.read(path: path)
         } catch let error as NpyError {
-            throw fail(NodeLabels.reason(for: error))
+            throw fail(error.reason)
         } catch {
             throw fail("\(error)")
         }

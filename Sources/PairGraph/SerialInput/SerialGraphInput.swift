@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import CZlib
+import Distributed
 
 /// The graph inputs that one process reads whole, before the edges are dealt out to the ranks:
 /// standard input (`-`), gzip-compressed text (`.gz`), SciPy sparse matrices (`.npz`) and NumPy
@@ -67,7 +68,10 @@ public enum SerialGraphInput {
             var inner = form == .gzip ? String(path.split(separator: "/").last ?? "") : ""
             if inner.lowercased().hasSuffix(".gz") { inner.removeLast(3) }
             let copy = try decompressedCopy(of: path, shown: shown, suffix: GraphReader.fileExtension(of: inner))
-            defer { unlink(copy) }
+            defer {
+                unlink(copy)
+                InterruptCleanup.unregister(copy)
+            }
             do throws(InputError) {
                 let head = try ChunkedLineReader.peek(path: copy, count: 6)
                 switch Self.form(magic: head) {
@@ -89,6 +93,7 @@ public enum SerialGraphInput {
     /// The byte-range parse of a whole text file as one part, with the Matrix Market count check.
     private static func readText(_ path: String) throws(InputError) -> (EdgeList, GraphFormat) {
         let probe = try GraphReader.probe(path: path)
+        try DeclaredSizeBudget.check(probe, path: path, available: DeclaredSizeBudget.availableToThisJob())
         let whole = try GraphReader.parse(path: path, part: 0, of: 1, probe: probe)
         if probe.format == .matrixMarket {
             try MatrixMarketParser.checkEntryCount(path: path, probe: probe, entryCounts: [whole.entries],
@@ -108,6 +113,8 @@ public enum SerialGraphInput {
             throw InputError(file: shown, reason: "cannot create a temporary file in \(directory): \(String(cString: strerror(errno)))")
         }
         let copy = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        // Removed on SIGINT/SIGTERM too; the caller unlinks it once parsed.
+        InterruptCleanup.register(copy)
         defer { close(output) }
         let input: gzFile?
         if path == "-" {
