@@ -17,8 +17,10 @@ public enum SpMVOrder: String, Sendable, CaseIterable {
     case hub
 
     /// The order of every distributed product unless `EIGENPAIR_SPMV_ORDER` names another (a
-    /// switch for measuring one build both ways, read once per process).
-    public static let standard: SpMVOrder = .hubColumns
+    /// switch for measuring one build both ways, read once per process). `.hub`: faster than
+    /// `.natural` in every micro-benchmark run on R-MAT 18-20 (1.15-3.5x, loaded machine) and in
+    /// most solve rounds; `.hubColumns` gained less (docs/hardware-limit.md, "SpMV locality").
+    public static let standard: SpMVOrder = .hub
 
     public static let configured: SpMVOrder = {
         guard let raw = getenv("EIGENPAIR_SPMV_ORDER") else { return standard }
