@@ -51,6 +51,7 @@ final class ComponentBlock {
         let everywhere = graph.communicator.allreduceMin(rows.isEmpty ? 0 : 1) == 1
         sharesGraphBlock = everywhere
         wholeGraph = everywhere && rows.count == graph.localRowCount ? graph : nil
+        wholeGraph?.prepareLocalProduct()
         if everywhere {
             let pointers = graph.block.rowPointers
             rowStart = rows.map { pointers[Int($0)] }

@@ -22,6 +22,8 @@ public enum SpMVOrder: String, Sendable, CaseIterable {
     /// most solve rounds; `.hubColumns` gained less (docs/hardware-limit.md, "SpMV locality").
     public static let standard: SpMVOrder = .hub
 
+    /// `EIGENPAIR_SPMV_ORDER` (`natural`, `hub-columns` or `hub`), else `standard`; an unknown
+    /// value keeps `standard` (every layout gives the same results, so a typo costs speed only).
     public static let configured: SpMVOrder = {
         guard let raw = getenv("EIGENPAIR_SPMV_ORDER") else { return standard }
         return SpMVOrder(rawValue: String(cString: raw)) ?? standard
