@@ -24,15 +24,17 @@ let package = Package(
         .systemLibrary(name: "CPARPACK", pkgConfig: "ompi-c", providers: [.apt(["libparpack2-dev"])]),
         .systemLibrary(name: "CCHOLMOD", providers: [.apt(["libsuitesparse-dev"])]),
         .systemLibrary(name: "CLAPACKE", providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]),
+        // zlib: gzip inputs and the deflated members of SciPy .npz files.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         .target(name: "Distributed", dependencies: ["CMPI"]),
         .target(name: "NpyFormat"),
         .target(name: "DenseAlgebra", dependencies: ["CLAPACKE"]),
-        .target(name: "PairGraph", dependencies: ["Distributed", "NpyFormat", "DenseAlgebra", "CCHOLMOD"]),
+        .target(name: "PairGraph", dependencies: ["Distributed", "NpyFormat", "DenseAlgebra", "CCHOLMOD", "CZlib"]),
         .target(name: "Spectral", dependencies: ["Distributed", "PairGraph", "DenseAlgebra", "CPARPACK", "CCHOLMOD"]),
         .target(name: "ClosedForms", dependencies: ["PairGraph", "Spectral", "DenseAlgebra"]),
-        .target(name: "Diagnostics", dependencies: ["PairGraph", "ClosedForms", "DenseAlgebra"]),
-        .target(name: "Output", dependencies: ["NpyFormat", "Distributed", "PairGraph", "Spectral", "ClosedForms", "Diagnostics"]),
+        .target(name: "Diagnostics", dependencies: ["PairGraph", "Spectral", "ClosedForms", "DenseAlgebra"]),
+        .target(name: "Output", dependencies: ["NpyFormat", "Distributed", "DenseAlgebra", "PairGraph", "Spectral", "ClosedForms", "Diagnostics"]),
         .executableTarget(name: "eigenpair", dependencies: [
             "Distributed", "NpyFormat", "DenseAlgebra", "PairGraph", "Spectral", "ClosedForms", "Diagnostics", "Output",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -44,7 +46,7 @@ let package = Package(
         .testTarget(name: "SpectralTests", dependencies: ["Spectral", "PairGraph", "DenseAlgebra", "EigenpairTestSupport"]),
         .testTarget(name: "ClosedFormsTests", dependencies: ["ClosedForms", "Spectral", "PairGraph", "DenseAlgebra", "EigenpairTestSupport"]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "ClosedForms", "PairGraph", "DenseAlgebra"]),
-        .testTarget(name: "CLITests", dependencies: ["NpyFormat"]),
+        .testTarget(name: "CLITests", dependencies: ["NpyFormat"], exclude: ["Fixtures"]),
         .testTarget(name: "DistributedTests", dependencies: ["Distributed", "Spectral", "PairGraph", "DenseAlgebra", "EigenpairTestSupport"]),
     ]
 )

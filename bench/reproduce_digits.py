@@ -306,8 +306,11 @@ def one_run(binary, X, y, n, rep, args, work, log):
                     z_te = x_te @ w
                     rec["acc"] = ridge_probe(x_tr @ w, y[train], z_te, y[test], classes, args.alpha)
                     rec["lda_overlap"] = captured_fraction(z_te, z_lda_te)
-                    if entry.get("scales"):
-                        rec["scales"] = entry["scales"]
+                    # The closed form's per-direction levels, named in report.json for what
+                    # they are: VICReg variances, SimCLR second moments, BarlowTwins water levels.
+                    for key in ("variances", "second_moments", "water_levels"):
+                        if entry.get(key):
+                            rec[key] = entry[key]
                 methods[method] = rec
             info["dims"][str(K)] = methods
         result["graphs"][gname] = info

@@ -27,6 +27,9 @@ spectral_embedding (issue 5, first slice).
 5. The full (disconnected) scale-16 graph: how many copies of eigenvalue 1 of A_n each tool returns
    versus the number of components with edges.
 6. Writes OUT/results.json; bench/report.py turns it into docs/benchmarks.md.
+7. --laplacian: VICReg cases instead (`embed --loss vicreg`, the K smallest eigenpairs of L, certified),
+   against SciPy eigsh which='SA' (peers/scipy_laplacian.py) and LOBPCG + pyamg
+   (peers/scipy_lobpcg_amg.py); no SLEPc, no disconnected case, results.json only.
 
 Every peer and every rank runs with OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1.
 """
@@ -62,7 +65,7 @@ def log(msg):
 # 1. Installation
 
 
-def ensure_installed(skip_build):
+def ensure_installed(skip_build, laplacian=False):
     steps = []
     missing = []
     # pyamg: scikit-learn's spectral_embedding(eigen_solver="amg") needs it.
@@ -76,7 +79,8 @@ def ensure_installed(skip_build):
         subprocess.run([sys.executable, "-m", "pip", "install", *missing], check=True)
         steps.append(f"{sys.executable} -m pip install {' '.join(missing)}")
     apt_missing = []
-    for pkg in ["python3-slepc4py", "python3-mpi4py"]:
+    # SLEPc is an A_n peer only.
+    for pkg in [] if laplacian else ["python3-slepc4py", "python3-mpi4py"]:
         r = subprocess.run(["dpkg-query", "-W", "-f=${Status}", pkg], capture_output=True, text=True)
         if "install ok installed" not in r.stdout:
             apt_missing.append(pkg)
@@ -307,7 +311,8 @@ class Ctx:
 
 
 def eigenpair_cmd(ctx, ranks, edges, k, outdir):
-    cmd = [ctx.binary, "embed", edges, "--out", outdir, "--dim", str(k), "--loss", "simclr-degree",
+    loss = "vicreg" if ctx.laplacian else "simclr-degree"
+    cmd = [ctx.binary, "embed", edges, "--out", outdir, "--dim", str(k), "--loss", loss,
            "--tol", str(ctx.tol), "--force", "--quiet"]
     if ranks > 1:
         cmd = ["mpirun", "--bind-to", "none", "-np", str(ranks), "-x", "OPENBLAS_NUM_THREADS", "-x", "OMP_NUM_THREADS"] + cmd
@@ -325,16 +330,20 @@ def run_eigenpair(ctx, ranks, edges, k, tag, timeout):
         return rec
     with open(rpath) as f:
         rep = json.load(f)
-    solve = [s for s in rep["solves"] if s["operator"] == "A_n"][0]
+    op = "L" if ctx.laplacian else "A_n"
+    solve = [s for s in rep["solves"] if s["operator"] == op][0]
     t = rep.get("timings", {})
     rec.update({
         "eigenvalues": solve["eigenvalues"][:k], "max_rel_residual": solve.get("max_residual"),
-        "matvecs": solve["matvecs"], "matvec_source": "report.json solves[A_n].matvecs",
+        "matvecs": solve["matvecs"], "matvec_source": f"report.json solves[{op}].matvecs",
+        "certified_worst": solve.get("certification", {}).get("worst"),
+        "laplacian_methods": [c.get("method") for c in solve.get("lanczos", [])],
         "restarts": solve.get("restarts"), "sources": solve.get("sources"),
         "solve_seconds": solve["seconds"], "timings": t,
         "end_to_end_seconds": wall,
         "report_total_seconds": t.get("total"),
-        "to_spectrum_seconds": (t.get("read") or 0) + (t.get("restrict") or 0) + (t.get("solve_An") or 0),
+        "to_spectrum_seconds": (t.get("read") or 0) + (t.get("restrict") or 0)
+                               + (t.get("solve_L" if ctx.laplacian else "solve_An") or 0),
         "peak_rss_bytes": rep.get("peak_memory_bytes"),
         "peak_rss_bytes_per_rank": [r["peak_memory_bytes"] for r in rep.get("rank_details", [])],
         "rank_details": rep.get("rank_details"),
@@ -352,7 +361,10 @@ def krylov_dimension(k):
 
 
 def run_peer(ctx, tool, edges, k, tag, timeout):
-    if tool in ("scipy", "scipy-ncv"):
+    if tool in LAPLACIAN_PEERS:
+        cmd = [sys.executable, os.path.join(PEERS, LAPLACIAN_PEERS[tool]), edges, "--k", str(k), "--tol", str(ctx.tol)]
+        env, mem = ctx.env, None
+    elif tool in ("scipy", "scipy-ncv"):
         cmd = [sys.executable, os.path.join(PEERS, "scipy_eigsh.py"), edges, "--k", str(k), "--tol", str(ctx.tol)]
         if tool == "scipy-ncv":
             cmd += ["--ncv", str(krylov_dimension(k))]
@@ -440,6 +452,10 @@ def summarise(runs):
 
 TOOLS = ["eigenpair-p1", "scipy", "scipy-ncv", "slepc-p1", "eigenpair-p2", "slepc-p2"]
 SKLEARN = ["sklearn-arpack", "sklearn-lobpcg", "sklearn-amg"]
+# --laplacian (VICReg, the K smallest eigenpairs of L on 1-perp, issue 10): Eigenpair against SciPy
+# eigsh which='SA' and LOBPCG + pyamg, on the same graphs.
+LAPLACIAN_PEERS = {"scipy-sa": "scipy_laplacian.py", "lobpcg-amg": "scipy_lobpcg_amg.py"}
+TOOLS_L = ["eigenpair-p1", "scipy-sa", "lobpcg-amg", "eigenpair-p2"]
 # Per-case default restrictions (not applied when --tools is given): (tools that run, why the others do not).
 RESTRICTED = {
     "rmat20-k64": (["eigenpair-p2", "slepc-p2"],
@@ -450,6 +466,8 @@ RESTRICTED = {
 
 def case_tools(ctx, name, meta):
     """(tools to run in order, {tool: why it does not run}, the default restriction applied or None)."""
+    if ctx.laplacian:
+        return [t for t in TOOLS_L if not ctx.only_tools or t in ctx.only_tools], {}, None
     tools = list(TOOLS)
     not_run, restriction = {}, None
     if meta.get("family", "rmat") == "rmat" and meta["scale"] == 16:
@@ -626,6 +644,10 @@ def main():
     ap.add_argument("--tools", nargs="*", help="only these tools (" + " ".join(TOOLS + SKLEARN) + "); default all "
                     "(scikit-learn at rmat16 only; rmat20-k64 runs only " + " ".join(RESTRICTED["rmat20-k64"][0])
                     + " unless --tools names others)")
+    ap.add_argument("--laplacian", action="store_true",
+                    help="VICReg cases: K smallest eigenpairs of L (Eigenpair's certified solve) against SciPy eigsh "
+                    "which='SA' and LOBPCG + pyamg (" + " ".join(TOOLS_L) + "); skips the disconnected A_n case and, "
+                    "unless --report is given, the A_n report")
     ap.add_argument("--disconnected-k", type=int, default=32)
     ap.add_argument("--skip-disconnected", action="store_true")
     ap.add_argument("--skip-build", action="store_true", help="use the existing .build-bench binary if present")
@@ -637,7 +659,9 @@ def main():
     args = ap.parse_args()
     small = args.small or os.environ.get("BENCH_SMALL", "") not in ("", "0")
     if args.report is None:
-        args.report = "" if small else os.path.join(ROOT, "docs", "benchmarks.md")
+        args.report = "" if small or args.laplacian else os.path.join(ROOT, "docs", "benchmarks.md")
+    if args.laplacian:
+        args.skip_disconnected = True
 
     repeats = args.repeats if args.repeats is not None else (1 if args.quick else 3)
     names = [f"{g}-k{k}" for g in GRAPH_NAMES for k in CASE_KS]
@@ -655,12 +679,13 @@ def main():
 
     out = os.path.abspath(args.out)
     os.makedirs(out, exist_ok=True)
-    steps, built = ensure_installed(args.skip_build)
+    steps, built = ensure_installed(args.skip_build, args.laplacian)
     ctx = Ctx()
     os.makedirs(os.path.join(out, "bin"), exist_ok=True)
     ctx.binary = os.path.join(out, "bin", "eigenpair")
     shutil.copy2(built, ctx.binary)
     ctx.tol = args.tol
+    ctx.laplacian = args.laplacian
     ctx.timeout = args.timeout
     ctx.sklearn_timeout = args.sklearn_timeout or (120 if args.quick else 300)
     ctx.sklearn_mem = int(args.sklearn_memory_gb * 2**30)
@@ -678,6 +703,7 @@ def main():
 
     started = time.strftime("%Y-%m-%d %H:%M:%S %Z")
     results = {"started": started, "mode": "quick" if args.quick else "full", "repeats": repeats, "small": small,
+               "operator": "L" if args.laplacian else "A_n",
                "command": "python3 " + shlex.join([os.path.relpath(sys.argv[0], ROOT) if os.path.isabs(sys.argv[0])
                                                    else sys.argv[0]] + sys.argv[1:]),
                "tol": args.tol, "agree_relative": AGREE, "one_tolerance": ONE_TOL,

@@ -55,11 +55,22 @@ extension BarlowTwinsClosedForm {
         let total = graph.totalWeight
         let z = q.scalingRows(by: graph.degrees.map { $0 > 0 ? (total / $0).squareRoot() : 0 })
         let rank = min(k, m)
-        return ClosedFormSolution(
+        var solution = ClosedFormSolution(
             loss: .barlow, embedding: z, scales: [Double](repeating: 1, count: rank) + [Double](repeating: 0, count: k - rank),
             rank: rank, minLoss: minLoss, unique: false,
-            notes: ["augmentation graph (\(g.groups) groups of \(g.views) views), lambda = \(lambda) < 1: every minimiser has rank m = \(m) (MATH.md 4b)"
-                    + (k > m ? ": dimensional collapse, K = \(k) > m" : "")])
+            notes: [collapseNote(groups: g.groups, views: g.views, dimension: k, lambda: lambda)])
+        // K <= m: any K orthonormal directions of the eigenvalue-1 space (all tied, off the trivial vector).
+        solution.optimalSpan = k > m ? .everything : .leading(count: k, offset: spectrum.trivialFirst ? 1 : 0, tiedAtBoundary: true)
+        return solution
+    }
+
+    /// The 4b note: the rank every minimiser has is min(K, m), m = groups - 1; below K only when K > m.
+    static func collapseNote(groups: Int, views: Int, dimension k: Int, lambda: Double) -> String {
+        let m = groups - 1
+        let range = lambda < 1 ? "lambda = \(lambda) < 1" : "lambda = 1"
+        var note = "augmentation graph (\(groups) groups of \(views) views), \(range): every minimiser has rank min(K, m) = \(min(k, m)), m = groups - 1 = \(m) (MATH.md 4b)"
+        note += k > m ? "; dimensional collapse: K = \(k) > m" : "; K = \(k) <= m: no collapse, orthonormal columns in the eigenvalue-1 space, loss 0"
+        return note
     }
 
     /// Collective. For components 0..<count, the second smallest global row (the smallest is the

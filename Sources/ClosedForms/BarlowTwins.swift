@@ -29,6 +29,9 @@ public enum BarlowTwinsClosedForm {
         return (Array(spectrum.values[first...]), spectrum.vectors.columns(first..<spectrum.values.count))
     }
 
+    /// Eigenvalues of A_n at or below this are not positive (MATH.md 4a's r).
+    public static let positiveTolerance = 1e-10
+
     /// Water-filling levels y_k = max(0, 1 - nu / (2 mu_k)) with sum y_k / mu_k = K.
     public static func waterLevels(_ mu: [Double]) -> (y: [Double], nu: Double) {
         let k = mu.count
@@ -48,12 +51,16 @@ public enum BarlowTwinsClosedForm {
     /// Row-local: every row of Z* is its row of U_K scaled, given the global mu and S.
     static func waterFilling(_ spectrum: Spectrum, graph: DistributedGraph, dimension k: Int) -> ClosedFormSolution {
         let (values, vectors) = nonTrivial(spectrum)
-        let positive = values.filter { $0 > 0 }.count
+        // A_n's eigenvalues lie in [-1, 1] and are computed to about the solver's tolerance: a zero
+        // eigenvalue comes back as +-1e-16, which is not a positive direction (it would give a
+        // water level of 1e-16 and a rank the numbers do not support).
+        let positive = values.filter { $0 > positiveTolerance }.count
         guard values.count >= k, positive >= k else {
             let r = min(positive, values.count)
             return ClosedFormSolution(
                 loss: .barlow, embedding: nil, scales: [], rank: 0, minLoss: nil, unique: false,
-                notes: ["K = \(k) exceeds r = \(r), the number of positive eigenvalues of A_n off the trivial vector: MATH.md 4a gives the closed form only for K <= r; use --dim \(r) or less"])
+                notes: [r > 0 ? "K = \(k) exceeds r = \(r), the number of positive eigenvalues of A_n off the trivial vector: MATH.md 4a gives the closed form only for K <= r; use --dim \(r) or less"
+                        : "A_n has no positive eigenvalue off the trivial vector (r = 0): MATH.md 4a gives no closed form for any K"])
         }
         let mu = Array(values.prefix(k)).map { min($0, 1) }
         let (y, nu) = waterLevels(mu)
@@ -71,7 +78,10 @@ public enum BarlowTwinsClosedForm {
             unique = false
             notes.append("mu_K = mu_{K+1}: tied eigenspace at K, any basis of it is optimal")
         }
-        return ClosedFormSolution(loss: .barlow, embedding: z, scales: y, rank: rank, minLoss: minLoss,
-                                  unique: unique, notes: notes)
+        var solution = ClosedFormSolution(loss: .barlow, embedding: z, scales: y, rank: rank, minLoss: minLoss,
+                                          unique: unique, notes: notes)
+        // y is non-increasing in k (mu descending): the y_k > 0 are the first `rank` off the trivial vector.
+        solution.optimalSpan = .leading(count: rank, offset: spectrum.trivialFirst ? 1 : 0, tiedAtBoundary: !unique)
+        return solution
     }
 }

@@ -39,6 +39,8 @@ public struct ClosedFormSolution: Sendable {
     /// Whether Z* is unique up to the loss's symmetries (rotation R, shift b).
     public var unique: Bool
     public var notes: [String]
+    /// Which eigenvectors span every optimal solution (nil when no closed form exists).
+    public var optimalSpan: OptimalSpan?
 
     public init(loss: LossName, embedding: DenseMatrix?, scales: [Double], rank: Int, minLoss: Double?,
                 unique: Bool, notes: [String]) {
@@ -52,8 +54,20 @@ public struct ClosedFormSolution: Sendable {
     }
 }
 
+/// The span of every optimal solution of one loss (over R, b and, on ties, the basis of the tied
+/// eigenspace), in terms of the spectrum the closed form was built from.
+public enum OptimalSpan: Sendable, Equatable {
+    /// Spectrum columns offset..<offset + count (as Z-space directions: U for L and G,
+    /// D^{-1/2} U for A_n) and, when `tiedAtBoundary`, every eigenvector whose eigenvalue ties with
+    /// column offset + count - 1 (the whole tied eigenspace at the K boundary).
+    case leading(count: Int, offset: Int, tiedAtBoundary: Bool)
+    /// Every centred embedding (BarlowTwins 4b with K > m: the isometry J ranges over the whole
+    /// eigenvalue -1/(V-1) space, so the optimal solutions span all of v0-perp).
+    case everything
+}
+
 /// Relative tie test for eigenvalues from different solves.
 @inline(__always)
-func nearlyEqual(_ a: Double, _ b: Double, tolerance: Double = 1e-9) -> Bool {
+public func nearlyEqual(_ a: Double, _ b: Double, tolerance: Double = 1e-9) -> Bool {
     abs(a - b) <= tolerance * max(1, abs(a), abs(b))
 }

@@ -144,16 +144,27 @@ public struct LossFunction: Sendable {
         let mean = columnSums(z, weights: w)
         var centred = z
         for j in 0..<k { for i in 0..<z.rows { centred[i, j] -= mean[j] } }
-        var variance = [Double](repeating: 0, count: k)
-        for j in 0..<k { for i in 0..<z.rows { variance[j] += w[i] * centred[i, j] * centred[i, j] } }
-        communicator.allreduceSum(&variance)
-        let sigma = variance.map { $0.squareRoot() }
-        let std = centred.scalingColumns(by: sigma.map { 1 / $0 })
+        // Weighted variance and weighted mean square of every column, in one all-reduce.
+        var moments = [Double](repeating: 0, count: 2 * k)
+        for j in 0..<k {
+            for i in 0..<z.rows {
+                moments[j] += w[i] * centred[i, j] * centred[i, j]
+                moments[k + j] += w[i] * z[i, j] * z[i, j]
+            }
+        }
+        communicator.allreduceSum(&moments)
+        // A zero-variance column cannot be standardised: its standardised column is taken as 0
+        // (C_kk = 0, no cross-correlation), the limit batch normalisation with an epsilon gives.
+        // Dividing its roundoff-level spread by its roundoff-level norm would instead give any
+        // C_kk at all, and a loss below the proven minimum.
+        let constant = (0..<k).map { Self.isZeroVariance(variance: moments[$0], meanSquare: moments[k + $0]) }
+        let inverseSigma = (0..<k).map { constant[$0] ? 0 : 1 / moments[$0].squareRoot() }
+        let std = centred.scalingColumns(by: inverseSigma)
         var gstd: DenseMatrix
         if let gz {
             // G Z_std = (G Z - d mean^T) / sigma, since G 1 = d.
             gstd = gz
-            for j in 0..<k { for i in 0..<z.rows { gstd[i, j] = (gz[i, j] - graph.degrees[i] * mean[j]) / sigma[j] } }
+            for j in 0..<k { for i in 0..<z.rows { gstd[i, j] = (gz[i, j] - graph.degrees[i] * mean[j]) * inverseSigma[j] } }
         } else {
             gstd = OperatorProducts.apply(graph, kind: .adjacency, to: std)
         }
@@ -186,10 +197,82 @@ public struct LossFunction: Sendable {
         var g = DenseMatrix(rows: z.rows, columns: k)
         for j in 0..<k {
             for i in 0..<z.rows {
-                g[i, j] = (gs[i, j] - w[i] * sums[j] - w[i] * std[i, j] * sums[k + j]) / sigma[j]
+                g[i, j] = (gs[i, j] - w[i] * sums[j] - w[i] * std[i, j] * sums[k + j]) * inverseSigma[j]
             }
         }
         return (value, g)
+    }
+}
+
+extension LossFunction {
+    /// A column whose standard deviation is at most this fraction of its root mean square (or that
+    /// is zero) has zero variance to working accuracy: a constant column's centred values are
+    /// roundoff, about 1e-16 of its value.
+    public static let zeroVarianceTolerance = 1e-8
+
+    static func isZeroVariance(variance: Double, meanSquare: Double) -> Bool {
+        !(variance > square(zeroVarianceTolerance) * meanSquare)
+    }
+
+    /// Collective. The columns of Z (owned rows) with zero variance under this loss's centring
+    /// (degree-weighted for BarlowTwins, uniform otherwise; `zeroVarianceTolerance`).
+    public func zeroVarianceColumns(_ z: DenseMatrix) -> [Int] {
+        let z = ownedRows(z)
+        let k = z.columns
+        let weights = loss == .barlow ? graph.degrees.map { $0 / graph.totalWeight }
+            : [Double](repeating: 1 / Double(graph.nodeCount), count: z.rows)
+        let mean = columnSums(z, weights: weights)
+        var moments = [Double](repeating: 0, count: 2 * k)
+        for j in 0..<k {
+            for i in 0..<z.rows {
+                moments[j] += weights[i] * square(z[i, j] - mean[j])
+                moments[k + j] += weights[i] * z[i, j] * z[i, j]
+            }
+        }
+        communicator.allreduceSum(&moments)
+        return (0..<k).filter { Self.isZeroVariance(variance: moments[$0], meanSquare: moments[k + $0]) }
+    }
+
+    /// Collective. The infimum of the loss over positive rescalings c Z, and the c that attains it
+    /// (0 when the infimum is the limit c -> 0).
+    ///
+    /// VICReg and both SimCLR forms are quadratic polynomials in s = c^2 (their terms are
+    /// homogeneous of degree 0, 2 and 4 in Z): f(s) = f(0) + a s + b s^2, with a and b read off
+    /// the loss at c = 0, 1 and 2, and the minimiser over s >= 0 is max(0, -a / (2 b)); the loss is
+    /// then evaluated there directly. BarlowTwins standardises every column, so it does not
+    /// depend on c (c = 1).
+    /// The search runs on Z / rms(Z) (so the fit neither overflows nor underflows for any finite
+    /// Z) and the scale is mapped back.
+    public func bestScale(_ z: DenseMatrix) -> (scale: Double, value: Double) {
+        guard loss != .barlow else { return (1, value(z)) }
+        let own = ownedRows(z)
+        // Largest magnitude first, so the sum of squares cannot overflow (|z| up to 1.8e308).
+        let top = communicator.allreduceMax(own.storage.reduce(0) { max($0, abs($1)) })
+        guard top > 0, top.isFinite else { return (1, value(z)) }
+        var squares = [own.storage.reduce(0) { $0 + ($1 / top) * ($1 / top) }]
+        communicator.allreduceSum(&squares)
+        let rms = top * (squares[0] / Double(max(1, graph.nodeCount * z.columns))).squareRoot()
+        guard rms > 0, rms.isFinite else { return (1, value(z)) }
+        let best = bestScaleOfNormalised((1 / rms) * z)
+        return (best.scale / rms, best.value)
+    }
+
+    private func bestScaleOfNormalised(_ z: DenseMatrix) -> (scale: Double, value: Double) {
+        let f1 = value(z)
+        let f0 = value(0 * z), f4 = value(2 * z)
+        let b = (f4 - 4 * f1 + 3 * f0) / 12
+        let a = f1 - f0 - b
+        var best = (scale: 1.0, value: f1)
+        if f0 < best.value { best = (0, f0) }
+        if b > 0 {
+            let s = max(0, -a / (2 * b))
+            if s > 0 {
+                let c = s.squareRoot()
+                let fc = value(c * z)
+                if fc < best.value { best = (c, fc) }
+            }
+        }
+        return best
     }
 }
 

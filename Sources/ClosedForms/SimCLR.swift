@@ -20,14 +20,22 @@ public enum SimCLRClosedForm {
                     isolatedNodes: graph.components.isolatedCount, dimension: k)
     }
 
+    /// max(0, mu), with eigenvalues within 1e-10 of `scale` (the spectrum's magnitude) of zero
+    /// taken as 0: a zero eigenvalue comes back from the solver as +-1e-16, and counting it as
+    /// positive would claim a rank the numbers do not support.
+    static func positivePart(_ mu: [Double], scale: Double) -> [Double] {
+        mu.map { $0 > 1e-10 * scale ? $0 : 0 }
+    }
+
     /// Uniform negatives; `spectrum`: the K largest eigenpairs of G. S = total weight.
     public static func solveUniform(_ spectrum: Spectrum, nodes n: Int, totalWeight s: Double, dimension k: Int) -> ClosedFormSolution {
         precondition(spectrum.kind == .adjacency && spectrum.values.count >= k)
         let mu = Array(spectrum.values.prefix(k))
         let factor = Double(n) * Double(n) / s
-        let scales = mu.map { factor * max(0, $0) }
+        let positive = positivePart(mu, scale: spectrum.values.map(abs).max() ?? 0)
+        let scales = positive.map { factor * $0 }
         let z = spectrum.vectors.columns(0..<k).scalingColumns(by: scales.map { $0.squareRoot() })
-        let minLoss = -(Double(n) * Double(n) / (s * s)) * mu.reduce(0) { $0 + max(0, $1) * max(0, $1) }
+        let minLoss = -(Double(n) * Double(n) / (s * s)) * positive.reduce(0) { $0 + $1 * $1 }
         var notes: [String] = []
         let rank = scales.filter { $0 > 0 }.count
         if rank < k {
@@ -36,8 +44,10 @@ public enum SimCLRClosedForm {
         let unique = !(spectrum.value(after: k).map { nearlyEqual($0, mu[k - 1]) && mu[k - 1] > 0 } ?? false)
         if !unique { notes.append("mu_K = mu_{K+1}: tied eigenspace at K, any basis of it is optimal") }
         notes.append("this is the spectral-contrastive optimum (HaoChen et al. 2021), not the InfoNCE optimum")
-        return ClosedFormSolution(loss: .simclr, embedding: z, scales: scales, rank: rank, minLoss: minLoss,
-                                  unique: unique, notes: notes)
+        var solution = ClosedFormSolution(loss: .simclr, embedding: z, scales: scales, rank: rank, minLoss: minLoss,
+                                          unique: unique, notes: notes)
+        solution.optimalSpan = .leading(count: rank, offset: 0, tiedAtBoundary: !unique)
+        return solution
     }
 
     /// Degree-weighted negatives; `spectrum`: the K largest eigenpairs of A_n (trivial first).
@@ -46,13 +56,14 @@ public enum SimCLRClosedForm {
                                    dimension k: Int) -> ClosedFormSolution {
         precondition(spectrum.kind == .normalizedAdjacency && spectrum.values.count >= k)
         let mu = Array(spectrum.values.prefix(k))
-        let scales = mu.map { max(0, $0) }
+        // A_n's spectrum lies in [-1, 1].
+        let scales = positivePart(mu, scale: 1)
         let rowScale = degrees.map { $0 > 0 ? (s / $0).squareRoot() : 0 }
         let z = spectrum.vectors.columns(0..<k).scalingColumns(by: scales.map { $0.squareRoot() }).scalingRows(by: rowScale)
         let minLoss = -scales.reduce(0) { $0 + $1 * $1 }
         var notes: [String] = []
         if spectrum.trivialFirst {
-            notes.append("column 0 is the trivial eigenvector (mu = 1, D^{1/2} 1): it is constant on every node with edges")
+            notes.append("column 0 is the trivial eigenvector (mu = 1, D^{1/2} 1): it is constant on every node with edges; rank counts it, so the centred Z* has rank one less (numerical_rank)")
         }
         if isolatedNodes > 0 {
             notes.append("isolated nodes do not enter the loss; their rows of Z* are set to 0")
@@ -61,7 +72,9 @@ public enum SimCLRClosedForm {
         if rank < k { notes.append("A_n has only \(rank) positive eigenvalues among its top \(k): rank(Z*) = \(rank)") }
         let unique = !(spectrum.value(after: k).map { nearlyEqual($0, mu[k - 1]) && mu[k - 1] > 0 } ?? false)
         if !unique { notes.append("mu_K = mu_{K+1}: tied eigenspace at K, any basis of it is optimal") }
-        return ClosedFormSolution(loss: .simclrDegree, embedding: z, scales: scales, rank: rank, minLoss: minLoss,
-                                  unique: unique, notes: notes)
+        var solution = ClosedFormSolution(loss: .simclrDegree, embedding: z, scales: scales, rank: rank, minLoss: minLoss,
+                                          unique: unique, notes: notes)
+        solution.optimalSpan = .leading(count: rank, offset: 0, tiedAtBoundary: !unique)
+        return solution
     }
 }

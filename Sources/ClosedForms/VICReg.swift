@@ -31,7 +31,10 @@ public enum VICRegClosedForm {
         if rank < k {
             notes.append("\(k - rank) of \(k) directions have lambda_k >= beta/gamma = \(hyper.beta / hyper.gamma) and are switched off (t_k = 0)")
         }
-        return ClosedFormSolution(loss: .vicreg, embedding: z, scales: t, rank: rank, minLoss: minLoss,
-                                  unique: unique, notes: notes)
+        var solution = ClosedFormSolution(loss: .vicreg, embedding: z, scales: t, rank: rank, minLoss: minLoss,
+                                          unique: unique, notes: notes)
+        // t is non-increasing in k, so the t_k > 0 are the first `rank`.
+        solution.optimalSpan = .leading(count: rank, offset: 0, tiedAtBoundary: !unique)
+        return solution
     }
 }

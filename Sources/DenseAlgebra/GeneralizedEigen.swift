@@ -1,74 +1,85 @@
 import CLAPACKE
 
-/// The symmetric-definite generalised eigenproblem A w = lambda B w (A symmetric, B symmetric
-/// positive definite), by LAPACK dsygvd (Cholesky B = L L^T, then the symmetric problem of
-/// L^-1 A L^-T). Eigenvalues ascending; eigenvectors B-orthonormal (W^T B W = I), which is the
-/// normalisation every linear closed form needs (W = B^-1/2 V with V orthonormal, up to a
-/// rotation inside tied eigenspaces).
+/// The symmetric generalised eigenproblem A w = lambda B w with B symmetric positive
+/// semi-definite, solved on the range of B. Eigenvalues ascending; eigenvectors B-orthonormal
+/// (W^T B W = I), which is the normalisation every linear closed form needs (W = B^-1/2 V with V
+/// orthonormal, up to a rotation inside tied eigenspaces).
 ///
-/// Both matrices are first scaled by D = diag(B)^-1/2 (so B's diagonal is 1), which makes the
-/// definiteness test and the Cholesky factor independent of the units of each feature; the
-/// vectors are scaled back (w = D v).
+/// Why the range: B is a covariance of the features (Sigma, Gamma or S_d), singular exactly when
+/// some combination w of the features is constant (X w = c 1) or zero, and such a w changes no
+/// loss (the embedding gets a constant or zero column, which VICReg's covariance, the Laplacian
+/// term and the cross-correlations do not see). Raw pixels have constant pixels, so a feature set
+/// of rank r < P is the normal case, not an error.
+///
+/// Steps: features with a zero diagonal entry of B (at most `relativeTolerance` times the
+/// largest) are dropped outright; the others are scaled to unit diagonal (units do not matter);
+/// the scaled B = V diag(e) V^T (LAPACK dsyevd) keeps the directions with e > `relativeTolerance`
+/// times the largest e; with T = V_kept diag(e_kept^-1/2), the symmetric problem T^T A T = Q diag(lambda) Q^T
+/// gives W = D T Q. `droppedDirections` = P - r counts what was left out.
 public struct GeneralizedSymmetricEigen: Sendable {
+    /// The tolerance of the range decision (relative to B's largest scaled eigenvalue).
+    public static let defaultRangeTolerance = 1e-11
+
+    /// r values, ascending.
     public var values: [Double]
-    /// Column j: the eigenvector of values[j], with w^T B w = 1.
+    /// P x r. Column j: the eigenvector of values[j], with w^T B w = 1; zero on dropped features.
     public var vectors: DenseMatrix
-    /// Condition number of the scaled B (largest / smallest eigenvalue), the measure of how close
-    /// B is to singular.
+    /// Condition number of the scaled B on its range (largest / smallest kept eigenvalue).
     public var conditionOfB: Double
+    /// P - r: null directions of B left out (constant or collinear feature combinations).
+    public var droppedDirections: Int
 
     public enum Failure: Error, CustomStringConvertible, Sendable {
-        /// B is singular or indefinite to working accuracy: its scaled smallest eigenvalue over
-        /// the largest is below the tolerance (or B has a zero diagonal entry: a feature that is
-        /// identically zero, or constant where B is a covariance).
-        case notDefinite(smallestRelativeEigenvalue: Double, zeroDiagonal: [Int])
+        /// B is zero to working accuracy: no direction to solve on.
+        case zeroMatrix
 
         public var description: String {
             switch self {
-            case .notDefinite(let s, let zeros):
-                if !zeros.isEmpty { return "the matrix is singular: zero diagonal at \(zeros.prefix(8).map(String.init).joined(separator: ", "))" }
-                return "the matrix is singular to working accuracy (smallest/largest eigenvalue \(s))"
+            case .zeroMatrix: return "the matrix is zero (every feature is constant)"
             }
         }
     }
 
     /// - Parameters:
     ///   - a: symmetric (lower triangle used).
-    ///   - b: symmetric positive definite (lower triangle used).
-    ///   - relativeTolerance: B counts as singular when, after scaling to unit diagonal, its
-    ///     smallest eigenvalue is below this times its largest.
-    /// - Throws: `Failure.notDefinite` for a singular B, `DenseAlgebraError` on LAPACK failure.
-    public init(_ a: DenseMatrix, _ b: DenseMatrix, relativeTolerance: Double = 1e-11) throws {
+    ///   - b: symmetric positive semi-definite (lower triangle used).
+    ///   - relativeTolerance: directions of the unit-diagonal B with an eigenvalue at or below this
+    ///     times its largest are its null space.
+    /// - Throws: `Failure.zeroMatrix` when B has no range, `DenseAlgebraError` on LAPACK failure.
+    public init(_ a: DenseMatrix, _ b: DenseMatrix, relativeTolerance: Double = defaultRangeTolerance) throws {
         precondition(a.rows == a.columns && b.rows == b.columns && a.rows == b.rows, "square matrices of one size expected")
         let n = a.rows
-        let zeros = (0..<n).filter { !(b[$0, $0] > 0) }
-        guard zeros.isEmpty else { throw Failure.notDefinite(smallestRelativeEigenvalue: 0, zeroDiagonal: zeros) }
-        let scale = (0..<n).map { 1 / b[$0, $0].squareRoot() }
-        var sa = DenseMatrix(rows: n, columns: n), sb = DenseMatrix(rows: n, columns: n)
-        for j in 0..<n {
-            for i in 0..<n {
+        let largestDiagonal = (0..<n).reduce(0.0) { max($0, b[$1, $1]) }
+        let kept = (0..<n).filter { b[$0, $0] > relativeTolerance * largestDiagonal }
+        guard !kept.isEmpty else { throw Failure.zeroMatrix }
+        let m = kept.count
+        let scale = kept.map { 1 / b[$0, $0].squareRoot() }
+        var sa = DenseMatrix(rows: m, columns: m), sb = DenseMatrix(rows: m, columns: m)
+        for j in 0..<m {
+            for i in 0..<m {
                 // Symmetrise from the lower triangle, as LAPACK reads it.
-                let (r, c) = i >= j ? (i, j) : (j, i)
+                let (r, c) = kept[i] >= kept[j] ? (kept[i], kept[j]) : (kept[j], kept[i])
                 sa[i, j] = a[r, c] * scale[i] * scale[j]
                 sb[i, j] = b[r, c] * scale[i] * scale[j]
             }
         }
-        let spectrumOfB = try SymmetricEigen(sb, vectors: false).values
-        let largest = spectrumOfB.last ?? 1, smallest = spectrumOfB.first ?? 1
-        guard n == 0 || (smallest > relativeTolerance * largest && largest > 0) else {
-            throw Failure.notDefinite(smallestRelativeEigenvalue: smallest / largest, zeroDiagonal: [])
+        let eigenOfB = try SymmetricEigen(sb)
+        let largest = eigenOfB.values.last ?? 0
+        let range = eigenOfB.values.indices.filter { eigenOfB.values[$0] > relativeTolerance * largest }
+        guard largest > 0, !range.isEmpty else { throw Failure.zeroMatrix }
+        var t = DenseMatrix(rows: m, columns: range.count)
+        for (c, j) in range.enumerated() {
+            let inverseRoot = 1 / eigenOfB.values[j].squareRoot()
+            for i in 0..<m { t[i, c] = eigenOfB.vectors[i, j] * inverseRoot }
         }
-        conditionOfB = n == 0 ? 1 : largest / smallest
-        var w = [Double](repeating: 0, count: n)
-        if n > 0 {
-            let info = LAPACKE_dsygvd(LAPACK_COL_MAJOR, 1, Int8(UInt8(ascii: "V")), Int8(UInt8(ascii: "L")), Int32(n),
-                                      &sa.storage, Int32(n), &sb.storage, Int32(n), &w)
-            if info > Int32(n) {
-                throw Failure.notDefinite(smallestRelativeEigenvalue: smallest / largest, zeroDiagonal: [])
-            }
-            if info != 0 { throw DenseAlgebraError.lapack("dsygvd", info) }
-        }
-        values = w
-        vectors = sa.scalingRows(by: scale)
+        let reduced = t.transposeTimes(sa * t)
+        let eigen = try SymmetricEigen(0.5 * (reduced + reduced.transposed))
+        let w = t * eigen.vectors
+        var full = DenseMatrix(rows: n, columns: range.count)
+        for c in 0..<range.count { for (i, row) in kept.enumerated() { full[row, c] = w[i, c] * scale[i] } }
+        values = eigen.values
+        vectors = full
+        conditionOfB = largest / eigenOfB.values[range[0]]
+        droppedDirections = n - range.count
     }
 }

@@ -97,17 +97,22 @@ public struct OperatorLabelEnergy: Codable, Sendable, Equatable {
     /// K: eigenvectors in the block.
     public var dimension: Int
     public var capturedLabelEnergy: Double?
+    /// The space measured, in words, when it is not just the top-K eigenspace (the whole tied
+    /// eigenspace at K); nil: the top-K eigenspace.
+    public var space: String?
 
     enum CodingKeys: String, CodingKey {
         case operatorName = "operator"
         case dimension
         case capturedLabelEnergy = "captured_label_energy"
+        case space
     }
 
-    public init(operatorName: String, dimension: Int, capturedLabelEnergy: Double?) {
+    public init(operatorName: String, dimension: Int, capturedLabelEnergy: Double?, space: String? = nil) {
         self.operatorName = operatorName
         self.dimension = dimension
         self.capturedLabelEnergy = capturedLabelEnergy
+        self.space = space
     }
 }
 

@@ -67,6 +67,50 @@ public enum LabelAlignment {
         try measure(z, labels: labels).principalAnglesDegrees
     }
 
+    /// Collective over `labels.communicator`. The largest captured label energy over every
+    /// subspace span(F) + S, S any `choose`-dimensional subspace of span(T): the best-aligned
+    /// optimal solution when Z* is F plus `choose` directions of a tied eigenspace T (any basis
+    /// of the tie is optimal). With Q_F an orthonormal basis of H F_l and Q_T one of
+    /// (I - Q_F Q_F^T) H T_l, it is (||Q_F^T H Y_l||^2 + the sum of the `choose` largest squared
+    /// singular values of Q_T^T H Y_l) / ||H Y_l||^2 (Ky Fan). nil when fewer than two classes
+    /// are present. `fixed`, `tied`: this rank's rows, one per owned label row.
+    public static func bestLabelEnergy(fixed: DenseMatrix, tied: DenseMatrix, choose: Int, labels: LabelMatrix) throws -> Double? {
+        try labels.checkRows(of: fixed, what: "eigenvector block")
+        try labels.checkRows(of: tied, what: "eigenvector block")
+        let comm = labels.communicator
+        let rows = labels.labelledRows
+        let centred = RowBlockAlgebra.centred([fixed.selectingRows(rows), tied.selectingRows(rows), labels.oneHot(rows: rows)],
+                                              count: labels.labelledCount, communicator: comm)
+        let hf = centred[0], hy = centred[2]
+        var ht = centred[1]
+        var qf = DenseMatrix(rows: hf.rows, columns: 0)
+        if hf.columns > 0 {
+            let svdF = try RowBlockAlgebra.svd(hf, vectors: true, communicator: comm)
+            qf = svdF.left.columns(0..<svdF.rank(relativeTolerance: relativeTolerance))
+        }
+        // The scale of H T_l before the projection decides what is left of it: a direction of T
+        // inside span(F) leaves only roundoff, which must not count as rank.
+        let scale = RowBlockAlgebra.reducedProducts([], extra: [squaredNorm(ht)], communicator: comm).extra[0].squareRoot()
+        if qf.columns > 0 && ht.columns > 0 {
+            let overlap = RowBlockAlgebra.reducedProducts([(qf, ht)], communicator: comm).products[0]
+            ht = ht - qf * overlap
+        }
+        var qt = DenseMatrix(rows: ht.rows, columns: 0)
+        if ht.columns > 0 {
+            let svdT = try RowBlockAlgebra.svd(ht, vectors: true, communicator: comm)
+            qt = svdT.left.columns(0..<svdT.values.filter { $0 > relativeTolerance * scale }.count)
+        }
+        let reduced = RowBlockAlgebra.reducedProducts([(qf, hy), (qt, hy)], extra: [squaredNorm(hy)], communicator: comm)
+        let labelNorm2 = reduced.extra[0]
+        guard labelNorm2 > 0 else { return nil }
+        var inside = squaredNorm(reduced.products[0])
+        if qt.columns > 0 && choose > 0 {
+            let sigma = try SingularValues(reduced.products[1]).values
+            inside += sigma.prefix(choose).reduce(0) { $0 + $1 * $1 }
+        }
+        return min(1, inside / labelNorm2)
+    }
+
     static func squaredNorm(_ m: DenseMatrix) -> Double {
         m.storage.reduce(0) { $0 + $1 * $1 }
     }
@@ -80,6 +124,9 @@ public struct LabelReport: Codable, Sendable, Equatable {
     public var classes: Int
     /// nil (key absent) when fewer than two classes are present.
     public var capturedLabelEnergy: Double?
+    /// When Z* is not unique (a tie at K): the largest label energy of any optimal Z*
+    /// (`LabelAlignment.bestLabelEnergy`); nil otherwise.
+    public var bestOptimalLabelEnergy: Double?
     public var principalAnglesDegrees: [Double]
     public var probe: ProbeReport
     /// Numerical rank of H Z over all rows (see `RankDiagnostics`).
@@ -89,6 +136,7 @@ public struct LabelReport: Codable, Sendable, Equatable {
         case labelled
         case classes
         case capturedLabelEnergy = "captured_label_energy"
+        case bestOptimalLabelEnergy = "best_optimal_label_energy"
         case principalAnglesDegrees = "principal_angles_deg"
         case probe
         case numericalRank = "numerical_rank"

@@ -1,6 +1,7 @@
 import DenseAlgebra
 import Distributed
 import PairGraph
+import Spectral
 
 /// How local and how global an embedding is, side by side (the paper's title: VICReg recovers a
 /// local spectral embedding, SimCLR a global one).
@@ -94,23 +95,6 @@ public struct LocalGlobalScores: Codable, Sendable, Equatable {
 
     /// Collective. G Z on the owned rows (one halo exchange per column).
     static func adjacencyProduct(_ z: DenseMatrix, graph: DistributedGraph) -> DenseMatrix {
-        let n = graph.localRowCount
-        var out = DenseMatrix(rows: n, columns: z.columns)
-        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: max(graph.block.columnCount, 1))
-        defer { scratch.deallocate() }
-        z.storage.withUnsafeBufferPointer { x in
-            out.storage.withUnsafeMutableBufferPointer { y in
-                for j in 0..<z.columns {
-                    if n == 0 {
-                        // Still take part in the halo exchange.
-                        var dummyIn = 0.0, dummyOut = 0.0
-                        graph.multiply(&dummyIn, into: &dummyOut, scratch: scratch)
-                    } else {
-                        graph.multiply(x.baseAddress! + j * n, into: y.baseAddress! + j * n, scratch: scratch)
-                    }
-                }
-            }
-        }
-        return out
+        RelationOperator(.adjacency, graph: graph).apply(z)
     }
 }

@@ -16,7 +16,12 @@ public struct NpyArray: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw NpyError.io(path, "cannot read file")
         }
-        let bytes = [UInt8](data)
+        return try decode([UInt8](data), file: path)
+    }
+
+    /// `read(path:)` for an .npy file already in memory (a member of an .npz archive); `file`
+    /// names it in errors.
+    public static func decode(_ bytes: [UInt8], file path: String) throws -> NpyArray {
         let (header, offset) = try NpyHeader.parse(bytes, file: path)
         let count = header.elementCount
         guard bytes.count >= offset + count * header.dtype.byteSize else { throw NpyError.truncated(path) }

@@ -98,6 +98,8 @@ public struct SolveSummary: Encodable {
     public var seconds: Double
     public var nextEigenvalue: Double?
     public var lanczos: [ComponentSolve]
+    /// The residual test on M itself: norm, tolerance, per-pair and worst value (docs/math.md 7.10).
+    public var certification: Certification
     public var file: String
 
     public init(_ s: Spectrum, file: String) {
@@ -130,6 +132,7 @@ public struct SolveSummary: Encodable {
         seconds = s.seconds
         nextEigenvalue = s.nextValue
         lanczos = s.solves
+        certification = s.certification
         self.file = file
     }
 
@@ -140,7 +143,7 @@ public struct SolveSummary: Encodable {
         case convergedCount = "converged_count"
         case seconds
         case nextEigenvalue = "next_eigenvalue"
-        case lanczos, file
+        case lanczos, certification, file
     }
 }
 
@@ -148,7 +151,9 @@ public struct SolveSummary: Encodable {
 public struct LossSummary: Encodable {
     public var `operator`: String
     public var available: Bool
-    public var rank: Int
+    /// The closed-form rank; nil (JSON null, not 0, which would read as total collapse) when no
+    /// closed form exists.
+    public var rank: Int?
     public var numericalRank: Int?
     public var loss: Double?
     public var minLoss: Double?
@@ -167,7 +172,7 @@ public struct LossSummary: Encodable {
                 numericalRank: Int?, hyperparameters: [String: Double], file: String?) {
         `operator` = op.rawValue
         available = solution.embedding != nil
-        rank = solution.rank
+        rank = solution.embedding == nil ? nil : solution.rank
         self.numericalRank = numericalRank
         loss = lossAtSolution
         minLoss = solution.minLoss
@@ -186,5 +191,24 @@ public struct LossSummary: Encodable {
         case scales, hyperparameters, unique, notes, file, labels
         case localScore = "local_score"
         case globalScore = "global_score"
+    }
+
+    /// `rank` is written as null when absent; the other optionals are left out.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(`operator`, forKey: .operator)
+        try c.encode(available, forKey: .available)
+        try c.encode(rank, forKey: .rank)
+        try c.encodeIfPresent(numericalRank, forKey: .numericalRank)
+        try c.encodeIfPresent(loss, forKey: .loss)
+        try c.encodeIfPresent(minLoss, forKey: .minLoss)
+        try c.encode(scales, forKey: .scales)
+        try c.encode(hyperparameters, forKey: .hyperparameters)
+        try c.encode(unique, forKey: .unique)
+        try c.encode(notes, forKey: .notes)
+        try c.encodeIfPresent(file, forKey: .file)
+        try c.encodeIfPresent(labels, forKey: .labels)
+        try c.encodeIfPresent(localScore, forKey: .localScore)
+        try c.encodeIfPresent(globalScore, forKey: .globalScore)
     }
 }

@@ -11,6 +11,8 @@ public struct LabelsSummary: Encodable {
     public var withinClass: WithinClassWeight
     /// Captured label energy of each operator's top-K eigenspace.
     public var operatorLabelEnergy: [String: Double] = [:]
+    /// The space each energy was measured on, when not the top-K eigenspace (a tie at K).
+    public var operatorLabelEnergySpace: [String: String] = [:]
     public var guidance: Guidance?
 
     public init(file: String, labelled: Int, classes: Int, notInGraph: Int, withinClass: WithinClassWeight) {
@@ -26,6 +28,7 @@ public struct LabelsSummary: Encodable {
         case notInGraph = "not_in_graph"
         case withinClass = "within_class"
         case operatorLabelEnergy = "operator_label_energy"
+        case operatorLabelEnergySpace = "operator_label_energy_space"
         case guidance
     }
 }

@@ -142,6 +142,9 @@ final class ComponentOperator: LinearOperator {
         projected.deallocate()
     }
 
+    /// Collective like `apply`. Projects the deflated vector out of `v` (a wrapper's own terms).
+    func project(_ v: UnsafeMutablePointer<Double>) { deflation.project(v) }
+
     func apply(_ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>) {
         let n = localDimension
         for i in 0..<n { projected[i] = x[i] }

@@ -10,6 +10,10 @@ extension SpectrumSolver {
         var rows: [Int32]
         var vectors: [Double]
         var solve: ComponentSolve
+        /// ARPACK's tolerance of this solve.
+        var tolerance: Double
+        /// Shift-invert: the factor, kept for a refinement.
+        var factor: CholmodFactor? = nil
     }
 
     /// What the solving ranks tell the others (values bit for bit).
@@ -19,14 +23,18 @@ extension SpectrumSolver {
         var arpackRoutine: String?
         var arpackInfo: Int?
         var message: String?
+        var chebyshev: ChebyshevReport?
+        /// The ARPACK tolerance actually used, when the method chose its own (Chebyshev).
+        var arpackTolerance: Double?
     }
 
     /// Collective over `graph.communicator`. PARPACK rejects a local dimension of 0 (pdsaupd info
     /// -1 on that rank, while the others wait for it forever), so the solve runs on the ranks that
     /// hold rows of the component (a sub-communicator when some hold none) and its lowest rank
-    /// broadcasts values and report to the rest.
+    /// broadcasts values and report to the rest. `warmStart`: an earlier solve of the same component
+    /// (refinement), whose Ritz vectors' sum starts this one and whose method is kept.
     func lanczos(_ graph: DistributedGraph, component c: Int, kind: RelationOperatorKind, weights: [Double],
-                 count: Int) throws -> LanczosResult {
+                 count: Int, tolerance: Double, warmStart: LanczosResult? = nil) throws -> LanczosResult {
         let world = graph.communicator
         let block = ComponentBlock(graph: graph, component: c)
         let size = block.size
@@ -42,39 +50,71 @@ extension SpectrumSolver {
         defer { if participants != world.size { solvers.free() } }
         let reporting = world.isCoordinator
 
+        let indicator = kind == .adjacency || !holding ? []
+            : KnownEigenvectors.localIndicator(rows: block.rows, weights: weights, volume: volume)
+        let deflation = Deflation(indicator, active: kind != .adjacency, communicator: solvers)
+        var start = block.rows.map { StartVector.entry(globalRow: block.firstRow + Int($0)) }
+        if let warmStart, !warmStart.values.isEmpty {
+            let m = block.rows.count
+            start = (0..<m).map { t in (0..<warmStart.values.count).reduce(0) { $0 + warmStart.vectors[$1 * m + t] } }
+        }
+        if holding { deflation.project(&start) }
+
         var factor: CholmodFactor?
         var shift: Double?
-        if kind == .laplacian {
-            let plan = try shiftInvertPlan(graph, block: block, label: label)
+        var method: LaplacianMethod?
+        var andersonMorley = 0.0
+        if kind == .laplacian, let warmStart {
+            // A refinement keeps the method (and the factor or filter) of the solve it refines.
+            solve = warmStart.solve
+            factor = warmStart.factor
+            method = warmStart.solve.method.flatMap(LaplacianMethod.init(rawValue:))
+            if method == .chebyshev {
+                // The filter's own rounding (u T_m(t(0))) may be what failed: refine by the spectral
+                // shift instead, from the filtered Ritz vectors.
+                method = .spectralShift
+                solve.shift = block.andersonMorley(graph: graph)
+                solve.method = method?.rawValue
+                solve.methodNote = "chebyshev pairs failed the certification; refined by the spectral shift"
+            }
+            shift = method == .spectralShift ? solve.shift : nil
+            label += ", " + (method?.rawValue ?? "")
+        } else if kind == .laplacian {
+            andersonMorley = block.andersonMorley(graph: graph)
+            let plan = try shiftInvertPlan(graph, block: block, label: label, count: count, sigma: andersonMorley) {
+                try SpectrumBounds(negativeLaplacian: ComponentOperator(block: block, kind: .laplacian, shift: 0,
+                                                                        deflation: deflation),
+                                   start: start, steps: Self.predictionSteps, globalDimension: size,
+                                   andersonMorley: andersonMorley, communicator: solvers)
+            }
             solve.factorNonzeros = plan.analysedNonzeros
             solve.factorBytes = plan.factorBytes
+            solve.predictedFactorBytes = plan.predictedFactorBytes
             solve.methodNote = plan.note
             factor = plan.factor
             if let factor {
                 // Largest theta of P (L_c + eps I)^{-1} P; lambda = 1/theta - eps, same vectors.
-                solve.method = LaplacianMethod.shiftInvert.rawValue
+                method = .shiftInvert
                 solve.shift = -factor.epsilon
                 solve.epsilon = factor.epsilon
                 solve.factorOrdering = factor.ordering
                 solve.factorSeconds = plan.seconds
-                label += ", shift-invert"
             } else {
-                if let note = plan.note, reporting { progress?("lanczos \(label): spectral shift (sigma I - L), since \(note)") }
-                solve.method = LaplacianMethod.spectralShift.rawValue
-                shift = block.andersonMorley(graph: graph)
-                solve.shift = shift
+                method = plan.fallback
+                if let note = plan.note, reporting { progress?("lanczos \(label): \(plan.fallback.rawValue), since \(note)") }
+                if method == .spectralShift {
+                    shift = andersonMorley
+                    solve.shift = shift
+                }
             }
+            solve.method = method?.rawValue
+            label += ", " + (method?.rawValue ?? "")
         }
 
         var outcome = Outcome()
         var vectors: [Double] = []
         if holding {
-            let indicator = kind == .adjacency ? [] : KnownEigenvectors.localIndicator(rows: block.rows, weights: weights,
-                                                                                        volume: volume)
-            let deflation = Deflation(indicator, active: kind != .adjacency, communicator: solvers)
-            var start = block.rows.map { StartVector.entry(globalRow: block.firstRow + Int($0)) }
-            deflation.project(&start)
-            let solver = lanczosSolver(label: label, communicator: solvers, reporting: reporting)
+            let solver = lanczosSolver(label: label, communicator: solvers, reporting: reporting, tolerance: tolerance)
             do {
                 var values: [Double]
                 let report: LanczosReport
@@ -82,10 +122,25 @@ extension SpectrumSolver {
                     let op = ShiftInvertOperator(factor: factor, deflation: deflation)
                     (values, vectors, report) = try solver.largest(op, count: count, globalDimension: size, start: start)
                     values = values.map { 1 / $0 - factor.epsilon }
+                } else if method == .chebyshev {
+                    let ncv = min(size, settings.krylovDimension ?? LanczosSettings.defaultKrylovDimension(count))
+                    let nonzeros = solvers.allreduceSum(block.nonzeros)
+                    let filter: ChebyshevReport
+                    (values, vectors, report, filter) = try chebyshevSolve(
+                        block: block, deflation: deflation, start: start, count: count, tolerance: tolerance, ncv: ncv,
+                        nonzeros: nonzeros, andersonMorley: andersonMorley,
+                        operatorNorm: 2 * graph.maxDegree, previous: warmStart?.solve.chebyshev,
+                        label: label, reporting: reporting, communicator: solvers)
+                    outcome.chebyshev = filter
+                    outcome.arpackTolerance = filter.arpackTolerance
                 } else {
                     let op = ComponentOperator(block: block, kind: kind, shift: shift ?? 0, deflation: deflation)
                     (values, vectors, report) = try solver.largest(op, count: count, globalDimension: size, start: start)
                     if let shift { values = values.map { shift - $0 } }
+                }
+                if kind == .laplacian && method != .chebyshev {
+                    (values, vectors) = rayleighQuotients(block: block, deflation: deflation, vectors: vectors,
+                                                          count: values.count, communicator: solvers)
                 }
                 outcome.values = values.map(\.bitPattern)
                 outcome.report = report
@@ -102,12 +157,49 @@ extension SpectrumSolver {
         if let routine = outcome.arpackRoutine { throw EigensolverError.arpack(routine: routine, info: outcome.arpackInfo ?? 0) }
         if let message = outcome.message { throw EigensolverError.invalidRequest(message) }
         solve.report = outcome.report ?? solve.report
+        solve.tolerance = outcome.arpackTolerance ?? tolerance
+        if let filter = outcome.chebyshev { solve.chebyshev = filter }
         return LanczosResult(values: outcome.values.map { Double(bitPattern: $0) }, rows: block.rows, vectors: vectors,
-                             solve: solve)
+                             solve: solve, tolerance: solve.tolerance ?? tolerance, factor: factor)
     }
 
-    private func lanczosSolver(label: String, communicator: Communicator, reporting: Bool) -> LanczosSolver {
+    /// Collective over `communicator` (the ranks holding the component). The Rayleigh quotients
+    /// lambda_j = v_j' L v_j / v_j' v_j of the Ritz vectors on L itself, ascending, with the vectors in
+    /// that order: sigma - theta loses the digits of a small lambda below sigma (about u sigma), and a
+    /// filtered operator's theta does not map back at all; the quotient is accurate to O(residual^2).
+    func rayleighQuotients(block: ComponentBlock, deflation: Deflation, vectors: [Double], count: Int,
+                                   communicator: Communicator) -> ([Double], [Double]) {
+        let n = block.rows.count
+        // shift 0: the operator is -L on the component (deflated).
+        let negative = ComponentOperator(block: block, kind: .laplacian, shift: 0, deflation: deflation)
+        var sums = [Double](repeating: 0, count: 2 * count)
+        var product = [Double](repeating: 0, count: max(n, 1))
+        vectors.withUnsafeBufferPointer { v in
+            product.withUnsafeMutableBufferPointer { y in
+                for j in 0..<count {
+                    let x = v.baseAddress! + j * n
+                    negative.apply(x, into: y.baseAddress!)
+                    for i in 0..<n {
+                        sums[2 * j] -= x[i] * y[i]
+                        sums[2 * j + 1] += x[i] * x[i]
+                    }
+                }
+            }
+        }
+        communicator.allreduceSum(&sums)
+        let quotients = (0..<count).map { sums[2 * $0] / sums[2 * $0 + 1] }
+        let order = (0..<count).sorted { quotients[$0] != quotients[$1] ? quotients[$0] < quotients[$1] : $0 < $1 }
+        var sorted: [Double] = []
+        sorted.reserveCapacity(n * count)
+        for j in order { sorted.append(contentsOf: vectors[(j * n)..<((j + 1) * n)]) }
+        return (order.map { quotients[$0] }, sorted)
+    }
+
+    private func lanczosSolver(label: String, communicator: Communicator, reporting: Bool,
+                               tolerance: Double) -> LanczosSolver {
         let progress = reporting ? self.progress : nil
+        var settings = self.settings
+        settings.tolerance = tolerance
         return LanczosSolver(settings: settings, communicator: communicator) { matvecs, seconds in
             progress?(String(format: "lanczos %@: %d matvecs, %.1f s", label, matvecs, seconds))
         }

@@ -56,14 +56,17 @@ public struct LanczosSettings: Sendable, Codable {
 /// How the smallest eigenvalues of the Laplacian of a large component are computed (MATH.md
 /// section 1 allows both; the report says which was used, per component).
 public enum LaplacianMethod: String, Codable, Sendable, CaseIterable {
-    /// Shift-invert on a 1-rank run when the factor fits the memory budget (and factorises);
-    /// the spectral shift otherwise.
+    /// Shift-invert on a 1-rank run when the factor is predicted to fit, then does fit the memory
+    /// budget, is predicted cheaper than the spectral shift, and factorises; the spectral shift
+    /// otherwise (docs/math.md 7.11).
     case auto
     /// Lanczos on P (L_c + eps I)^{-1} P with a CHOLMOD Cholesky factor: lambda = 1/theta - eps.
     /// Needs a 1-rank run; ignores the memory budget; fails rather than falling back.
     case shiftInvert = "shift-invert"
     /// Lanczos on sigma I - L_c, sigma = max over edges of d_i + d_j (Anderson-Morley).
     case spectralShift = "spectral-shift"
+    /// Lanczos on a Chebyshev polynomial filter of L_c (docs/math.md 7.11); any number of ranks.
+    case chebyshev
 }
 
 /// Outcome of one Lanczos solve, as arpack-ng and SLEPc report it.

@@ -25,16 +25,42 @@ extension SpectrumSolver {
         var factorBytes: Int?
         var seconds: Double?
         var note: String?
+        /// The method when there is no factor: Chebyshev when asked for, else the spectral shift
+        /// (measured faster than the filter where no factor fits, docs/math.md 7.11).
+        var fallback: LaplacianMethod = .spectralShift
+        /// `auto`: the factor size predicted from the spectral treewidth bound, before any analysis.
+        var predictedFactorBytes: Int?
+        /// `auto`: the short Lanczos run behind the prediction.
+        var bounds: SpectrumBounds?
     }
 
-    /// Collective only in that every rank takes the same branch. Decides between shift-invert and
-    /// the spectral shift for one component's Laplacian and, for shift-invert, builds the factor
-    /// (MATH.md section 1: shift-invert only on one rank, where the block holds the whole component).
-    func shiftInvertPlan(_ graph: DistributedGraph, block: ComponentBlock, label: String) throws -> ShiftInvertPlan {
+    /// Not collective. The predicted bytes of a Cholesky factor of L_c + eps I (docs/math.md 7.11).
+    /// The spectral treewidth bound (Chandran and Subramanian 2003), tw >= 3 n mu / (4 (d_max + 2 mu))
+    /// - 1 with mu = lambda_1(L_c) on 1_c-perp, taken with the average degree in place of d_max (the
+    /// bound with d_max came out 25 times below the factor a 300k planted partition needs); every
+    /// elimination order leaves a clique of tw + 1 columns, and nested dissection's levels add up to
+    /// about tw^2 entries, of 12 bytes (value and row index). `mu` is the short Lanczos run's lowest
+    /// Ritz value. A prediction, not a bound: it only decides whether the exact analysis is worth
+    /// running.
+    static func predictedFactorBytes(nodes: Int, mu: Double, averageDegree: Double) -> Double {
+        guard mu > 0, averageDegree > 0 else { return 0 }
+        let tw = max(0, (3 * Double(nodes) * mu / (4 * (averageDegree + 2 * mu))).rounded(.down) - 1)
+        return 12 * tw * tw
+    }
+
+    /// Collective only in that every rank takes the same branch. Decides the method for one
+    /// component's Laplacian and, for shift-invert, builds the factor (docs/math.md 7.5, 7.11:
+    /// shift-invert only on one rank, where the block holds the whole component). Under `auto` the
+    /// factor is first predicted from `bounds()` (a short Lanczos run for lambda_1); when the
+    /// prediction exceeds the budget no analysis runs at all.
+    func shiftInvertPlan(_ graph: DistributedGraph, block: ComponentBlock, label: String, count: Int, sigma: Double,
+                         bounds: () throws -> SpectrumBounds) throws -> ShiftInvertPlan {
         let forced = settings.laplacianMethod == .shiftInvert
         switch settings.laplacianMethod {
         case .spectralShift:
             return ShiftInvertPlan()
+        case .chebyshev:
+            return ShiftInvertPlan(fallback: .chebyshev)
         case .auto, .shiftInvert:
             break
         }
@@ -44,6 +70,57 @@ extension SpectrumSolver {
             if forced { throw EigensolverError.invalidRequest(why) }
             return ShiftInvertPlan(note: why)
         }
+        // Bytes of the component's CSC matrix (column pointers, row indices, values), as
+        // CholmodMatrix.storageBytes counts them.
+        let componentBytes = (block.rows.count + 1) * 4 + block.nonzeros * 12
+        let budget = settings.factorBudget(componentBytes: componentBytes)
+        var prediction: (bytes: Int, bounds: SpectrumBounds)?
+        if !forced {
+            let b = try bounds()
+            let averageDegree = block.degrees.reduce(0, +) / Double(max(block.size, 1))
+            let bytes = Self.predictedFactorBytes(nodes: block.size, mu: b.ritz.first ?? 0, averageDegree: averageDegree)
+            prediction = (Int(min(bytes, Double(Int.max / 2))), b)
+            if bytes > budget {
+                return ShiftInvertPlan(note: String(format: "the factor of L + eps I is predicted to need %.0f MB (spectral treewidth estimate from lambda_1 about %.3g and average degree %.3g), over the budget of %.0f MB; no analysis was run (predicted in %.2f s)",
+                                                    bytes / 1e6, b.ritz.first ?? 0, averageDegree, budget / 1e6, b.seconds),
+                                       predictedFactorBytes: prediction?.bytes, bounds: b)
+            }
+        }
+        var cost: CostModel?
+        if let prediction {
+            let ncv = min(block.size, settings.krylovDimension ?? LanczosSettings.defaultKrylovDimension(count))
+            cost = CostModel(nodes: block.size, nonzeros: block.nonzeros, count: count, ncv: ncv, sigma: sigma,
+                             lambda: prediction.bounds.ritz.first ?? 0)
+        }
+        var plan = try analysedPlan(block: block, label: label, budget: budget, forced: forced, cost: cost)
+        plan.predictedFactorBytes = prediction?.bytes
+        plan.bounds = prediction?.bounds
+        return plan
+    }
+
+    /// Analyses (and, within the budget, factorises) L_c + eps I on a 1-rank run.
+    /// `auto`'s time comparison of the two Lanczos routes, in units of memory-bound flops
+    /// (docs/math.md 7.11). Spectral shift: about 5 K sqrt(sigma / lambda_1) steps (measured: 330 on
+    /// a 300k planted partition, about 1,500 on a 10k augmentation graph), each a product and ARPACK's
+    /// orthogonalisation, 2 nnz + 4 ncv n. Shift-invert: the factorisation's flops (dense BLAS-3,
+    /// counted at a fifth) and about 8 K solves of 4 nnz(L) each.
+    struct CostModel {
+        var nodes: Int, nonzeros: Int, count: Int, ncv: Int
+        var sigma: Double, lambda: Double
+
+        var spectralShift: Double {
+            guard lambda > 0 else { return .infinity }
+            let steps = 5 * Double(count) * (sigma / lambda).squareRoot()
+            return steps * (2 * Double(nonzeros) + 4 * Double(ncv) * Double(nodes))
+        }
+
+        func shiftInvert(factorFlops: Double, factorNonzeros: Int) -> Double {
+            factorFlops / 5 + 8 * Double(count) * 4 * Double(factorNonzeros)
+        }
+    }
+
+    private func analysedPlan(block: ComponentBlock, label: String, budget: Double, forced: Bool,
+                              cost: CostModel?) throws -> ShiftInvertPlan {
         let began = Date()
         let epsilon = Self.shiftInvertEpsilon(maxDegree: block.degrees.max() ?? 0)
         let factor: CholmodFactor
@@ -54,15 +131,21 @@ extension SpectrumSolver {
             if forced { throw error }
             return ShiftInvertPlan(note: "\(error)")
         }
-        // Bytes of the component's CSC matrix (column pointers, row indices, values), as
-        // CholmodMatrix.storageBytes counts them.
-        let componentBytes = (block.rows.count + 1) * 4 + block.nonzeros * 12
-        let budget = settings.factorBudget(componentBytes: componentBytes)
         let factorBytes = Double(factor.estimatedBytes)
         if !forced && factorBytes > budget {
             return ShiftInvertPlan(analysedNonzeros: factor.factorNonzeros, factorBytes: factor.estimatedBytes,
                                    note: String(format: "the factor of L + eps I needs %.0f MB (nnz(L) = %d, %@ ordering), over the budget of %.0f MB",
                                                 factorBytes / 1e6, factor.factorNonzeros, factor.ordering, budget / 1e6))
+        }
+        if !forced, let cost {
+            let invert = cost.shiftInvert(factorFlops: factor.flops, factorNonzeros: factor.factorNonzeros)
+            let shift = cost.spectralShift
+            if invert > shift {
+                return ShiftInvertPlan(analysedNonzeros: factor.factorNonzeros, factorBytes: factor.estimatedBytes,
+                                       note: String(format: "the factor fits (%.0f MB) but shift-invert is predicted to cost %.3g flop-equivalents (factorisation %.3g flops, nnz(L) = %d) against %.3g for the spectral shift (sigma / lambda_1 about %.3g)",
+                                                    factorBytes / 1e6, invert, factor.flops, factor.factorNonzeros, shift,
+                                                    cost.sigma / cost.lambda))
+            }
         }
         do {
             progress?(String(format: "cholmod %@: factorising, nnz(L) = %d (%@ ordering), about %.0f MB, %.3g flops",

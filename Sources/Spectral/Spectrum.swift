@@ -37,6 +37,14 @@ public struct ComponentSolve: Codable, Sendable {
     /// Why `auto` did not use shift-invert (more than one rank, over the memory budget, or a failed
     /// factorisation).
     public var methodNote: String? = nil
+    /// ARPACK's tolerance in the last solve of this component (tighter than --tol after refinement).
+    public var tolerance: Double? = nil
+    /// Re-solves after the certification found pairs above the tolerance (docs/math.md 7.10).
+    public var refinements: Int? = nil
+    /// `auto`, 1 rank: the factor size predicted before any analysis (docs/math.md 7.11).
+    public var predictedFactorBytes: Int? = nil
+    /// Chebyshev: the filter and its bounds.
+    public var chebyshev: ChebyshevReport? = nil
 
     enum CodingKeys: String, CodingKey {
         case component, nodes, shift, report, method, epsilon
@@ -45,6 +53,10 @@ public struct ComponentSolve: Codable, Sendable {
         case factorOrdering = "factor_ordering"
         case factorSeconds = "factor_seconds"
         case methodNote = "method_note"
+        case tolerance = "arpack_tolerance"
+        case refinements
+        case predictedFactorBytes = "predicted_factor_bytes"
+        case chebyshev
     }
 }
 
@@ -69,8 +81,15 @@ public struct Spectrum: Sendable {
     public var seconds: Double
     /// Global row of `vectors` row 0.
     public var firstRow: Int = 0
+    /// The residual test of every returned pair on the operator itself (docs/math.md section 7.10).
+    public var certification: Certification
 
-    public var converged: Bool { values.count >= requested && solves.allSatisfy { $0.report.converged >= $0.report.requested } }
+    /// Every requested pair is there, every Lanczos solve converged, and every pair is certified:
+    /// what exit 0 requires.
+    public var converged: Bool {
+        values.count >= requested && solves.allSatisfy { $0.report.converged >= $0.report.requested }
+            && certification.certified
+    }
 
     public func count(from source: EigenpairSource) -> Int { sources.filter { $0 == source }.count }
 

@@ -112,9 +112,12 @@ public struct SpectrumSolver {
         // can add to it.
         let extremeCopies = pool.filter { $0.origin.rank <= 1 }.count
         let componentsNeeded = kind == .adjacency || extremeCopies < want
-        var solves: [ComponentSolve] = []
-        var lanczosVectors: [Int: (rows: [Int32], vectors: [Double])] = [:]
+        var lanczosResults: [Int: LanczosResult] = [:]
         var dense = DenseComponents()
+        // The closed-form extreme copies precede every deflated Lanczos pair in the pool, so a
+        // component can place at most `want - extremeCopies` pairs: asking ARPACK for more
+        // converges pairs that are never used (about 10-25% more matvecs in tight clusters).
+        let lanczosWant = want - extremeCopies
         if componentsNeeded {
             var small: [Range<Int>] = [], large: [Int] = []
             var first = 0
@@ -126,59 +129,60 @@ public struct SpectrumSolver {
             }
             dense = try DenseComponents.gather(graph, isSmall: { c in small.contains { $0.contains(c) } }, kind: kind)
             pool += try dense.candidates(kind: kind, want: want, communicator: world)
-            // The closed-form extreme copies precede every deflated Lanczos pair in the pool, so a
-            // component can place at most `want - extremeCopies` pairs: asking ARPACK for more
-            // converges pairs that are never used (about 10-25% more matvecs in tight clusters).
-            let lanczosWant = want - extremeCopies
             for c in large {
-                let result = try lanczos(graph, component: c, kind: kind, weights: weights,
-                                         count: min(lanczosWant, comps.size(c) - 2))
-                solves.append(result.solve)
-                lanczosVectors[c] = (result.rows, result.vectors)
+                lanczosResults[c] = try lanczos(graph, component: c, kind: kind, weights: weights,
+                                                count: min(lanczosWant, comps.size(c) - 2), tolerance: settings.tolerance)
+            }
+        }
+
+        // Merge, build the vectors, certify on M itself (docs/math.md section 7.10); refine the
+        // components that hold failing pairs with a tighter ARPACK tolerance, warm-started.
+        let relation = RelationOperator(kind, graph: graph)
+        var refinements = 0
+        while true {
+            var all = pool
+            for (c, result) in lanczosResults.sorted(by: { $0.key < $1.key }) {
                 for (i, v) in result.values.enumerated() {
-                    pool.append(Candidate(value: v, origin: .lanczos(component: c, index: i), key: (2, c, i)))
+                    all.append(Candidate(value: v, origin: .lanczos(component: c, index: i), key: (2, c, i)))
                 }
             }
-        }
-
-        pool.sort { Self.precedes($0, $1, smallestFirst: kind.wantsSmallest) }
-        let taken = Array(pool.prefix(count))
-        let next = pool.count > count ? pool[count].value : nil
-
-        var vectors = DenseMatrix(rows: graph.localRowCount, columns: taken.count)
-        let chosenDense = taken.enumerated().compactMap { j, cand -> (component: Int, index: Int, column: Int)? in
-            if case .dense(let c, let i) = cand.origin { return (c, i, j) }
-            return nil
-        }
-        if !chosenDense.isEmpty {
-            try dense.scatterVectors(chosenDense, kind: kind, graph: graph, into: &vectors)
-        }
-        let volumes = helmertCount > 0 && taken.contains(where: { $0.origin.rank == 1 })
-            ? KnownEigenvectors.leadingVolumes(graph, weights: weights, count: helmertCount + 1) : []
-        for (j, cand) in taken.enumerated() {
-            switch cand.origin {
-            case .trivial:
-                let total = world.allreduceSum(weights.reduce(0, +))
-                vectors.setColumn(j, KnownEigenvectors.trivialEntries(weights: weights, total: total))
-            case .helmert(let h):
-                vectors.setColumn(j, KnownEigenvectors.helmertEntries(h, graph: graph, weights: weights, volumes: volumes))
-            case .isolated(let c):
-                if let r = graph.localRows(ofComponent: c).first { vectors[Int(r), j] = 1 }
-            case .dense:
-                break
-            case .lanczos(let c, let i):
-                let (rows, vecs) = lanczosVectors[c]!
-                for (t, r) in rows.enumerated() { vectors[Int(r), j] = vecs[i * rows.count + t] }
+            all.sort { Self.precedes($0, $1, smallestFirst: kind.wantsSmallest) }
+            let taken = Array(all.prefix(count))
+            let next = all.count > count ? all[count].value : nil
+            let vectors = try assembleVectors(taken, graph: graph, kind: kind, weights: weights,
+                                              helmertCount: helmertCount, dense: dense, lanczos: lanczosResults)
+            let values = taken.map(\.value)
+            let residuals = relation.residuals(values: values, vectors: vectors)
+            var certification = Certification(residuals: residuals, eigenvalues: values,
+                                              operatorNorm: relation.normBound, tolerance: settings.tolerance)
+            certification.refinements = refinements
+            let retry = refinements < Self.maxRefinements
+                ? refinementTolerances(certification, taken: taken, residuals: residuals, lanczos: lanczosResults) : [:]
+            if certification.certified || retry.isEmpty {
+                let solves = lanczosResults.sorted { $0.key < $1.key }.map(\.value.solve)
+                return Spectrum(kind: kind, values: values, vectors: vectors, sources: taken.map { $0.origin.source },
+                                residuals: residuals, solves: solves,
+                                trivialFirst: kind == .normalizedAdjacency && taken.first.map { $0.origin.rank == 0 } == true,
+                                requested: count, nextValue: next, seconds: Date().timeIntervalSince(began),
+                                firstRow: graph.firstRow, certification: certification)
+            }
+            refinements += 1
+            for (c, tolerance) in retry.sorted(by: { $0.key < $1.key }) {
+                let previous = lanczosResults[c]!
+                if world.isCoordinator {
+                    progress?(String(format: "certify %@, component %d: %d pairs above tol, re-solving with ARPACK tol %.1e",
+                                     kind.rawValue, c, certification.failing.count, tolerance))
+                }
+                var result = try lanczos(graph, component: c, kind: kind, weights: weights,
+                                         count: previous.solve.report.requested, tolerance: tolerance,
+                                         warmStart: previous)
+                result.solve.refinements = refinements
+                result.solve.report.matvecs += previous.solve.report.matvecs
+                result.solve.report.restarts += previous.solve.report.restarts
+                result.solve.report.seconds += previous.solve.report.seconds
+                lanczosResults[c] = result
             }
         }
-        SignRule.normalize(&vectors, firstRow: graph.firstRow, communicator: world)
-        let values = taken.map(\.value)
-        let residuals = OperatorProducts.residuals(graph, kind: kind, values: values, vectors: vectors)
-        return Spectrum(kind: kind, values: values, vectors: vectors, sources: taken.map { $0.origin.source },
-                        residuals: residuals, solves: solves,
-                        trivialFirst: kind == .normalizedAdjacency && taken.first.map { $0.origin.rank == 0 } == true,
-                        requested: count, nextValue: next, seconds: Date().timeIntervalSince(began),
-                        firstRow: graph.firstRow)
     }
 
     /// Collective over `communicator`. For callers holding one whole graph in memory (tests, small

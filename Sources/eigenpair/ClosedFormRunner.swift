@@ -71,6 +71,7 @@ enum ClosedFormRunner {
         s.vectors = spectrum.vectors.columns(0..<count)
         s.sources = Array(spectrum.sources.prefix(count))
         s.residuals = Array(spectrum.residuals.prefix(count))
+        s.certification = spectrum.certification.prefix(count)
         s.requested = count
         s.nextValue = spectrum.values[count]
         return s
@@ -79,8 +80,9 @@ enum ClosedFormRunner {
     /// Collective. Closed form of `loss` at dimension `k` and everything measured on it: loss at Z*,
     /// numerical rank, label alignment (with `labels`), local/global scores.
     static func evaluate(_ loss: LossName, spectrum: Spectrum, graph: DistributedGraph, dimension k: Int,
-                         hyper: Hyperparameters, labels: LabelAssignment?, file: String? = nil) throws
-        -> (summary: LossSummary, embedding: DenseMatrix?) {
+                         hyper: Hyperparameters, labels: LabelAssignment?, file: String? = nil,
+                         solver: SpectrumSolver? = nil) throws
+        -> (summary: LossSummary, embedding: DenseMatrix?, span: OptimalSpan?) {
         let solution = closedForm(loss, spectrum: spectrum, graph: graph, dimension: k, hyper: hyper)
         var lossValue: Double? = nil
         var numericalRank: Int? = nil
@@ -89,6 +91,10 @@ enum ClosedFormRunner {
         if let z = solution.embedding {
             lossValue = LossFunction(loss, graph: graph, hyper: hyper).value(z)
             labelSummary = try labels?.alignment(of: z, graph: graph)
+            if let labels, let solver {
+                labelSummary?.bestOptimalLabelEnergy = try labels.bestOptimalEnergy(
+                    span: solution.optimalSpan, unique: solution.unique, spectrum: spectrum, dimension: k, graph: graph, solver: solver)
+            }
             numericalRank = try labelSummary?.numericalRank ?? RankDiagnostics.numericalRank(z, communicator: graph.communicator)
             scores = LocalGlobalScores.measure(z, graph: graph)
         }
@@ -97,7 +103,7 @@ enum ClosedFormRunner {
         summary.labels = labelSummary
         summary.localScore = scores?.local
         summary.globalScore = scores?.global
-        return (summary, solution.embedding)
+        return (summary, solution.embedding, solution.optimalSpan)
     }
 
     static func nonConvergence(_ s: Spectrum) -> String {
@@ -105,6 +111,15 @@ enum ClosedFormRunner {
         for solve in s.solves where solve.report.converged < solve.report.requested {
             let r = solve.report
             lines.append("  component \(solve.component) (\(solve.nodes) nodes): \(r.converged) of \(r.requested) converged after \(r.restarts) restarts, \(r.matvecs) matvecs (ARPACK info \(r.info))")
+        }
+        let c = s.certification
+        if !c.certified {
+            lines.append(String(format: "  %d pairs not certified at tol %.1e after %d refinements (%@):",
+                                c.failing.count, c.tolerance, c.refinements, c.norm))
+            for j in c.failing.prefix(16) {
+                lines.append(String(format: "    pair %d: lambda = %.12g, ||M u - lambda u|| = %.3e, certified value %.3e",
+                                    j + 1, s.values[j], s.residuals[j], c.values[j]))
+            }
         }
         let shown = s.values.prefix(8).map { String(format: "%.12g", $0) }.joined(separator: ", ")
         lines.append("  converged eigenvalues: \(shown)\(s.values.count > 8 ? ", ..." : "")")
@@ -203,7 +218,7 @@ struct SolverOptions: ParsableArguments {
     var maxRestarts: Int = 1000
 
     @Option(name: .customLong("laplacian-method"),
-            help: "How the smallest Laplacian eigenpairs of a large component are computed. auto: shift-invert when the factor fits --factor-budget, else spectral-shift; shift-invert: Lanczos on (L + eps I)^-1 with a CHOLMOD factor (one rank); spectral-shift: the largest of sigma I - L.")
+            help: "How the smallest Laplacian eigenpairs of a large component are computed. auto: shift-invert with a CHOLMOD factor of L + eps I on one rank when the factor is predicted to fit, and fits, the memory budget (--factor-budget), else spectral-shift; shift-invert: Lanczos on (L + eps I)^-1 (one rank); spectral-shift: the largest of sigma I - L; chebyshev: the largest of a Chebyshev polynomial filter of L (any rank count).")
     var laplacianMethod: Choice<LaplacianMethod> = Choice(.auto)
 
     @Option(name: .customLong("factor-budget"), parsing: .unconditional, help: "Memory budget in GB for the shift-invert factor under --laplacian-method auto.")
@@ -226,7 +241,7 @@ struct SolverOptions: ParsableArguments {
         lanczos.maxRestarts = maxRestarts
         lanczos.krylovDimension = ncv
         guard let method = laplacianMethod.value else {
-            throw ValidationError("--laplacian-method must be auto, shift-invert or spectral-shift (got \(laplacianMethod.text))")
+            throw ValidationError("--laplacian-method must be auto, shift-invert, spectral-shift or chebyshev (got \(laplacianMethod.text))")
         }
         lanczos.laplacianMethod = method
         guard factorBudget.isFinite, factorBudget >= 0 else {

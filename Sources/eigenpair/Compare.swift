@@ -13,7 +13,11 @@ struct Compare: ParsableCommand {
         discussion: """
         Reads a user's embedding Z (N x K float64 or float32 .npy; row i = node ID i, or the node ID \
         of each row from --nodes, int64), and reports per loss: the loss at Z (loss_at_embedding), the \
-        closed-form minimum at the same K (min_loss), gap = loss_at_embedding - min_loss, the \
+        closed-form minimum at the same K (min_loss), gap = loss_at_embedding - min_loss (>= 0; \
+        differences within 1e-9 relative are roundoff, reported as 0), gap_at_best_scale (after the \
+        best positive rescaling c Z, best_scale = c), energy_in_optimal_subspace (the share of the \
+        centred Z inside the span of every optimal solution: the whole tied eigenspace when Z* is not \
+        unique), zero_variance_columns, a note naming the surrogate each loss measures, the \
         principal angles between span(Z) and span(Z*) (both centred as the loss sees them: H Z for \
         vicreg, simclr and simclr-degree; degree-weighted D^1/2 (Z - 1 m_d^T), m_d = d^T Z / S, for \
         barlow), Z's numerical rank under that centring next to the closed-form rank, and the \
@@ -25,7 +29,7 @@ struct Compare: ParsableCommand {
         """
     )
 
-    @Argument(help: "Pair graph: edge list (`u v` or `u v w`) or Matrix Market (.mtx).")
+    @Argument(help: "Pair graph: edge list (`u v` or `u v w`), Matrix Market (.mtx), SciPy .npz, NumPy .npy, .gz, or - (stdin).")
     var graph: String
 
     @Option(help: "The embedding: N x K float64 or float32 .npy.")
@@ -116,11 +120,19 @@ struct CompareLoss: Encodable {
     var minLoss: Double?
     var gap: Double?
     var relativeGap: Double?
+    /// The gap after the best positive rescaling c Z (`LossFunction.bestScale`).
+    var gapAtBestScale: Double?
+    var bestScale: Double?
+    /// ||P H Z||^2 / ||H Z||^2, P the projector on the span of every optimal solution.
+    var energyInOptimalSubspace: Double?
+    var optimalSubspace: String?
+    /// 0-based columns of Z with zero variance under this loss's centring.
+    var zeroVarianceColumns: [Int]
     var principalAnglesDegrees: [Double]?
     var centring: String
     /// Numerical rank of the embedding under this loss's centring.
     var numericalRank: Int
-    var closedFormRank: Int
+    var closedFormRank: Int?
     var closedFormNumericalRank: Int?
     /// Scores of Z* (the embedding's are under "embedding").
     var localScore: Double?
@@ -136,6 +148,11 @@ struct CompareLoss: Encodable {
         case minLoss = "min_loss"
         case gap
         case relativeGap = "relative_gap"
+        case gapAtBestScale = "gap_at_best_scale"
+        case bestScale = "best_scale"
+        case energyInOptimalSubspace = "energy_in_optimal_subspace"
+        case optimalSubspace = "optimal_subspace"
+        case zeroVarianceColumns = "zero_variance_columns"
         case principalAnglesDegrees = "principal_angles_deg"
         case centring
         case numericalRank = "numerical_rank"

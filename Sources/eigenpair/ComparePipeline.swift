@@ -55,9 +55,14 @@ struct ComparePipeline {
         let rowLabels = try timed("labels") { try options.labels.map { try LabelAssignment(path: $0, graph: graph) } }
         let out = try OutputDirectory(path: options.out, force: options.force, communicator: communicator)
 
-        let userScores = LocalGlobalScores.measure(z, graph: graph)
-        let userRank = try RankDiagnostics.numericalRank(z, communicator: communicator)
-        let userLabels = try rowLabels?.alignment(of: z, graph: graph)
+        // Every measure but the scale-dependent losses is invariant under Z -> Z / max|Z|; taking
+        // them on that copy keeps squares and products finite for any finite Z.
+        let largest = communicator.allreduceMax(z.storage.reduce(0) { max($0, abs($1)) })
+        let unitScale = largest > 0 && largest.isFinite ? 1 / largest : 1
+        let zUnit = unitScale * z
+        let userScores = LocalGlobalScores.measure(zUnit, graph: graph)
+        let userRank = try RankDiagnostics.numericalRank(zUnit, communicator: communicator)
+        let userLabels = try rowLabels?.alignment(of: zUnit, graph: graph)
         var report = CompareReport(
             command: CommandLine.arguments,
             input: InputSummary(path: options.graph, format: format.rawValue, labels: options.labels),
@@ -68,13 +73,14 @@ struct ComparePipeline {
             embedding: CompareEmbedding(file: options.embedding, nodesFile: options.nodes, rows: zRows, columns: zColumns,
                                         dtype: h.dtype.rawValue, rowsUsed: n, extraRowsIgnored: extraRows,
                                         numericalRank: userRank, localScore: userScores.local, globalScore: userScores.global,
-                                        globalFitScale: userScores.scale, labels: userLabels))
+                                        globalFitScale: userScores.scale.map { $0 * unitScale * unitScale }, labels: userLabels))
 
         let solver = SpectrumSolver(settings: options.lanczos, communicator: communicator) { [progress] line in
             progress.note(line)
         }
         var summaries: [String: LossSummary] = [:]
         var points: [PlotSeries] = []
+        let tieCache = rowLabels?.tieCache ?? SpectrumCache()
         for kind in ClosedFormRunner.operatorsNeeded(options.losses) {
             let count = ClosedFormRunner.eigenpairCount(kind, losses: options.losses, dimension: k)
             progress.note("solving \(kind.rawValue): \(count) eigenpairs")
@@ -84,20 +90,30 @@ struct ComparePipeline {
                 throw JobFailure(message: ClosedFormRunner.nonConvergence(spectrum), exitCode: 3)
             }
             if let rowLabels {
-                report.labels = report.labels ?? rowLabels.summary(graph: graph)
-                let first = spectrum.trivialFirst ? 1 : 0
-                report.labels?.operatorLabelEnergy[kind.rawValue] = rowLabels.capturedEnergy(
-                    of: spectrum.vectors.columns(first..<min(first + k, spectrum.values.count)))
+                try timed("labels") {
+                    try rowLabels.recordOperatorEnergy(spectrum, dimension: k, graph: graph, solver: solver, into: &report.labels)
+                }
             }
             for loss in options.losses where ClosedFormRunner.operatorFor(loss) == kind {
-                let (summary, zStar) = try timed("closed_forms") {
+                let (summary, zStar, span) = try timed("closed_forms") {
                     try ClosedFormRunner.evaluate(loss, spectrum: spectrum, graph: graph, dimension: k, hyper: hyper,
-                                                  labels: rowLabels)
+                                                  labels: rowLabels, solver: solver)
                 }
                 summaries[loss.rawValue] = summary
-                let atZ = timed("losses") { LossFunction(loss, graph: graph, hyper: hyper).value(z) }
+                let function = LossFunction(loss, graph: graph, hyper: hyper)
+                // BarlowTwins does not depend on the scale of Z: evaluated on the unit copy.
+                var atZ = timed("losses") { function.value(loss == .barlow ? zUnit : z) }
+                let best = loss == .barlow ? (scale: 1.0, value: atZ) : timed("losses") { function.bestScale(z) }
+                let constantColumns = function.zeroVarianceColumns(zUnit)
+                var overflow: String? = nil
+                if !atZ.isFinite {
+                    // Only a Z so large that its 4th powers overflow gets here (inf - inf = NaN);
+                    // every loss's degree-4 term is positive, so the value is +inf.
+                    atZ = .infinity
+                    overflow = "the loss at Z overflows double precision (entries of Z up to \(largest)): reported as inf; gap_at_best_scale is computed on Z rescaled"
+                }
                 let weighted = loss == .barlow
-                let userBasis = try timed("angles") { try SubspaceAngles.basis(SubspaceAngles.centred(z, graph: graph, degreeWeighted: weighted), communicator: communicator) }
+                let userBasis = try timed("angles") { try SubspaceAngles.basis(SubspaceAngles.centred(zUnit, graph: graph, degreeWeighted: weighted), communicator: communicator) }
                 var angles: [Double]? = nil
                 var starRank: Int? = nil
                 if let zStar {
@@ -105,16 +121,31 @@ struct ComparePipeline {
                     starRank = starBasis.columns
                     angles = try timed("angles") { try SubspaceAngles.anglesDegrees(userBasis, starBasis, communicator: communicator) }
                 }
-                let gap = summary.minLoss.map { atZ - $0 }
+                var energy: OptimalSubspaceEnergy? = nil
+                if let span {
+                    energy = try timed("optimal_subspace") {
+                        try OptimalSubspaceEnergy.measure(zUnit, loss: loss, span: span, spectrum: spectrum, graph: graph,
+                                                          solver: solver, dimension: k, cache: tieCache)
+                    }
+                }
+                var notes = [CompareNotes.surrogate(loss, hyper: hyper)] + (overflow.map { [$0] } ?? [])
+                if !constantColumns.isEmpty { notes.append(CompareNotes.zeroVariance(constantColumns, loss: loss)) }
+                let gap = summary.minLoss.map { CompareNotes.gap(atZ, minimum: $0, notes: &notes, what: "loss at Z") }
+                let gapAtBest = summary.minLoss.map { CompareNotes.gap(best.value, minimum: $0, notes: &notes, what: "loss at the best scale") }
                 let relativeGap = summary.minLoss.flatMap { m in gap.map { $0 / max(abs(m), 1e-300) } }
+                if !summary.unique {
+                    notes.append("Z* is not unique (a tied eigenspace at K or a collapse): principal angles to this one Z* depend on an arbitrary basis; read energy_in_optimal_subspace instead")
+                }
                 report.losses[loss.rawValue] = CompareLoss(
                     operator: kind.rawValue, available: summary.available, lossAtEmbedding: atZ, minLoss: summary.minLoss,
-                    gap: gap, relativeGap: relativeGap, principalAnglesDegrees: angles,
+                    gap: gap, relativeGap: relativeGap, gapAtBestScale: gapAtBest, bestScale: summary.minLoss == nil ? nil : best.scale,
+                    energyInOptimalSubspace: energy?.fraction, optimalSubspace: energy?.subspace,
+                    zeroVarianceColumns: constantColumns, principalAnglesDegrees: angles,
                     centring: weighted ? "degree-weighted: D^1/2 (Z - 1 m^T), m = d^T Z / S (what BarlowTwins' standardisation sees)"
                         : "H Z (column means removed over all N rows)",
                     numericalRank: userBasis.columns, closedFormRank: summary.rank, closedFormNumericalRank: starRank,
                     localScore: summary.localScore, globalScore: summary.globalScore, lossAtSolution: summary.loss,
-                    hyperparameters: summary.hyperparameters, unique: summary.unique, notes: summary.notes)
+                    hyperparameters: summary.hyperparameters, unique: summary.unique, notes: notes + summary.notes)
                 if let l = summary.localScore, let g = summary.globalScore {
                     points.append(PlotSeries(name: "\(loss.rawValue) Z* (K=\(k))", points: [(l, g)], style: .scatter))
                 }
@@ -240,13 +271,17 @@ enum CompareTable {
         lines.append("embedding \(e.file): \(e.rows) x \(e.columns) \(e.dtype), \(e.rowsUsed) rows used, \(e.extraRowsIgnored) extra rows ignored; numerical rank \(e.numericalRank); local \(num(e.localScore, "%.4g")), global \(num(e.globalScore, "%.4f"))")
         lines.append("")
         let pad = SweepTable.pad
-        lines.append(pad("loss", 15) + pad("loss at Z", 18) + pad("closed-form min", 18) + pad("gap", 12) + pad("max angle", 11)
-                     + pad("rank Z/Z*", 11) + pad("local Z*", 10) + "global Z*")
+        // A non-unique Z* (ties, collapse) makes angles basis-dependent: the energy in the span of
+        // every optimal solution is shown in their place.
+        lines.append(pad("loss", 15) + pad("loss at Z", 18) + pad("closed-form min", 18) + pad("gap", 12) + pad("gap best scale", 16)
+                     + pad("energy in opt.", 16) + pad("max angle", 11) + pad("rank Z/Z*", 11) + pad("local Z*", 10) + "global Z*")
         for name in LossName.allCases.map(\.rawValue) {
             guard let l = report.losses[name] else { continue }
+            let angle = l.unique ? num(l.principalAnglesDegrees?.max(), "%.3g") : "(tied)"
             lines.append(pad(name, 15) + pad(num(l.lossAtEmbedding, "%.10g"), 18) + pad(num(l.minLoss, "%.10g"), 18)
-                         + pad(num(l.gap, "%.4g"), 12) + pad(num(l.principalAnglesDegrees?.max(), "%.3g"), 11)
-                         + pad("\(l.numericalRank)/\(l.closedFormRank)", 11) + pad(num(l.localScore, "%.4g"), 10)
+                         + pad(num(l.gap, "%.4g"), 12) + pad(num(l.gapAtBestScale, "%.4g"), 16)
+                         + pad(num(l.energyInOptimalSubspace, "%.4f"), 16) + pad(angle, 11)
+                         + pad("\(l.numericalRank)/\(l.closedFormRank.map { "\($0)" } ?? "-")", 11) + pad(num(l.localScore, "%.4g"), 10)
                          + num(l.globalScore, "%.4f"))
         }
         if let guidance = report.labels?.guidance {
@@ -256,5 +291,42 @@ enum CompareTable {
         lines.append("")
         lines.append("report: \(out)/report.json, plot: \(out)/local-global.svg")
         Swift.print(lines.joined(separator: "\n"))
+    }
+}
+
+/// compare's notes: what each loss measures, zero-variance columns, and the gap's roundoff rule.
+enum CompareNotes {
+    /// The surrogate a loss's numbers are about (MATH.md sections 2-4).
+    static func surrogate(_ loss: LossName, hyper: Hyperparameters) -> String {
+        switch loss {
+        case .vicreg:
+            return "measures VICReg with the square variance term, beta ||Cov(Z) - I||_F^2 + (2 gamma / N) tr(Z^T L Z), at beta = \(hyper.beta), gamma = \(hyper.gamma) (not the hinge variance VICReg trains with, which has no closed form); the gap depends on these values and on the scale of Z (see gap_at_best_scale)"
+        case .simclr:
+            return "measures the spectral-contrastive form of SimCLR with uniform negatives (HaoChen et al. 2021), -(2/S) tr(Z^T G Z) + ||Z^T Z||_F^2 / N^2, not InfoNCE; it depends on the scale of Z (see gap_at_best_scale)"
+        case .simclrDegree:
+            return "measures the spectral-contrastive form of SimCLR with degree-weighted negatives, -(2/S) tr(Z^T G Z) + ||Z^T D Z||_F^2 / S^2, not InfoNCE; it depends on the scale of Z (see gap_at_best_scale)"
+        case .barlow:
+            return "measures BarlowTwins at lambda = \(hyper.lambda) on the degree-weighted standardised Z (cross-correlation C = Z_std^T G Z_std / S); it does not depend on the scale of Z"
+        }
+    }
+
+    static func zeroVariance(_ columns: [Int], loss: LossName) -> String {
+        let list = columns.map(String.init).joined(separator: ", ")
+        let treatment = loss == .barlow
+            ? "BarlowTwins cannot standardise them: each is taken as a zero standardised column (C_kk = 0, adding 1 to the loss)"
+            : "they add nothing to span(H Z)"
+        return "embedding column\(columns.count == 1 ? "" : "s") \(list) (0-based) \(columns.count == 1 ? "has" : "have") zero variance under this loss's centring (standard deviation <= \(LossFunction.zeroVarianceTolerance) of the root mean square): \(treatment)"
+    }
+
+    /// loss - minimum; a difference below 1e-9 relative to max(1, |minimum|) is roundoff and
+    /// reported as 0 (the minimum is proven); a larger negative one is kept and flagged.
+    static func gap(_ value: Double, minimum: Double, notes: inout [String], what: String) -> Double {
+        let raw = value - minimum
+        let roundoff = 1e-9 * max(1, abs(minimum))
+        if raw < 0 && -raw <= roundoff { return 0 }
+        if raw < 0 || raw.isNaN {
+            notes.append("\(what) is \(value), below the proven minimum \(minimum) by more than roundoff: the closed form or the evaluation is wrong here; please report it")
+        }
+        return raw
     }
 }

@@ -20,7 +20,7 @@ struct Embed: ParsableCommand {
         """
     )
 
-    @Argument(help: "Pair graph: edge list (.txt/.tsv/.csv/.edges, `u v` or `u v w`) or Matrix Market (.mtx).")
+    @Argument(help: "Pair graph: edge list (.txt/.tsv/.csv/.edges, `u v` or `u v w`, optional header line), Matrix Market (.mtx), SciPy .npz, NumPy .npy edge array, any text form gzipped (.gz), or - for standard input.")
     var graph: String
 
     @Option(name: [.customShort("o"), .long], help: "Output directory (created; must not exist unless --force).")

@@ -63,6 +63,8 @@ struct EmbedPipeline {
         }
         let k = options.dim
         var summaries: [(LossName, LossSummary)] = []
+        // What report.html draws of each Z* (at most EmbeddingView.defaultLimit rows, gathered now).
+        var views: [EmbeddingView] = []
         for kind in ClosedFormRunner.operatorsNeeded(options.losses) {
             let count = ClosedFormRunner.eigenpairCount(kind, losses: options.losses, dimension: options.dim)
             progress.note("solving \(kind.rawValue): \(count) eigenpairs")
@@ -74,11 +76,9 @@ struct EmbedPipeline {
             }
             try timed("write") { try out.writeNpy(file, spectrum.values) }
             if let rowLabels {
-                report.labels = report.labels ?? rowLabels.summary(graph: graph)
-                // The trivial vector of A_n carries no label information: score the K non-trivial directions.
-                let first = spectrum.trivialFirst ? 1 : 0
-                report.labels?.operatorLabelEnergy[kind.rawValue] = rowLabels.capturedEnergy(
-                    of: spectrum.vectors.columns(first..<min(first + k, spectrum.values.count)))
+                try timed("labels") {
+                    try rowLabels.recordOperatorEnergy(spectrum, dimension: k, graph: graph, solver: solver, into: &report.labels)
+                }
             }
             for loss in options.losses where ClosedFormRunner.operatorFor(loss) == kind {
                 let solution = timed("closed_forms") {
@@ -97,9 +97,19 @@ struct EmbedPipeline {
                         LossFunction(loss, graph: graph, hyper: options.hyper).value(z, adjacencyProduct: product)
                     }
                     labelSummary = try timed("diagnostics") { try rowLabels?.alignment(of: z, graph: graph) }
+                    if let rowLabels {
+                        labelSummary?.bestOptimalLabelEnergy = try timed("diagnostics") {
+                            try rowLabels.bestOptimalEnergy(span: solution.optimalSpan, unique: solution.unique, spectrum: spectrum,
+                                                            dimension: k, graph: graph, solver: solver)
+                        }
+                    }
                     // The label report already holds the rank (one TSQR of H Z per loss, not two).
                     numericalRank = try labelSummary?.numericalRank
                         ?? timed("diagnostics") { try RankDiagnostics.numericalRank(z, communicator: communicator) }
+                    views.append(timed("diagnostics") {
+                        EmbeddingView.gather(loss: loss.rawValue, z: z, firstRow: firstRow, globalRows: n,
+                                             classes: rowLabels?.matrix.classes, communicator: communicator)
+                    })
                     fileName = "\(loss.rawValue).npy"
                     try timed("write") {
                         try out.writeNpyRows(fileName!, globalRows: n, columns: z.columns, firstRow: firstRow,
@@ -133,6 +143,8 @@ struct EmbedPipeline {
         report.peakMemoryBytes = ProcessMemory.peakResidentBytes()
         report.peakMemoryAfterPhase = peakAfter
         try out.writeJSON("report.json", report)
+        try ClosedFormRunner.writeText("report.html", ReportPage.html(report: report, views: views,
+                                                                      classNames: rowLabels?.matrix.classNames ?? []), in: out)
         try out.commit()
         if communicator.isCoordinator { SummaryTable.print(report: report, losses: summaries, out: options.out) }
     }

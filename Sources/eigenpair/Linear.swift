@@ -23,7 +23,7 @@ struct Linear: ParsableCommand {
         """
     )
 
-    @Argument(help: "Pair graph: edge list or Matrix Market (omit with --pairs-from-labels).")
+    @Argument(help: "Pair graph: edge list, Matrix Market, SciPy .npz, NumPy .npy, .gz, or - (omit with --pairs-from-labels).")
     var graph: String?
 
     @Option(help: "Features X: .npy float64 or float32, shape (rows, P); row i = node ID i unless --nodes.")

@@ -108,8 +108,11 @@ struct LinearPipeline {
         let out = try OutputDirectory(path: options.out, force: options.force, communicator: c)
         let localRows = prepared.features.rows
         var printed: [(String, LinearLossSummary)] = []
-        for loss in options.losses {
-            let solution: LinearSolution = timed("closed_forms") {
+        // Every closed form first (dense P x P work, the same on every rank): a requested loss that
+        // cannot be written ends the job before any output, with its reason (exit 2 when the
+        // features or K are the cause, 3 when LAPACK failed).
+        let solutions: [LinearSolution] = timed("closed_forms") {
+            options.losses.map { loss in
                 switch loss {
                 case .vicreg: return LinearVICReg.solve(stats, dimension: k, hyper: options.hyper)
                 case .simclr: return LinearSimCLR.solve(stats, dimension: k)
@@ -117,6 +120,12 @@ struct LinearPipeline {
                 case .simclrDegree: preconditionFailure("not a linear loss")
                 }
             }
+        }
+        if let failed = solutions.first(where: { $0.weights == nil }) {
+            throw JobFailure(message: "\(failed.loss.rawValue): no closed form written: \(failed.notes.first ?? "unavailable")",
+                             exitCode: failed.failure == .numerical ? 3 : 2)
+        }
+        for (loss, solution) in zip(options.losses, solutions) {
             var lossValue: Double?, evaluation: String?, numericalRank: Int?, file: String?, weightsFile: String?
             if let w = solution.weights {
                 let z = prepared.features * w
@@ -166,8 +175,8 @@ struct LinearPipeline {
         func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s + " " : s + String(repeating: " ", count: w - s.count) }
         lines.append(pad("loss", 9) + pad("rank", 6) + pad("loss at W*", 20) + pad("closed-form min", 20) + "file")
         for (name, l) in losses {
-            lines.append(pad(name, 9) + pad(l.available ? "\(l.rank)" : "-", 6)
-                         + pad(l.loss.map { String(format: "%.12g", $0) } ?? "-", 20)
+            lines.append(pad(name, 9) + pad(l.rank.map { "\($0)" } ?? "-", 6)
+                         + pad(l.lossValue.map { String(format: "%.12g", $0) } ?? "-", 20)
                          + pad(l.minLoss.map { String(format: "%.12g", $0) } ?? "-", 20)
                          + (l.file.map { "\(options.out)/\($0), \(options.out)/\(l.weightsFile ?? "")" } ?? "not written: " + (l.notes.first ?? "")))
         }

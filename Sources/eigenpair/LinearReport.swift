@@ -96,19 +96,29 @@ struct LinearSettingsSummary: Encodable {
 }
 
 struct LinearLossSummary: Encodable {
+    var loss: LossName
     var available: Bool
-    var rank: Int
+    /// The closed-form rank (nonzero levels); nil (JSON null) when no W* was written.
+    var rank: Int?
     var numericalRank: Int?
     /// The loss at Z = X W*.
-    var loss: Double?
-    /// How `loss` was evaluated.
+    var lossValue: Double?
+    /// How `lossValue` was evaluated.
     var lossEvaluation: String?
     var minLoss: Double?
     var eigenvalues: [Double]
-    var scales: [Double]
+    /// The per-direction levels of the closed form, written under the name of what they are
+    /// (`levelsKey`): VICReg t_k, the variances of Z*'s columns (Cov(X W*) = diag(t)); SimCLR
+    /// max(0, nu_k), the second moments of Z*'s columns (W*^T Gamma W* = diag); BarlowTwins the
+    /// water levels y_k, the eigenvalues of the cross-correlation C* (direction k of W* is scaled
+    /// by sqrt(y_k / mu_k) before the rotation R). Each is the square of a column scale, not the
+    /// scale itself.
+    var levels: [Double]
     var hyperparameters: [String: Double]
     var unique: Bool
     var conditionNumber: Double?
+    /// Null directions of the covariance left out (rank-deficient features).
+    var droppedDirections: Int
     var notes: [String]
     /// Z = X W* (N x K).
     var file: String?
@@ -117,28 +127,62 @@ struct LinearLossSummary: Encodable {
 
     init(_ s: LinearSolution, loss: Double?, lossEvaluation: String?, numericalRank: Int?, hyperparameters: [String: Double],
          file: String?, weightsFile: String?) {
+        self.loss = s.loss
         available = s.weights != nil
-        rank = s.rank
+        rank = s.weights == nil ? nil : s.rank
         self.numericalRank = numericalRank
-        self.loss = loss
+        lossValue = loss
         self.lossEvaluation = lossEvaluation
         minLoss = s.minLoss
         eigenvalues = s.eigenvalues
-        scales = s.scales
+        levels = s.scales
         self.hyperparameters = hyperparameters
         unique = s.unique
         conditionNumber = s.conditionNumber
+        droppedDirections = s.droppedDirections
         notes = s.notes
         self.file = file
         self.weightsFile = weightsFile
     }
 
+    /// The report key of `levels`.
+    static func levelsKey(_ loss: LossName) -> CodingKeys {
+        switch loss {
+        case .vicreg: return .variances
+        case .simclr, .simclrDegree: return .secondMoments
+        case .barlow: return .waterLevels
+        }
+    }
+
     enum CodingKeys: String, CodingKey {
-        case available, rank, loss, eigenvalues, scales, hyperparameters, unique, notes, file
+        case available, rank, loss, eigenvalues, hyperparameters, unique, notes, file
+        case variances
+        case secondMoments = "second_moments"
+        case waterLevels = "water_levels"
         case numericalRank = "numerical_rank"
         case lossEvaluation = "loss_evaluation"
         case minLoss = "min_loss"
         case conditionNumber = "condition_number"
+        case droppedDirections = "null_directions_dropped"
         case weightsFile = "weights_file"
+    }
+
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(available, forKey: .available)
+        try c.encode(rank, forKey: .rank)
+        try c.encodeIfPresent(numericalRank, forKey: .numericalRank)
+        try c.encodeIfPresent(lossValue, forKey: .loss)
+        try c.encodeIfPresent(lossEvaluation, forKey: .lossEvaluation)
+        try c.encodeIfPresent(minLoss, forKey: .minLoss)
+        try c.encode(eigenvalues, forKey: .eigenvalues)
+        try c.encode(levels, forKey: Self.levelsKey(loss))
+        try c.encode(hyperparameters, forKey: .hyperparameters)
+        try c.encode(unique, forKey: .unique)
+        try c.encodeIfPresent(conditionNumber, forKey: .conditionNumber)
+        try c.encode(droppedDirections, forKey: .droppedDirections)
+        try c.encode(notes, forKey: .notes)
+        try c.encodeIfPresent(file, forKey: .file)
+        try c.encodeIfPresent(weightsFile, forKey: .weightsFile)
     }
 }

@@ -9,17 +9,21 @@ enum SummaryTable {
         var lines: [String] = []
         lines.append("graph     \(g.nodes) nodes, \(g.edges) edges, \(g.componentsWithEdges) components with edges (largest \(g.largestComponent) nodes), \(g.isolatedNodes) isolated; \(g.selfLoopsDropped) self-loops dropped, \(g.duplicatesMerged) duplicates merged")
         lines.append("")
-        lines.append(pad("operator", 9) + pad("k", 5) + pad("from components/dense/lanczos", 31) + pad("matvecs", 9) + pad("restarts", 10) + pad("max residual", 14) + "seconds")
+        lines.append(pad("operator", 9) + pad("k", 5) + pad("from components/dense/lanczos", 31) + pad("matvecs", 9) + pad("restarts", 10) + pad("max residual", 14) + pad("certified", 11) + "seconds")
         for s in report.solves {
             let src = "\(s.sources["component"] ?? 0)/\(s.sources["dense"] ?? 0)/\(s.sources["lanczos"] ?? 0)"
             lines.append(pad(s.operator, 9) + pad("\(s.k)", 5) + pad(src, 31) + pad("\(s.matvecs)", 9) + pad("\(s.restarts)", 10)
-                         + pad(String(format: "%.2e", s.maxResidual), 14) + String(format: "%.2f", s.seconds))
+                         + pad(String(format: "%.2e", s.maxResidual), 14)
+                         + pad(String(format: "%.2e", s.certification.worst), 11) + String(format: "%.2f", s.seconds))
+        }
+        if let c = report.solves.first?.certification {
+            lines.append(String(format: "certified: %@ <= tol %.1e for every pair", c.norm, c.tolerance))
         }
         lines.append("")
         lines.append(pad("loss", 15) + pad("rank", 6) + pad("loss at Z*", 20) + pad("closed-form min", 20) + pad("label energy", 14) + "file")
         for (name, l) in losses {
             let energy = l.labels?.capturedLabelEnergy.map { String(format: "%.4f", $0) } ?? "-"
-            lines.append(pad(name.rawValue, 15) + pad(l.available ? "\(l.rank)" : "-", 6)
+            lines.append(pad(name.rawValue, 15) + pad(l.rank.map { "\($0)" } ?? "-", 6)
                          + pad(l.loss.map { String(format: "%.12g", $0) } ?? "-", 20)
                          + pad(l.minLoss.map { String(format: "%.12g", $0) } ?? "-", 20) + pad(energy, 14)
                          + (l.file.map { "\(out)/\($0)" } ?? "not written: " + (l.notes.first ?? "")))

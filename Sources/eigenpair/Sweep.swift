@@ -22,13 +22,13 @@ struct Sweep: ParsableCommand {
         """
     )
 
-    @Argument(help: "Pair graph: edge list (`u v` or `u v w`) or Matrix Market (.mtx).")
+    @Argument(help: "Pair graph: edge list (`u v` or `u v w`), Matrix Market (.mtx), SciPy .npz, NumPy .npy, .gz, or - (stdin).")
     var graph: String
 
     @Option(name: [.customShort("o"), .long], help: "Output directory (created; must not exist unless --force).")
     var out: String
 
-    @Option(parsing: .unconditional, help: "VICReg gamma values, comma-separated (each > 0). Default: 13 values on a log grid spanning the thresholds beta/lambda_k of the Laplacian spectrum.")
+    @Option(parsing: .unconditional, help: "VICReg gamma values, comma-separated (each > 0). Default: 13 values on a log grid spanning the thresholds beta/lambda_k of the Laplacian spectrum, plus embed's default beta N / S.")
     var gammas: String?
 
     @Option(parsing: .unconditional, help: "Embedding dimensions K, comma-separated (1 <= K < N). Default: 2,4,8,16, those below N.")

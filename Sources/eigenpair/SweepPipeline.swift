@@ -75,15 +75,17 @@ struct SweepPipeline {
             try timed("write") { try out.writeNpy(file, spectrum.values) }
             spectra[kind] = spectrum.values
             if kind == .laplacian && options.gammas == nil {
-                gammas = SweepOptions.defaultGammas(laplacian: spectrum.values, beta: options.beta, fallback: defaultGamma)
+                // embed's default gamma is on the grid too (exactly), so the sweep shows the point
+                // a plain `embed` computes.
+                let grid = SweepOptions.defaultGammas(laplacian: spectrum.values, beta: options.beta, fallback: defaultGamma)
+                gammas = (grid.contains(defaultGamma) ? grid : grid + [defaultGamma]).sorted()
                 report.settings.gammas = gammas
-                report.settings.gammaGrid = "default: \(gammas.count) values log-spaced over [beta/lambda_max/2, 1.5 beta/lambda_min] of the Laplacian eigenvalues lambda_1..lambda_\(kMax) (rounded to 6 digits)"
+                report.settings.gammaGrid = "default: \(grid.count) values log-spaced over [beta/lambda_max/2, 1.5 beta/lambda_min] of the Laplacian eigenvalues lambda_1..lambda_\(kMax) (rounded to 6 digits), plus embed's default gamma beta N / S = \(defaultGamma)"
             }
             if let rowLabels {
-                report.labels = report.labels ?? rowLabels.summary(graph: graph)
-                let first = spectrum.trivialFirst ? 1 : 0
-                report.labels?.operatorLabelEnergy[kind.rawValue] = rowLabels.capturedEnergy(
-                    of: spectrum.vectors.columns(first..<min(first + kMax, spectrum.values.count)))
+                try timed("labels") {
+                    try rowLabels.recordOperatorEnergy(spectrum, dimension: kMax, graph: graph, solver: solver, into: &report.labels)
+                }
             }
             for k in dims {
                 let sub = ClosedFormRunner.truncated(spectrum, to: ClosedFormRunner.eigenpairCount(kind, losses: options.losses, dimension: k))
@@ -91,9 +93,11 @@ struct SweepPipeline {
                     let gammaList: [Double?] = loss == .vicreg ? gammas.map { $0 } : [nil]
                     for gamma in gammaList {
                         let hyper = Hyperparameters(gamma: gamma ?? defaultGamma, beta: options.beta, lambda: options.lambda)
-                        let (summary, _) = try timed("closed_forms") {
+                        let (summary, _, _) = try timed("closed_forms") {
+                            // The guidance's point (K_max, the first gamma) also gets the best optimal label energy.
                             try ClosedFormRunner.evaluate(loss, spectrum: sub, graph: graph, dimension: k, hyper: hyper,
-                                                          labels: rowLabels)
+                                                          labels: rowLabels,
+                                                          solver: k == kMax && atLargestK[loss.rawValue] == nil ? solver : nil)
                         }
                         report.points.append(SweepPoint(loss: loss.rawValue, dim: k, gamma: gamma, summary: summary))
                         if k == kMax && atLargestK[loss.rawValue] == nil { atLargestK[loss.rawValue] = summary }
@@ -135,7 +139,7 @@ enum SweepTable {
             let s = p.summary
             func num(_ v: Double?, _ f: String) -> String { v.map { String(format: f, $0) } ?? "-" }
             lines.append(pad(p.loss, 15) + pad("\(p.dim)", 5) + pad(num(p.gamma, "%.4g"), 12)
-                         + pad(s.available ? "\(s.rank)" : "-", 6) + pad(s.numericalRank.map { "\($0)" } ?? "-", 10)
+                         + pad(s.rank.map { "\($0)" } ?? "-", 6) + pad(s.numericalRank.map { "\($0)" } ?? "-", 10)
                          + pad(num(s.loss, "%.10g"), 18) + pad(num(s.minLoss, "%.10g"), 18)
                          + pad(num(s.labels?.capturedLabelEnergy, "%.4f"), 14) + pad(num(s.labels?.probe.accuracy, "%.3f"), 8)
                          + pad(num(s.localScore, "%.4g"), 11) + num(s.globalScore, "%.4f"))

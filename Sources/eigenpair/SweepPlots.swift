@@ -11,7 +11,7 @@ enum SweepPlots {
         let kMax = dims.max() ?? 0
         try ClosedFormRunner.writeText("rank-vs-gamma.svg",
                                        versusGamma(report, dims: dims, kMax: kMax, title: "Closed-form rank vs gamma",
-                                                   yLabel: "rank of Z*") { Double($0.rank) }, in: out)
+                                                   yLabel: "rank of Z*") { $0.rank.map(Double.init) }, in: out)
         if labelled {
             try ClosedFormRunner.writeText("label-energy-vs-gamma.svg",
                                            versusGamma(report, dims: dims, kMax: kMax, title: "Captured label energy vs gamma",

@@ -63,7 +63,9 @@ struct ProcessResult {
 
 /// Runs an executable to completion (SWIFT_INTEROP.md T2): stdin is /dev/null, both pipes are read
 /// to EOF on their own threads before waiting, and mpirun may run as root.
-func runProcess(_ executable: String, _ arguments: [String], in directory: String? = nil) throws -> ProcessResult {
+/// `stdin`: a file to read standard input from instead.
+func runProcess(_ executable: String, _ arguments: [String], in directory: String? = nil,
+                stdin: String? = nil) throws -> ProcessResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -79,7 +81,7 @@ func runProcess(_ executable: String, _ arguments: [String], in directory: Strin
         environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
     }
     process.environment = environment
-    process.standardInput = FileHandle.nullDevice
+    process.standardInput = try stdin.map { try FileHandle(forReadingFrom: URL(fileURLWithPath: $0)) } ?? FileHandle.nullDevice
     let outPipe = Pipe(), errPipe = Pipe()
     process.standardOutput = outPipe
     process.standardError = errPipe

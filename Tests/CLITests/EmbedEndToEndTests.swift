@@ -24,7 +24,7 @@ extension CLITests {
             #expect(n == 200)  // ids 0..199 all have an edge in this SBM (p-in 0.15, 50 per class)
 
             // Results directory: exactly the documented files, and no staging leftovers beside it.
-            let expectedFiles = ["barlow.npy", "nodes.npy", "report.json", "simclr-degree.npy", "simclr.npy",
+            let expectedFiles = ["barlow.npy", "nodes.npy", "report.html", "report.json", "simclr-degree.npy", "simclr.npy",
                                  "spectrum-An.npy", "spectrum-G.npy", "spectrum-L.npy", "vicreg.npy"]
             #expect(dir.listing("result") == expectedFiles)
             #expect(dir.listing().filter { $0.hasPrefix(".") }.isEmpty, "leftovers: \(dir.listing())")
@@ -66,6 +66,13 @@ extension CLITests {
                 #expect(values.count == expectedCounts[op], "\(op)")
                 #expect(residuals.count == values.count, "\(op)")
                 #expect(residuals.allSatisfy { $0 >= 0 && $0 <= 1e-8 }, "\(op) residuals \(residuals)")
+                // The certification, recomputed from the report's residuals and eigenvalues.
+                let cert = try #require(solve.object("certification"), "\(op)")
+                let tol = try #require(cert.double("tolerance")), floor = try #require(cert.double("floor"))
+                let rho = zip(residuals, values).map { $0 / max(abs($1), floor) }
+                #expect(abs(try #require(cert.double("worst")) - (rho.max() ?? 0)) <= 1e-9 * (rho.max() ?? 0), "\(op)")
+                #expect(rho.allSatisfy { $0 <= tol } && tol == 1e-10, "\(op): \(rho)")
+                #expect((cert.doubles("values") ?? []).count == values.count, "\(op)")
                 let file = try #require(solve["file"] as? String)
                 #expect(file == "spectrum-\(op == "A_n" ? "An" : op).npy")
                 let spectrum = try readNpy(dir.file("result/\(file)"))
@@ -110,7 +117,8 @@ extension CLITests {
             for op in ["L", "G", "A_n"] {
                 #expect(lines.contains { $0.hasPrefix(op + " ") && $0.contains(" \(expectedCounts[op]!) ") }, "\(op) row")
             }
-            #expect(lines.contains { $0.hasPrefix("operator") && $0.contains("max residual") })
+            #expect(lines.contains { $0.hasPrefix("operator") && $0.contains("max residual") && $0.contains("certified") })
+            #expect(lines.contains { $0.hasPrefix("certified: ||M u - lambda u||") })
             #expect(lines.contains { $0.hasPrefix("loss") && $0.contains("closed-form min") })
             for name in Self.losses {
                 #expect(lines.contains { $0.hasPrefix(name + " ") && $0.hasSuffix("result/\(name).npy") }, "\(name) row")

@@ -35,7 +35,7 @@ extension CLITests {
                                      "--seed", "5", "--out", "g.tsv"], in: dir.path)
             try #require(gen.status == 0, "\(gen.summary)")
             // Noise plus a class signal (the generator's class of node i is i % 3), so that the
-            // graph-aligned directions exist and every loss has its closed form at K = 3.
+            // graph-aligned directions exist and every loss has its closed form at K = 2.
             var x = features(rows: n, columns: p, seed: 17)
             for i in 0..<n {
                 x[i * p] += Double(i % 3)
@@ -109,7 +109,7 @@ extension CLITests {
                         #expect(abs(p - q) <= 1e-9 * max(1, abs(p)), "\(context): \(name).\(key) \(p) vs \(q)", sourceLocation: sourceLocation)
                     }
                 }
-                for key in ["eigenvalues", "scales"] {
+                for key in ["eigenvalues", "variances", "second_moments", "water_levels"] {
                     let p = x.doubles(key) ?? [], q = y.doubles(key) ?? []
                     #expect(p.count == q.count && zip(p, q).allSatisfy { abs($0 - $1) <= 1e-9 * max(1, abs($0)) },
                             "\(context): \(name).\(key) \(p) vs \(q)", sourceLocation: sourceLocation)
@@ -147,16 +147,80 @@ extension CLITests {
             #expect(abs(gamma - Double(graph.int("nodes")!) / graph.double("total_weight")!) <= 1e-12 * gamma, "default gamma = beta N / S")
             #expect((report.objects("rank_details") ?? []).count == 1)
             // The default K is min(16, P) = P.
-            // BarlowTwins needs K <= r (positive eigenvalues of M_b): at K = P = 5 it is reported
-            // unavailable with a note, and no file is written for it; the run still succeeds.
+            // BarlowTwins needs K <= r (positive eigenvalues of M_b): at K = P = 5 a requested
+            // BarlowTwins cannot be written, so the run fails (exit 2, the input's K) with the
+            // reason, and writes nothing; without it the other losses are written.
             let all = try eigenpair(["linear", "g.tsv", "--features", "X.npy", "--out", "full", "--quiet"], in: dir.path)
-            try #require(all.status == 0, "\(all.summary)")
+            #expect(all.status == 2, "\(all.summary)")
+            let errors = all.stderr.split(separator: "\n").filter { $0.hasPrefix("error:") }
+            #expect(errors.count == 1 && errors[0].contains("barlow") && errors[0].contains("exceeds r"), "\(all.stderr)")
+            #expect(!dir.exists("full"))
+            let two = try eigenpair(["linear", "g.tsv", "--features", "X.npy", "--out", "full", "--loss", "vicreg,simclr", "--quiet"], in: dir.path)
+            try #require(two.status == 0, "\(two.summary)")
             #expect(try readNpy(dir.file("full/vicreg-W.npy")).header.shape == [Self.p, Self.p])
             try Self.checkOutputs(dir, "full", x: x, rowOfID: { Int($0) }, k: Self.p)
-            let barlow = try #require(try readJSON(dir.file("full/report.json")).object("losses")?.object("barlow"))
-            #expect(barlow["available"] as? Bool == false)
-            #expect((barlow["notes"] as? [Any])?.first.map { "\($0)".contains("exceeds r") } == true, "\(barlow)")
-            #expect(!dir.exists("full/barlow.npy") && !dir.exists("full/barlow-W.npy"))
+        }
+
+        /// The project's digits (bench/data/digits: 64 pixels, 3 of them constant): the README's
+        /// LDA example writes W* and its columns are Fisher LDA directions, checked here against the
+        /// scatter matrices (S_b w = lambda S_w w with lambda > 0: S_b has rank C - 1, so these
+        /// span the LDA subspace); a kNN graph on the raw pixels gives every loss's W*; K above the
+        /// rank of the pixels exits 2 with the reason.
+        @Test func rawDigitsPixelsAndTheReadmeLDAExample() throws {
+            let dir = try TempDir("linear-digits")
+            defer { dir.cleanup() }
+            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().path
+            let xPath = root + "/bench/data/digits/X.npy", yPath = root + "/bench/data/digits/y.npy"
+            let lda = try eigenpair(["linear", "--pairs-from-labels", yPath, "--features", xPath, "--out", "lda", "--dim", "9",
+                                     "--loss", "vicreg"], in: dir.path)
+            try #require(lda.status == 0, "\(lda.summary)")
+            let x = try readNpy(xPath), y = try readNpy(yPath).integers
+            let n = x.rows, p = x.columns, classes = Int(y.max()!) + 1
+            let entry = try #require(try readJSON(dir.file("lda/report.json")).object("losses")?.object("vicreg"))
+            // The null directions are the constant pixels (counted here): no combination of the
+            // others is constant on these images.
+            let constantPixels = (0..<p).filter { j in (0..<n).allSatisfy { x.doubles[$0 * p + j] == x.doubles[j] } }.count
+            #expect(constantPixels == 3 && entry.int("null_directions_dropped") == constantPixels, "\(entry)")
+            // Within- and between-class scatter, dense.
+            var mean = [Double](repeating: 0, count: p)
+            var classMean = [[Double]](repeating: [Double](repeating: 0, count: p), count: classes)
+            var size = [Double](repeating: 0, count: classes)
+            for i in 0..<n {
+                size[Int(y[i])] += 1
+                for j in 0..<p { mean[j] += x.doubles[i * p + j] / Double(n); classMean[Int(y[i])][j] += x.doubles[i * p + j] }
+            }
+            for c in 0..<classes { classMean[c] = classMean[c].map { $0 / size[c] } }
+            var sw = [[Double]](repeating: [Double](repeating: 0, count: p), count: p), sb = sw
+            for i in 0..<n {
+                let m = classMean[Int(y[i])]
+                for a in 0..<p { for b in 0..<p { sw[a][b] += (x.doubles[i * p + a] - m[a]) * (x.doubles[i * p + b] - m[b]) } }
+            }
+            for c in 0..<classes { for a in 0..<p { for b in 0..<p { sb[a][b] += size[c] * (classMean[c][a] - mean[a]) * (classMean[c][b] - mean[b]) } } }
+            func times(_ m: [[Double]], _ v: [Double]) -> [Double] { m.map { row in zip(row, v).reduce(0) { $0 + $1.0 * $1.1 } } }
+            let w = try readNpy(dir.file("lda/vicreg-W.npy"))
+            #expect(w.header.shape == [p, 9])
+            for k in 0..<9 {
+                let col = (0..<p).map { w.doubles[$0 * 9 + k] }
+                let bw = times(sb, col), ww = times(sw, col)
+                let lambda = zip(col, bw).reduce(0) { $0 + $1.0 * $1.1 } / zip(col, ww).reduce(0) { $0 + $1.0 * $1.1 }
+                let residual = zip(bw, ww).map { ($0 - lambda * $1) * ($0 - lambda * $1) }.reduce(0, +).squareRoot()
+                let scale = bw.map { $0 * $0 }.reduce(0, +).squareRoot()
+                #expect(lambda > 1e-3 && residual <= 1e-8 * scale, "column \(k): lambda \(lambda), residual \(residual) of \(scale)")
+            }
+
+            // A kNN graph on the raw pixels: every loss's W* is written (K = 16).
+            let knn = try eigenpair(["generate", "knn", "--features", xPath, "--k", "10", "--out", "knn.tsv"], in: dir.path)
+            try #require(knn.status == 0, "\(knn.summary)")
+            let all = try eigenpair(["linear", "knn.tsv", "--features", xPath, "--out", "all", "--loss", "all", "--quiet"], in: dir.path)
+            try #require(all.status == 0, "\(all.summary)")
+            for loss in ["vicreg", "simclr", "barlow"] {
+                #expect(try readNpy(dir.file("all/\(loss)-W.npy")).header.shape == [p, 16], "\(loss)")
+            }
+            // 61 = 64 - 3 constant pixels is the largest K VICReg can have.
+            let over = try eigenpair(["linear", "knn.tsv", "--features", xPath, "--out", "over", "--loss", "vicreg", "--dim", "62"], in: dir.path)
+            #expect(over.status == 2 && over.errorLines.count == 1 && over.errorLines[0].contains("exceeds r = 61"), "\(over.summary)")
+            #expect(!dir.exists("over"))
         }
 
         /// mpirun -np 1, 2, 3 give the plain run's W, Z and report numbers (1e-9).
@@ -165,7 +229,8 @@ extension CLITests {
             let dir = try TempDir("linear-mpi")
             defer { dir.cleanup() }
             _ = try Self.setup(dir)
-            let args = ["linear", "g.tsv", "--features", "X.npy", "--dim", "3", "--quiet", "--out"]
+            // K = 2: BarlowTwins' M_b has r = 2 positive eigenvalues on these features.
+            let args = ["linear", "g.tsv", "--features", "X.npy", "--dim", "2", "--quiet", "--out"]
             let plain = try eigenpair(args + ["plain"], in: dir.path)
             try #require(plain.status == 0, "\(plain.summary)")
             var worst: [Int: Double] = [:]
@@ -195,7 +260,7 @@ extension CLITests {
             let dir = try TempDir("linear-layout")
             defer { dir.cleanup() }
             let x = try Self.setup(dir)
-            let base = ["linear", "g.tsv", "--dim", "3", "--quiet", "--features"]
+            let base = ["linear", "g.tsv", "--dim", "2", "--quiet", "--features"]
             try #require(try eigenpair(base + ["X.npy", "--out", "plain"], in: dir.path).status == 0)
             // Shuffled rows with IDs, plus 7 rows for IDs the graph does not have.
             let extra = 7
@@ -224,7 +289,7 @@ extension CLITests {
             #expect(f.int("rows_ignored") == ids.count - Self.n)
             var rowOf: [Int64: Int] = [:]
             for (r, id) in ids.enumerated() { rowOf[id] = r }
-            try Self.checkOutputs(dir, "ids", x: shuffled, rowOfID: { rowOf[$0]! }, k: 3)
+            try Self.checkOutputs(dir, "ids", x: shuffled, rowOfID: { rowOf[$0]! }, k: 2)
 
             // Fortran order: the same matrix stored column by column.
             var header = NpyHeader(dtype: .float64, shape: [Self.n, Self.p], fortranOrder: true).encoded()

@@ -33,7 +33,7 @@ extension CLITests {
 
         static let allLosses = "(values: vicreg, simclr, simclr-degree, barlow, all; default: all)"
         static let merge = "(values: max, sum; default: max)"
-        static let laplacian = "(values: auto, shift-invert, spectral-shift; default: auto)"
+        static let laplacian = "(values: auto, shift-invert, spectral-shift, chebyshev; default: auto)"
 
         @Test(arguments: ["embed", "sweep", "compare"])
         func helpListsEveryEnumValue(_ command: String) throws {
@@ -64,7 +64,7 @@ extension CLITests {
             let run = try eigenpair(["--generate-completion-script", "bash"], in: dir.path)
             #expect(run.status == 0, "\(run.summary)")
             for words in [["vicreg", "simclr", "simclr-degree", "barlow", "all"], ["max", "sum"],
-                          ["auto", "shift-invert", "spectral-shift"], ["inverse-size", "uniform"]] {
+                          ["auto", "shift-invert", "spectral-shift", "chebyshev"], ["inverse-size", "uniform"]] {
                 let joined = words.map { "'\($0)'" }.joined(separator: "$'\\n'")
                 #expect(run.stdout.contains(joined), "completion lacks \(words)")
             }
@@ -96,7 +96,7 @@ extension CLITests {
 
         static let badValues: [BadValue] = [
             BadValue(arguments: ["embed", "g.txt", "--laplacian-method", "lobpcg"],
-                     expected: "error: --laplacian-method must be auto, shift-invert or spectral-shift (got lobpcg)"),
+                     expected: "error: --laplacian-method must be auto, shift-invert, spectral-shift or chebyshev (got lobpcg)"),
             BadValue(arguments: ["sweep", "g.txt", "--merge", "min"], expected: "error: --merge must be max or sum (got min)"),
             BadValue(arguments: ["compare", "g.txt", "--embedding", "z.npy", "--loss", "vicreg,infonce"],
                      expected: "error: --loss: unknown loss 'infonce' (choose from vicreg, simclr, simclr-degree, barlow, all)"),

@@ -67,7 +67,7 @@ extension CLITests {
             let report = try readJSON(dir.file("s/sweep.json"))
             let settings = try #require(report.object("settings"))
             let gammas = try #require(settings.doubles("gammas"))
-            #expect(gammas.count == 13)
+            #expect(gammas.count == 13 + 1, "13 log-spaced values plus embed's default gamma")
             #expect(settings["dims"] as? [Any] != nil)
             // One solve per operator, at the largest K (A_n: K + 1 for BarlowTwins).
             let solves = try #require(report.objects("solves"))
@@ -76,7 +76,7 @@ extension CLITests {
             let lambda = try #require(solves[0].doubles("eigenvalues"))
             #expect(gammas.min()! < 1 / lambda.max()! && gammas.max()! > 1 / lambda.min()!, "\(gammas) vs \(lambda)")
             let points = try Self.points(dir.file("s/sweep.json"))
-            #expect(points.count == 2 * 13 + 2 * 3)
+            #expect(points.count == 2 * 14 + 2 * 3)
             // VICReg's rank falls as gamma grows (the soft threshold).
             for k in [2, 4] {
                 let ranks = points.filter { $0["loss"] as? String == "vicreg" && $0.int("dim") == k }
@@ -88,7 +88,7 @@ extension CLITests {
 
             // Individual embed runs at three grid points per K.
             for k in [2, 4] {
-                for gi in [0, 6, 12] {
+                for gi in [0, 6, gammas.count - 1] {
                     let g = gammas[gi]
                     let out = "e\(k)-\(gi)"
                     let e = try eigenpair(["embed", "g.tsv", "--out", out, "--dim", "\(k)", "--gamma", "\(g)",
@@ -117,6 +117,15 @@ extension CLITests {
                 }
             }
 
+            // embed's default gamma (beta N / S, no --gamma) is a grid point, bit for bit.
+            let plain = try eigenpair(["embed", "g.tsv", "--out", "plain", "--dim", "4", "--loss", "vicreg", "--quiet"], in: dir.path)
+            try #require(plain.status == 0, "\(plain.summary)")
+            let plainReport = try readJSON(dir.file("plain/report.json"))
+            let defaultGamma = try #require(plainReport.object("settings")?.object("hyperparameters")?.double("gamma"))
+            #expect(gammas.contains(defaultGamma), "\(defaultGamma) not in \(gammas)")
+            let atDefault = points.first { $0["loss"] as? String == "vicreg" && $0.int("dim") == 4 && $0.double("gamma") == defaultGamma }
+            #expect(Self.close(atDefault?.double("min_loss"), plainReport.object("losses")?.object("vicreg")?.double("min_loss")))
+
             // Plots: well-formed SVG, the expected series.
             let rank = try #require(SVGSeriesCounter.parse(dir.file("s/rank-vs-gamma.svg")), "rank-vs-gamma.svg is not XML")
             #expect(rank.series.count == 2 + 3, "\(rank.series)")  // vicreg per K + 3 flat losses
@@ -127,8 +136,8 @@ extension CLITests {
             let spectrum = try #require(SVGSeriesCounter.parse(dir.file("s/spectrum.svg")))
             #expect(spectrum.panels == 3)
             // L + one threshold per gamma; G + zero line; A_n + zero line.
-            #expect(spectrum.series.count == 1 + 13 + 2 + 2, "\(spectrum.series)")
-            #expect(spectrum.series.filter { $0.hasPrefix("beta/gamma") }.count == 13)
+            #expect(spectrum.series.count == 1 + 14 + 2 + 2, "\(spectrum.series)")
+            #expect(spectrum.series.filter { $0.hasPrefix("beta/gamma") }.count == 14)
             let lg = try #require(SVGSeriesCounter.parse(dir.file("s/local-global.svg")))
             #expect(lg.series.count == 4, "\(lg.series)")
         }

@@ -136,25 +136,46 @@ func linearSolve(_ loss: LossName, _ stats: LinearStatistics, k: Int, hyper: Hyp
         }
     }
 
-    /// A singular Sigma / Gamma / S_d (collinear features, or P > N) is reported, not solved.
-    @Test func singularMomentsAreReportedUnavailable() throws {
+    /// Rank-deficient features (a collinear column, a constant column) are solved on the range of
+    /// the covariance: the dropped null directions are counted, and the minimum equals that of the
+    /// same features without the redundant column (an independent full-rank solve, itself checked
+    /// against L-BFGS above); the loss at Z = X W* (LossFunction over the graph) reaches it. K above
+    /// the rank is an input failure.
+    @Test func rankDeficientFeaturesAreSolvedOnTheirRange() throws {
         let graph = try LinearFamily.erdosRenyi.graph()
+        let hyper = linearHyper(graph, gammaFactor: 1)
         var x = linearTestFeatures(graph, p: 4, seed: 5)
         // Column 3 = 2 column 0 - column 1: rank X = 3 < P.
         for i in 0..<x.rows { x[i, 3] = 2 * x[i, 0] - x[i, 1] }
         let stats = withMPI { LinearStatistics.graph(singleGraph(graph), features: x) }
+        let reduced = withMPI { LinearStatistics.graph(singleGraph(graph), features: x.columns(0..<3)) }
         for loss in [LossName.vicreg, .simclr, .barlow] {
-            let s = linearSolve(loss, stats, k: 2, hyper: linearHyper(graph, gammaFactor: 1))
-            #expect(s.weights == nil, "\(loss.rawValue): a singular moment matrix gave a solution")
-            #expect(s.notes.first?.contains("not positive definite") == true, "\(loss.rawValue): \(s.notes)")
+            let s = linearSolve(loss, stats, k: 2, hyper: hyper)
+            let w = try #require(s.weights, "\(loss.rawValue): \(s.notes)")
+            #expect(s.droppedDirections == 1, "\(loss.rawValue)")
+            #expect(s.notes.contains { $0.contains("1 null direction(s) left out") }, "\(loss.rawValue): \(s.notes)")
+            let reference = try #require(linearSolve(loss, reduced, k: 2, hyper: hyper).minLoss)
+            let minLoss = try #require(s.minLoss)
+            #expect(abs(minLoss - reference) <= 1e-9 * max(1, abs(reference)), "\(loss.rawValue): \(minLoss) vs \(reference)")
+            let atZ = singleLoss(loss, graph: graph, hyper: hyper).value(x * w)
+            #expect(abs(atZ - reference) <= 1e-8 * max(1, abs(reference)), "\(loss.rawValue): loss at X W* \(atZ) vs \(reference)")
+            let tooMany = linearSolve(loss, stats, k: 4, hyper: hyper)
+            #expect(tooMany.weights == nil && tooMany.failure == .input)
+            #expect(tooMany.notes.first?.contains("exceeds r = 3") == true, "\(loss.rawValue): \(tooMany.notes)")
         }
-        // A constant feature: Sigma and S_d are singular, Gamma is not.
+        // A constant feature: a null direction of Sigma and S_d (not of Gamma, the uncentred moment).
         var y = linearTestFeatures(graph, p: 3, seed: 6)
         for i in 0..<y.rows { y[i, 2] = 4 }
         let constant = withMPI { LinearStatistics.graph(singleGraph(graph), features: y) }
-        #expect(LinearVICReg.solve(constant, dimension: 2, hyper: Hyperparameters()).weights == nil)
-        #expect(LinearBarlowTwins.solve(constant, dimension: 2).weights == nil)
-        #expect(LinearSimCLR.solve(constant, dimension: 2).weights != nil)
+        let withoutIt = withMPI { LinearStatistics.graph(singleGraph(graph), features: y.columns(0..<2)) }
+        for loss in [LossName.vicreg, .barlow] {
+            let s = linearSolve(loss, constant, k: 2, hyper: hyper)
+            #expect(s.weights != nil && s.droppedDirections == 1, "\(loss.rawValue): \(s.notes)")
+            let reference = try #require(linearSolve(loss, withoutIt, k: 2, hyper: hyper).minLoss)
+            #expect(abs((s.minLoss ?? .nan) - reference) <= 1e-9 * max(1, abs(reference)), "\(loss.rawValue)")
+        }
+        let simclr = LinearSimCLR.solve(constant, dimension: 2)
+        #expect(simclr.weights != nil && simclr.droppedDirections == 0)
     }
 
     /// The statistics against dense formulas (X^T L X, Sigma, Gamma, Psi, S_d, C_b).

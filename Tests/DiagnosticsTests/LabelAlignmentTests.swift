@@ -47,6 +47,65 @@ import Testing
         #expect(abs(try LabelAlignment.capturedLabelEnergy(wider, labels: labels)! - 1) < 1e-12)
     }
 
+    /// Projector on span(X) by normal equations (X (X^T X)^+ X^T through an eigen-decomposition of
+    /// the Gram matrix): a different path from the TSQR bases the library uses.
+    static func projector(_ x: DenseMatrix) throws -> DenseMatrix {
+        let gram = try SymmetricEigen(x.transposeTimes(x))
+        let top = gram.values.last ?? 0
+        var p = DenseMatrix(rows: x.rows, columns: x.rows)
+        for (j, v) in gram.values.enumerated() where v > 1e-12 * top {
+            let u = x * DenseMatrix(rows: x.columns, columns: 1, columnMajor: Array(gram.vectors.column(j)))
+            for b in 0..<x.rows { for a in 0..<x.rows { p[a, b] += u[a, 0] * u[b, 0] / v } }
+        }
+        return p
+    }
+
+    /// The best-aligned optimal subspace span(F) + (a `choose`-dim part of span(T)): against dense
+    /// projectors (Ky Fan: the top eigenvalues of R^T P_M R, R the label residual off F, M the part
+    /// of T off F), never beaten by random choices, and 1 when a part of T holds the labels.
+    @Test func bestLabelEnergyOverATiedSpaceMatchesDenseKyFan() throws {
+        var rng = TestRNG(8)
+        let n = 80, c = 4
+        let labels = try Self.labels(n, classes: c, rng: &rng)
+        let rows = labels.labelledRows
+        let f = rng.matrix(n, 2)
+        var t = DenseMatrix(rows: n, columns: 6)
+        let signal = labels.oneHot() * rng.matrix(c, 2)
+        let noise = rng.matrix(n, 6)
+        for j in 0..<6 { t.setColumn(j, (0..<n).map { i in noise[i, j] * 0.7 + (j < 2 ? signal[i, j] : 0) }) }
+        for choose in [1, 2, 3] {
+            let best = try #require(try LabelAlignment.bestLabelEnergy(fixed: f, tied: t, choose: choose, labels: labels))
+            // Dense reference on the labelled rows, centred there.
+            let hf = centreColumns(rowsOf(f, rows)), ht = centreColumns(rowsOf(t, rows))
+            let hy = centreColumns(rowsOf(labels.oneHot(), rows))
+            let pf = try Self.projector(hf)
+            let offF = DenseMatrix.identity(rows.count) - pf
+            let m = offF * ht, r = offF * hy
+            let pm = try Self.projector(m)
+            let ky = try SymmetricEigen(r.transposeTimes(pm * r)).values.sorted(by: >)
+            let fy = pf * hy
+            let total = hy.storage.reduce(0) { $0 + $1 * $1 }
+            let dense = (fy.storage.reduce(0) { $0 + $1 * $1 } + ky.prefix(choose).reduce(0, +)) / total
+            #expect(abs(best - dense) <= 1e-10, "choose \(choose): \(best) vs dense \(dense)")
+            // No choose-dimensional part of span(T) does better.
+            for _ in 0..<100 {
+                let pick = t * rng.matrix(6, choose)
+                var z = DenseMatrix(rows: n, columns: 2 + choose)
+                for j in 0..<2 { z.setColumn(j, f.column(j)) }
+                for j in 0..<choose { z.setColumn(2 + j, pick.column(j)) }
+                #expect(try LabelAlignment.capturedLabelEnergy(z, labels: labels)! <= best + 1e-12)
+            }
+        }
+        // T holds the whole label signal in 3 = c - 1 directions: the best 3 of them capture it all,
+        // while the first 3 columns of a basis mixing noise in do not.
+        var t2 = DenseMatrix(rows: n, columns: 5)
+        let full = labels.oneHot() * rng.matrix(c, 3), junk = rng.matrix(n, 2)
+        for j in 0..<3 { t2.setColumn(j + 2, full.column(j)) }
+        for j in 0..<2 { t2.setColumn(j, junk.column(j)) }
+        #expect(abs(try LabelAlignment.bestLabelEnergy(fixed: DenseMatrix(rows: n, columns: 0), tied: t2, choose: 3, labels: labels)! - 1) < 1e-10)
+        #expect(try LabelAlignment.capturedLabelEnergy(t2.columns(0..<3), labels: labels)! < 0.9)
+    }
+
     @Test func energyIsZeroAndAngles90WhenOrthogonal() throws {
         var rng = TestRNG(2)
         let n = 50, c = 3, k = 4

@@ -7,7 +7,7 @@ import Testing
 
 /// Solves under the solver lock with settings adjusted by `configure` (denseLimit 8 by default, so
 /// that Lanczos runs on every component larger than the request).
-private func solveLaplacian(_ graph: SparseGraph, count: Int, method: LaplacianMethod,
+func solveLaplacian(_ graph: SparseGraph, count: Int, method: LaplacianMethod,
                             configure: (inout LanczosSettings) -> Void = { _ in }) throws -> Spectrum {
     try withSolverLock {
         var settings = LanczosSettings()
@@ -111,27 +111,33 @@ enum ShiftInvertFamily: String, CaseIterable, Sendable, CustomTestStringConverti
         }
     }
 
-    /// `auto` falls back to the spectral shift when the factor is over the memory budget, and says
-    /// why; the answer does not change.
+    /// `auto` analyses the factor when the prediction fits the budget and falls back to the
+    /// spectral shift when the analysed factor does not, saying why; the answer does not change.
     @Test func autoFallsBackOverBudget() throws {
         let graph = try SpectralFamily.sbm.graph()
+        let fits = try solveLaplacian(graph, count: 8, method: .auto)
+        let measured = try #require(fits.solves.first)
+        let predicted = try #require(measured.predictedFactorBytes), analysed = try #require(measured.factorBytes)
+        #expect(measured.method == "shift-invert")
+        try #require(predicted < analysed, "the prediction \(predicted) is not below the factor \(analysed)")
+        // A budget between the two: the analysis runs, and its result decides.
         let spectrum = try solveLaplacian(graph, count: 8, method: .auto) { s in
-            s.factorBudgetBytes = 0
+            s.factorBudgetBytes = (predicted + analysed) / 2
             s.factorBudgetRatio = 0
         }
-        try expectMatchesDense(spectrum, graph: graph, kind: .laplacian, count: 8, label: "sbm auto, zero budget")
+        try expectMatchesDense(spectrum, graph: graph, kind: .laplacian, count: 8, label: "sbm auto, small budget")
         let solve = try #require(spectrum.solves.first)
         #expect(solve.method == "spectral-shift")
         #expect(solve.shift == andersonMorley(graph, component: 0))
-        #expect((solve.factorNonzeros ?? 0) > 0 && (solve.factorBytes ?? 0) > 0, "the analysed factor size is reported")
+        #expect(solve.factorNonzeros == measured.factorNonzeros && solve.factorBytes == analysed, "the analysed factor size is reported")
         #expect(solve.methodNote?.contains("budget") == true, "note: \(solve.methodNote ?? "nil")")
 
-        // Forcing shift-invert ignores the budget.
+        // Forcing shift-invert ignores the budget (and predicts nothing).
         let forced = try solveLaplacian(graph, count: 8, method: .shiftInvert) { s in
             s.factorBudgetBytes = 0
             s.factorBudgetRatio = 0
         }
-        #expect(forced.solves.first?.method == "shift-invert")
+        #expect(forced.solves.first?.method == "shift-invert" && forced.solves.first?.predictedFactorBytes == nil)
         for j in 0..<8 { #expect(abs(forced.values[j] - spectrum.values[j]) <= 1e-9 * spectrum.values[j]) }
     }
 

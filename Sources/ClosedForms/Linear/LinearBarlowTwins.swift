@@ -17,18 +17,20 @@ public enum LinearBarlowTwins {
         }
         guard stats.totalWeight > 0 else { return .unavailable(.barlow, "the graph has no edges (S = 0)") }
         let eigen: GeneralizedSymmetricEigen
-        switch LinearClosedForms.generalised(stats.degreeCrossCovariance, stats.degreeCovariance, loss: .barlow,
-                                             name: "S_d = Xt^T D Xt / S (degree-weighted covariance)",
-                                             remedy: "remove constant or collinear features (on the nodes with edges), or reduce P") {
+        let name = "S_d = Xt^T D Xt / S (degree-weighted covariance)"
+        switch LinearClosedForms.generalised(stats.degreeCrossCovariance, stats.degreeCovariance, dimension: k, loss: .barlow,
+                                             name: name) {
         case .success(let e): eigen = e
         case .failure(let f): return f.solution
         }
-        let p = stats.features
+        let p = stats.features, solved = eigen.values.count
         let descending = Array(eigen.values.reversed())
-        let positive = descending.filter { $0 > 0 }.count
+        // M_b's eigenvalues lie in [-1, 1]: roundoff zeros are not positive (as for A_n).
+        let positive = descending.filter { $0 > BarlowTwinsClosedForm.positiveTolerance }.count
         guard positive >= k else {
             var s = LinearSolution.unavailable(
-                .barlow, "K = \(k) exceeds r = \(positive), the number of positive eigenvalues of M_b: MATH.md 4a gives the closed form only for K <= r; use --dim \(positive) or less",
+                .barlow, positive > 0 ? "K = \(k) exceeds r = \(positive), the number of positive eigenvalues of M_b: MATH.md 4a gives the closed form only for K <= r; use --dim \(positive) or less"
+                    : "M_b has no positive eigenvalue (r = 0): MATH.md 4a gives no closed form for any K",
                 conditionNumber: eigen.conditionOfB)
             s.eigenvalues = Array(descending.prefix(k))
             return s
@@ -38,18 +40,21 @@ public enum LinearBarlowTwins {
         let a = zip(y, mu).map { $0 / $1 }
         let r = SchurHorn.unitDiagonalRotation(a)
         var v = DenseMatrix(rows: p, columns: k)
-        for j in 0..<k { v.setColumn(j, eigen.vectors.column(p - 1 - j)) }
+        for j in 0..<k { v.setColumn(j, eigen.vectors.column(solved - 1 - j)) }
         let w = LinearClosedForms.applySignRule(v.scalingColumns(by: a.map { $0.squareRoot() }) * r)
         let rank = y.filter { $0 > 0 }.count
         var notes = ["generalised eigenproblem Xt^T G Xt w = mu Xt^T D Xt w (largest K); water level nu = \(nu); columns of W* are rotated by the Schur-Horn R, so C* is not diagonal unless the mu_k are equal"]
+            + LinearClosedForms.rangeNote(eigen, name: name)
         if rank < k { notes.append("\(k - rank) water levels are zero: rank(Z*) = \(rank) < K") }
         var unique = true
         if LinearClosedForms.tiedAt(descending, k - 1) && y[k - 1] > 0 {
             unique = false
             notes.append("mu_K = mu_{K+1}: tied eigenspace at K, any basis of it is optimal")
         }
-        return LinearSolution(loss: .barlow, weights: w, eigenvalues: mu, scales: y, rank: rank,
-                              minLoss: y.reduce(0) { $0 + (1 - $1) * (1 - $1) }, unique: unique,
-                              conditionNumber: eigen.conditionOfB, notes: notes)
+        var solution = LinearSolution(loss: .barlow, weights: w, eigenvalues: mu, scales: y, rank: rank,
+                                      minLoss: y.reduce(0) { $0 + (1 - $1) * (1 - $1) }, unique: unique,
+                                      conditionNumber: eigen.conditionOfB, notes: notes)
+        solution.droppedDirections = eigen.droppedDirections
+        return solution
     }
 }

@@ -16,9 +16,14 @@ public struct LinearSolution: Sendable {
     public var minLoss: Double?
     /// Whether W* is unique up to the loss's symmetries (rotation R, column signs).
     public var unique: Bool
-    /// Condition number of the definite matrix (Sigma, Gamma or S_d) after scaling to unit
-    /// diagonal; nil when it is singular.
+    /// Condition number of the covariance matrix B (Sigma, Gamma or S_d) on its range, after
+    /// scaling to unit diagonal; nil when it has no range.
     public var conditionNumber: Double?
+    /// Null directions of B left out (`GeneralizedSymmetricEigen`): P minus the rank of the
+    /// features under this loss's centring.
+    public var droppedDirections: Int = 0
+    /// Why `weights` is nil: the input (features, K) or the numerics (LAPACK); nil when solved.
+    public var failure: LinearFailureKind?
     public var notes: [String]
 
     public init(loss: LossName, weights: DenseMatrix?, eigenvalues: [Double], scales: [Double], rank: Int,
@@ -34,10 +39,21 @@ public struct LinearSolution: Sendable {
         self.notes = notes
     }
 
-    static func unavailable(_ loss: LossName, _ note: String, conditionNumber: Double? = nil) -> LinearSolution {
-        LinearSolution(loss: loss, weights: nil, eigenvalues: [], scales: [], rank: 0, minLoss: nil, unique: false,
-                       conditionNumber: conditionNumber, notes: [note])
+    static func unavailable(_ loss: LossName, _ note: String, conditionNumber: Double? = nil,
+                            failure: LinearFailureKind = .input) -> LinearSolution {
+        var s = LinearSolution(loss: loss, weights: nil, eigenvalues: [], scales: [], rank: 0, minLoss: nil, unique: false,
+                               conditionNumber: conditionNumber, notes: [note])
+        s.failure = failure
+        return s
     }
+}
+
+/// Why a linear closed form could not be written.
+public enum LinearFailureKind: String, Sendable {
+    /// The features or K: e.g. K above the rank of the features, or above r for BarlowTwins.
+    case input
+    /// A dense LAPACK kernel failed.
+    case numerical
 }
 
 /// Shared steps of the linear closed forms.
@@ -58,17 +74,32 @@ public enum LinearClosedForms {
         return out
     }
 
-    /// A w = lambda B w, or the note saying why it cannot be solved (B singular).
-    static func generalised(_ a: DenseMatrix, _ b: DenseMatrix, loss: LossName, name: String,
-                            remedy: String) -> Result<GeneralizedSymmetricEigen, LinearSolutionFailure> {
+    /// A w = lambda B w on the range of B (`GeneralizedSymmetricEigen`), or the unavailable
+    /// solution saying why: B has no range, the range is smaller than K, or LAPACK failed.
+    static func generalised(_ a: DenseMatrix, _ b: DenseMatrix, dimension k: Int, loss: LossName,
+                            name: String) -> Result<GeneralizedSymmetricEigen, LinearSolutionFailure> {
+        let eigen: GeneralizedSymmetricEigen
         do {
-            return .success(try GeneralizedSymmetricEigen(a, b))
+            eigen = try GeneralizedSymmetricEigen(a, b)
         } catch let failure as GeneralizedSymmetricEigen.Failure {
-            return .failure(LinearSolutionFailure(solution: .unavailable(
-                loss, "\(name) is not positive definite: \(failure.description) (P = \(b.rows) features; the linear closed form needs rank X = P); \(remedy)")))
+            return .failure(LinearSolutionFailure(solution: .unavailable(loss, "\(name): \(failure.description)")))
         } catch {
-            return .failure(LinearSolutionFailure(solution: .unavailable(loss, "dense generalised eigen-solve failed: \(error)")))
+            return .failure(LinearSolutionFailure(solution: .unavailable(
+                loss, "dense generalised eigen-solve failed: \(error)", failure: .numerical)))
         }
+        let r = eigen.values.count
+        guard k <= r else {
+            return .failure(LinearSolutionFailure(solution: .unavailable(
+                loss, "K = \(k) exceeds r = \(r), the rank of \(name) (P = \(b.rows) features, \(eigen.droppedDirections) null directions: constant or collinear feature combinations); use --dim \(r) or less",
+                conditionNumber: eigen.conditionOfB)))
+        }
+        return .success(eigen)
+    }
+
+    /// The note on the null directions left out, when there are any.
+    static func rangeNote(_ eigen: GeneralizedSymmetricEigen, name: String) -> [String] {
+        guard eigen.droppedDirections > 0 else { return [] }
+        return ["solved on the range of \(name): \(eigen.droppedDirections) null direction(s) left out (constant or collinear feature combinations, eigenvalue <= \(GeneralizedSymmetricEigen.defaultRangeTolerance) of the largest after scaling to unit diagonal); they would only add constant or zero columns to Z"]
     }
 
     /// Whether eigenvalue `k` (0-based, in the solve's order `values`) is tied with the next one.

@@ -197,7 +197,12 @@ public struct LinearStatistics: Sendable {
             return -2 * w.transposeTimes(adjacencyMoment * w).trace + square(w.transposeTimes(secondMoment * w).frobeniusNorm)
         case .barlow:
             let variance = w.transposeTimes(degreeCovariance * w)
-            let inv = (0..<k).map { 1 / variance[$0, $0].squareRoot() }
+            // Zero-variance columns standardise to 0, as in `LossFunction` (never 0/0).
+            let meanSquare = w.transposeTimes((degreeCovariance + Self.outer(degreeMean, degreeMean)) * w)
+            let inv = (0..<k).map {
+                LossFunction.isZeroVariance(variance: variance[$0, $0], meanSquare: meanSquare[$0, $0])
+                    ? 0 : 1 / variance[$0, $0].squareRoot()
+            }
             let c = w.scalingColumns(by: inv).transposeTimes(degreeCrossCovariance * w.scalingColumns(by: inv))
             var value = 0.0
             for b in 0..<k { for a in 0..<k { value += a == b ? square(1 - c[a, a]) : hyper.lambda * square(c[a, b]) } }

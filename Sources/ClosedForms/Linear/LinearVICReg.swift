@@ -12,8 +12,8 @@ public enum LinearVICReg {
         precondition(k >= 1 && k <= stats.features, "K must be in 1...P")
         let a = (1 / Double(stats.nodes)) * stats.laplacian
         let eigen: GeneralizedSymmetricEigen
-        switch LinearClosedForms.generalised(a, stats.covariance, loss: .vicreg, name: "Sigma = X^T H X / N",
-                                             remedy: "remove constant or collinear features, or reduce P below N") {
+        let name = "Sigma = X^T H X / N"
+        switch LinearClosedForms.generalised(a, stats.covariance, dimension: k, loss: .vicreg, name: name) {
         case .success(let e): eigen = e
         case .failure(let f): return f.solution
         }
@@ -23,13 +23,16 @@ public enum LinearVICReg {
         let minLoss = zip(t, lambda).reduce(0.0) { $0 + hyper.beta * (1 - $1.0) * (1 - $1.0) + 2 * hyper.gamma * $1.0 * $1.1 }
         let rank = t.filter { $0 > 0 }.count
         var notes = ["generalised eigenproblem X^T L X w = lambda X^T H X w (smallest K), W^T Sigma W = diag(t)"]
+            + LinearClosedForms.rangeNote(eigen, name: name)
         var unique = true
         if LinearClosedForms.tiedAt(eigen.values, k - 1) && t[k - 1] > 0 {
             unique = false
             notes.append("lambda_K = lambda_{K+1}: tied eigenspace at K, any basis of it is optimal")
         }
         if rank < k { notes.append("\(k - rank) directions have gamma lambda_k >= beta (t_k = 0): rank(Z*) = \(rank) < K") }
-        return LinearSolution(loss: .vicreg, weights: w, eigenvalues: lambda, scales: t, rank: rank, minLoss: minLoss,
-                              unique: unique, conditionNumber: eigen.conditionOfB, notes: notes)
+        var solution = LinearSolution(loss: .vicreg, weights: w, eigenvalues: lambda, scales: t, rank: rank, minLoss: minLoss,
+                                      unique: unique, conditionNumber: eigen.conditionOfB, notes: notes)
+        solution.droppedDirections = eigen.droppedDirections
+        return solution
     }
 }

@@ -20,11 +20,14 @@ public struct PlotSeries: Sendable {
     public var name: String
     public var points: [(x: Double, y: Double)]
     public var style: Style
+    /// Marker size; nil: 5 for a scatter, 2.4-4 for a line (earlier series larger).
+    public var markerRadius: Double?
 
-    public init(name: String, points: [(x: Double, y: Double)], style: Style = .line) {
+    public init(name: String, points: [(x: Double, y: Double)], style: Style = .line, markerRadius: Double? = nil) {
         self.name = name
         self.points = points
         self.style = style
+        self.markerRadius = markerRadius
     }
 
     public static func horizontal(_ name: String, y: Double) -> PlotSeries {
@@ -42,6 +45,8 @@ public struct PlotPanel: Sendable {
     public var series: [PlotSeries]
     /// Fixed y-range; nil: from the data (reference lines included).
     public var yRange: ClosedRange<Double>?
+    /// Fixed x-range; nil: from the data.
+    public var xRange: ClosedRange<Double>?
     /// A line of small print under the title (e.g. what is not drawn).
     public var note: String?
 
@@ -58,11 +63,16 @@ public struct PlotPanel: Sendable {
     }
 }
 
-/// Panels stacked vertically, rendered to an SVG document.
+/// Panels stacked vertically, rendered to an SVG document. The plot area is `width` less the
+/// default margins; the canvas is as wide as the widest legend then needs: legends sit right of
+/// the plot, in as many columns as the panel height requires, and are sized from their longest
+/// label (`TextWidth`), so no label is cut off.
 public struct SVGFigure: Sendable {
     public var panels: [PlotPanel]
     public var width: Double = 760
     public var panelHeight: Double = 420
+    /// Prefix of the element ids (clip paths): distinct per figure when several share one page.
+    public var idPrefix = "plot"
 
     public init(panels: [PlotPanel]) {
         self.panels = panels
@@ -72,17 +82,37 @@ public struct SVGFigure: Sendable {
         self.panels = [panel]
     }
 
-    static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
-                          "#17becf", "#bcbd22", "#7f7f7f"]
+    // Panel margins around the plot area; the legend starts `legendGap` right of it.
+    static let left = 78.0, defaultRight = 190.0, topMargin = 46.0, bottom = 56.0, legendGap = 14.0
+    static let legendRow = 18.0, legendSample = 28.0, legendFont = 12.0
 
-    /// The SVG document.
-    public func render() -> String {
+    /// Width of the plot area (the same in every panel).
+    var plotWidth: Double { width - Self.left - Self.defaultRight }
+
+    /// Legend layout of a panel: entries per column, column width, total width.
+    func legendLayout(_ panel: PlotPanel) -> (rows: Int, columnWidth: Double, width: Double) {
+        let available = panelHeight - Self.topMargin - 10
+        let rows = max(1, Int(available / Self.legendRow))
+        let columns = max(1, (panel.series.count + rows - 1) / rows)
+        let text = panel.series.map { TextWidth.of($0.name, fontSize: Self.legendFont) }.max() ?? 0
+        let columnWidth = Self.legendSample + text + 12
+        return (rows, columnWidth, Double(columns) * columnWidth)
+    }
+
+    /// The canvas width: the plot area (`width` less the default margins) plus the widest legend.
+    public var canvasWidth: Double {
+        panels.map { Self.left + plotWidth + Self.legendGap + legendLayout($0).width + 6 }.max() ?? width
+    }
+
+    /// The SVG document; `standalone: false` leaves out the XML declaration, for inline SVG in HTML.
+    public func render(standalone: Bool = true) -> String {
         let height = panelHeight * Double(max(panels.count, 1))
-        var out = """
-        <?xml version="1.0" encoding="UTF-8"?>
-        <svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="\(fmt(width))" height="\(fmt(height))" \
-        viewBox="0 0 \(fmt(width)) \(fmt(height))" font-family="Helvetica, Arial, sans-serif" font-size="12">
-        <rect x="0" y="0" width="\(fmt(width))" height="\(fmt(height))" fill="white"/>
+        let w = canvasWidth
+        var out = standalone ? "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" : ""
+        out += """
+        <svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="\(fmt(w))" height="\(fmt(height))" \
+        viewBox="0 0 \(fmt(w)) \(fmt(height))" font-family="Helvetica, Arial, sans-serif" font-size="12">
+        <rect x="0" y="0" width="\(fmt(w))" height="\(fmt(height))" fill="white"/>
 
         """
         for (p, panel) in panels.enumerated() {
@@ -98,9 +128,8 @@ public struct SVGFigure: Sendable {
     }
 
     private func renderPanel(_ panel: PlotPanel, index: Int, top: Double) -> String {
-        let left = 78.0, right = 190.0, topMargin = 46.0, bottom = 56.0
-        let plotX = left, plotY = top + topMargin
-        let plotW = width - left - right, plotH = panelHeight - topMargin - bottom
+        let plotX = Self.left, plotY = top + Self.topMargin
+        let plotW = plotWidth, plotH = panelHeight - Self.topMargin - Self.bottom
 
         // Data ranges (log axes keep positive values only).
         func tx(_ v: Double) -> Double? { panel.logX ? (v > 0 ? log10(v) : nil) : v }
@@ -120,6 +149,9 @@ public struct SVGFigure: Sendable {
         var yr = Self.paddedRange(ys, pad: 0.06)
         if let fixed = panel.yRange {
             if let lo = ty(fixed.lowerBound), let hi = ty(fixed.upperBound), hi > lo { yr = lo...hi }
+        }
+        if let fixed = panel.xRange {
+            if let lo = tx(fixed.lowerBound), let hi = tx(fixed.upperBound), hi > lo { xr = lo...hi }
         }
         if xr.lowerBound == xr.upperBound { xr = (xr.lowerBound - 1)...(xr.upperBound + 1) }
         if yr.lowerBound == yr.upperBound { yr = (yr.lowerBound - 1)...(yr.upperBound + 1) }
@@ -152,47 +184,107 @@ public struct SVGFigure: Sendable {
         s += "<text class=\"ylabel\" x=\"\(fmt(plotX - 58))\" y=\"\(fmt(yl))\" text-anchor=\"middle\" font-size=\"13\" transform=\"rotate(-90 \(fmt(plotX - 58)) \(fmt(yl)))\">\(escape(panel.yLabel))</text>\n"
         s += "</g>\n"
 
-        // Series, clipped to the plot area.
-        let clip = "clip-\(index)"
+        // Series, clipped to the plot area. Drawn in layers so that none hides another: reference
+        // lines first, then lines (earlier series wider, with larger markers, so a later series
+        // on top of one still shows its edges), then scatters. Coincident reference lines share
+        // the line in alternating dashes of their colours.
+        let clip = "\(idPrefix)-clip-\(index)"
         s += "<clipPath id=\"\(clip)\"><rect x=\"\(fmt(plotX))\" y=\"\(fmt(plotY))\" width=\"\(fmt(plotW))\" height=\"\(fmt(plotH))\"/></clipPath>\n"
+        let count = panel.series.count
+        let dashes = Self.referenceDashes(panel.series, scale: yr.upperBound - yr.lowerBound, ty)
+        func layer(_ style: PlotSeries.Style) -> Int {
+            switch style {
+            case .horizontal: return 0
+            case .line: return 1
+            case .scatter: return 2
+            }
+        }
+        let order = panel.series.indices.sorted { (layer(panel.series[$0].style), $0) < (layer(panel.series[$1].style), $1) }
+        let layout = legendLayout(panel)
         var legend = ""
-        for (i, series) in panel.series.enumerated() {
-            let color = Self.palette[i % Self.palette.count]
-            s += "<g class=\"series\" data-name=\"\(escape(series.name))\" clip-path=\"url(#\(clip))\">"
-            var legendShape = ""
-            let ly = plotY + 8 + Double(i) * 18, lx = plotX + plotW + 14
+        var drawn = [String](repeating: "", count: count)
+        for i in order {
+            let series = panel.series[i]
+            let look = SeriesStyle.of(index: i)
+            let emphasis = count > 1 ? Double(count - 1 - i) / Double(count - 1) : 1
+            var g = "<g class=\"series\" data-name=\"\(escape(series.name))\" data-color=\"\(look.color)\" data-marker=\"\(look.marker)\" clip-path=\"url(#\(clip))\">"
             switch series.style {
             case .horizontal(let y):
                 if let b = ty(y), inside(b) {
-                    s += "<line x1=\"\(fmt(plotX))\" y1=\"\(fmt(py(b)))\" x2=\"\(fmt(plotX + plotW))\" y2=\"\(fmt(py(b)))\" stroke=\"\(color)\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>"
+                    let dash = dashes[i] ?? (dasharray: "6 4", offset: 0.0)
+                    g += "<line x1=\"\(fmt(plotX))\" y1=\"\(fmt(py(b)))\" x2=\"\(fmt(plotX + plotW))\" y2=\"\(fmt(py(b)))\" stroke=\"\(look.color)\" stroke-width=\"1.6\" stroke-dasharray=\"\(dash.dasharray)\" stroke-dashoffset=\"\(fmt(dash.offset))\"/>"
                 }
-                legendShape = "<line x1=\"\(fmt(lx))\" y1=\"\(fmt(ly))\" x2=\"\(fmt(lx + 22))\" y2=\"\(fmt(ly))\" stroke=\"\(color)\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>"
             case .line, .scatter:
                 let pts = series.points.compactMap { p -> (Double, Double)? in
                     guard let a = tx(p.x), let b = ty(p.y), a.isFinite, b.isFinite else { return nil }
                     return (px(a), py(b))
                 }
                 if case .line = series.style, pts.count > 1 {
-                    s += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.8\" points=\"" + pts.map { "\(fmt($0.0)),\(fmt($0.1))" }.joined(separator: " ") + "\"/>"
-                    legendShape = "<line x1=\"\(fmt(lx))\" y1=\"\(fmt(ly))\" x2=\"\(fmt(lx + 22))\" y2=\"\(fmt(ly))\" stroke=\"\(color)\" stroke-width=\"1.8\"/>"
+                    let width = 1.4 + 1.8 * emphasis
+                    g += "<polyline fill=\"none\" stroke=\"\(look.color)\" stroke-width=\"\(fmt(width))\""
+                        + (look.dash.map { " stroke-dasharray=\"\($0)\"" } ?? "") + " points=\""
+                        + pts.map { "\(fmt($0.0)),\(fmt($0.1))" }.joined(separator: " ") + "\"/>"
                 }
-                let r = series.style.isScatter ? 5.0 : 2.8
-                for (x, y) in pts { s += "<circle cx=\"\(fmt(x))\" cy=\"\(fmt(y))\" r=\"\(fmt(r))\" fill=\"\(color)\"/>" }
-                legendShape += "<circle cx=\"\(fmt(lx + 11))\" cy=\"\(fmt(ly))\" r=\"\(fmt(series.style.isScatter ? 5 : 2.8))\" fill=\"\(color)\"/>"
+                let r = series.markerRadius ?? (series.style.isScatter ? 5.0 : 2.4 + 1.6 * emphasis)
+                for (x, y) in pts { g += look.marker.svg(x, y, r, color: look.color) }
             }
-            s += "</g>\n"
-            legend += legendShape + "<text x=\"\(fmt(lx + 28))\" y=\"\(fmt(ly + 4))\">\(escape(series.name))</text>\n"
+            drawn[i] = g + "</g>\n"
+        }
+        for i in order { s += drawn[i] }
+        for (i, series) in panel.series.enumerated() {
+            let look = SeriesStyle.of(index: i)
+            let lx = plotX + plotW + Self.legendGap + Double(i / layout.rows) * layout.columnWidth
+            let ly = plotY + 8 + Double(i % layout.rows) * Self.legendRow
+            var sample = ""
+            switch series.style {
+            case .horizontal:
+                sample = "<line x1=\"\(fmt(lx))\" y1=\"\(fmt(ly))\" x2=\"\(fmt(lx + 22))\" y2=\"\(fmt(ly))\" stroke=\"\(look.color)\" stroke-width=\"1.6\" stroke-dasharray=\"6 4\"/>"
+            case .line:
+                sample = "<line x1=\"\(fmt(lx))\" y1=\"\(fmt(ly))\" x2=\"\(fmt(lx + 22))\" y2=\"\(fmt(ly))\" stroke=\"\(look.color)\" stroke-width=\"2\""
+                    + (look.dash.map { " stroke-dasharray=\"\($0)\"" } ?? "") + "/>"
+                sample += look.marker.svg(lx + 11, ly, 3.2, color: look.color)
+            case .scatter:
+                sample = look.marker.svg(lx + 11, ly, 4.5, color: look.color)
+            }
+            legend += sample + "<text x=\"\(fmt(lx + Self.legendSample))\" y=\"\(fmt(ly + 4))\" font-size=\"\(fmt(Self.legendFont))\">\(escape(series.name))</text>\n"
         }
         s += "<g class=\"legend\">\n" + legend + "</g>\n"
         s += "</g>\n"
         return s
     }
 
+    /// Dash pattern and phase of each horizontal reference line that coincides with others (same
+    /// y to 1e-9 of the axis span): a group of g lines gets dashes of 6 every 6g, shifted by 6 per
+    /// member, so every colour shows along the shared line. Lines on their own get nil.
+    static func referenceDashes(_ series: [PlotSeries], scale: Double,
+                                _ ty: (Double) -> Double?) -> [Int: (dasharray: String, offset: Double)] {
+        var groups: [[Int]] = []
+        var levels: [Double] = []
+        for (i, s) in series.enumerated() {
+            guard case .horizontal(let y) = s.style, let b = ty(y) else { continue }
+            if let g = levels.firstIndex(where: { abs($0 - b) <= 1e-9 * max(scale, 1e-300) }) {
+                groups[g].append(i)
+            } else {
+                levels.append(b)
+                groups.append([i])
+            }
+        }
+        var out: [Int: (dasharray: String, offset: Double)] = [:]
+        for group in groups where group.count > 1 {
+            for (j, i) in group.enumerated() {
+                out[i] = ("6 \(6 * (group.count - 1))", -6 * Double(j))
+            }
+        }
+        return out
+    }
+
     /// [min, max] widened by `pad` of its width on each side; [0, 1] without data.
     static func paddedRange(_ values: [Double], pad: Double) -> ClosedRange<Double> {
         guard let lo = values.min(), let hi = values.max() else { return 0...1 }
         let w = hi - lo
-        let margin = w > 0 ? w * pad : max(abs(lo) * 0.1, 0.5)
+        // A spread at roundoff level (equal values computed two ways) counts as no spread: a range
+        // narrower than a few ulps of its values has no representable ticks.
+        let margin = w > 1e-9 * max(abs(lo), abs(hi)) ? w * pad : max(abs(lo) * 0.1, 0.5)
         return (lo - margin)...(hi + margin)
     }
 
@@ -209,7 +301,17 @@ public struct SVGFigure: Sendable {
             let a = pow(10, range.lowerBound), b = pow(10, range.upperBound)
             return niceTicks(a...b).filter { $0 > 0 }.map { (log10($0), label($0)) }
         }
-        return niceTicks(range).map { ($0, label($0)) }
+        let values = niceTicks(range)
+        let step = values.count > 1 ? values[1] - values[0] : 0
+        return values.map { ($0, label($0, step: step)) }
+    }
+
+    /// `label(_:)`, with enough significant digits to tell ticks `step` apart when the values are
+    /// large next to their spacing (a nearly constant column: -0.0018001, -0.0018002, ...).
+    static func label(_ v: Double, step: Double) -> String {
+        guard step > 0, v != 0, step < 1e-3 * abs(v) else { return label(v) }
+        let digits = min(15, Int((log10(abs(v) / step)).rounded(.up)) + 2)
+        return String(format: "%.\(digits)g", v)
     }
 
     static func niceTicks(_ range: ClosedRange<Double>, target: Double = 6) -> [Double] {
@@ -218,13 +320,19 @@ public struct SVGFigure: Sendable {
         let raw = span / target
         let magnitude = pow(10, (log10(raw)).rounded(.down))
         let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
-        var v = (range.lowerBound / step).rounded(.up) * step
-        var out: [Double] = []
-        while v <= range.upperBound + step * 1e-9 {
-            out.append(abs(v) < step * 1e-9 ? 0 : v)
-            v += step
+        // A span below the values' resolution (step under an ulp): one tick, not several equal ones.
+        guard range.upperBound + step > range.upperBound, range.lowerBound + step > range.lowerBound else {
+            return [(range.lowerBound + range.upperBound) / 2]
         }
-        return out
+        // Tick i is (first + i) * step, counted, never accumulated: when step is below the ulp of
+        // the bounds, v += step would not advance and the loop would never end.
+        let first = (range.lowerBound / step).rounded(.up)
+        let count = ((range.upperBound + step * 1e-9) / step - first).rounded(.down)
+        guard count.isFinite, count >= 0, count <= 4 * target else { return [range.lowerBound, range.upperBound] }
+        return (0...Int(count)).map { i in
+            let v = (first + Double(i)) * step
+            return abs(v) < step * 1e-9 ? 0 : v
+        }
     }
 
     static func logLabel(_ e: Int) -> String {
@@ -255,8 +363,8 @@ extension PlotSeries.Style {
 @inline(__always)
 fileprivate func fmt(_ v: Double) -> String { String(format: "%.2f", v) }
 
-/// XML text escaping.
-fileprivate func escape(_ s: String) -> String {
+/// XML text and attribute escaping (also for report.html).
+func escape(_ s: String) -> String {
     var out = ""
     for c in s {
         switch c {

@@ -9,7 +9,6 @@ public enum DistributedGraphBuilder {
     public static func read(path: String, merge rule: MergeRule,
                             communicator: Communicator) throws
         -> (graph: DistributedGraph, format: GraphFormat, phases: [String: Double]) {
-        let p = communicator.size, me = communicator.rank
         // Seconds of each input phase on this rank (the coordinator's go to the report).
         var phases: [String: Double] = [:]
         var mark = MatvecClock.now()
@@ -18,34 +17,24 @@ public enum DistributedGraphBuilder {
             phases[name, default: 0] += now - mark
             mark = now
         }
-        let probe = try agree(communicator) { () throws(InputError) in try GraphReader.probe(path: path) }
-
-        var lineCounts: [Int] = []
-        var part = try agree(communicator, lineOffset: { rank in probe.lineOffset(part: rank, lineCounts: lineCounts) },
-                             before: { parse in lineCounts = communicator.allgather(parse?.lines ?? 0) }) {
-            () throws(InputError) in try GraphReader.parse(path: path, part: me, of: p, probe: probe)
-        }
-        if probe.format == .matrixMarket {
-            let entryCounts = communicator.allgather(part.entries)
-            try agree(communicator) { () throws(InputError) in
-                try MatrixMarketParser.checkEntryCount(path: path, probe: probe, entryCounts: entryCounts,
-                                                       lineCounts: lineCounts)
-            }
-        }
+        // Standard input, compressed and NumPy inputs: rank 0 reads them whole and deals the edges
+        // out; plain text files: every rank parses its own byte range.
+        var edges = try readSerially(path: path, communicator: communicator)
+            ?? readByteRanges(path: path, communicator: communicator)
         phase("parse")
-        let inputEntries = communicator.allreduceSum(part.edges.count)
-        let zeroWeights = communicator.allreduceSum(part.edges.zeroWeightEdges)
+        let inputEntries = communicator.allreduceSum(edges.list.count)
+        let zeroWeights = communicator.allreduceSum(edges.list.zeroWeightEdges)
         guard inputEntries > 0 else {
             throw InputError(file: path, reason: "empty graph: no edges"
                              + (zeroWeights > 0 ? " (\(zeroWeights) zero-weight edges skipped)" : ""))
         }
-        let weighted = communicator.any(part.edges.weights != nil)
-        var compaction = try ParallelIDCompaction.compact(part.edges, file: path, communicator: communicator)
+        let weighted = communicator.any(edges.list.weights != nil)
+        var compaction = try ParallelIDCompaction.compact(edges.list, file: path, communicator: communicator)
         phase("compact_ids")
         // The assembly needs the endpoints as rows and the weights: the 16 bytes per edge of IDs
         // go now, the 8 of rows inside the assembly once they are bucketed.
-        var weights = weighted ? (part.edges.weights ?? [Double](repeating: 1, count: part.edges.count)) : nil
-        part.edges = EdgeList()
+        var weights = weighted ? (edges.list.weights ?? [Double](repeating: 1, count: edges.list.count)) : nil
+        edges.list = EdgeList()
         var first = compaction.first, second = compaction.second
         compaction = compaction.droppingEndpoints()
         let rows = DistributedAssembly.assemble(first: &first, second: &second, weights: &weights,
@@ -72,7 +61,27 @@ public enum DistributedGraphBuilder {
                                      rowPointers: rows.rowPointers, globalColumns: rows.columns,
                                      weights: rows.weights, statistics: stats)
         phase("halo_plan_components")
-        return (graph, probe.format, phases)
+        return (graph, edges.format, phases)
+    }
+
+    /// Collective. Every rank parses its byte range of the plain text file at `path`.
+    private static func readByteRanges(path: String, communicator: Communicator) throws(InputError)
+        -> (list: EdgeList, format: GraphFormat) {
+        let probe = try agree(communicator) { () throws(InputError) in try GraphReader.probe(path: path) }
+
+        var lineCounts: [Int] = []
+        let part = try agree(communicator, lineOffset: { rank in probe.lineOffset(part: rank, lineCounts: lineCounts) },
+                             before: { parse in lineCounts = communicator.allgather(parse?.lines ?? 0) }) {
+            () throws(InputError) in try GraphReader.parse(path: path, part: communicator.rank, of: communicator.size, probe: probe)
+        }
+        if probe.format == .matrixMarket {
+            let entryCounts = communicator.allgather(part.entries)
+            try agree(communicator) { () throws(InputError) in
+                try MatrixMarketParser.checkEntryCount(path: path, probe: probe, entryCounts: entryCounts,
+                                                       lineCounts: lineCounts)
+            }
+        }
+        return (part.edges, probe.format)
     }
 
     /// Collective. Runs `body` on every rank; if it failed anywhere, every rank throws the error of

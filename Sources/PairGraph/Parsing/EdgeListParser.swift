@@ -55,16 +55,28 @@ public enum EdgeListParser {
     static func probe(path: String) throws(InputError) -> GraphProbe {
         var fieldCount = 0
         var firstDataLine: Int?
+        // A header line (EdgeListHeader) ends the data section's prefix: the parts start after it.
+        var header: (line: Int, fields: Int)?
+        var dataStart: Int?
         let (_, fileSize) = try ChunkedLineReader.scanFromStart(path: path, chunkSize: GraphProbe.chunkSize) {
             (line, location) throws(InputError) -> Bool in
+            if header != nil && dataStart == nil { dataStart = location.byteOffset }
             line.skipBlanks()
             if line.isAtEnd || line.current == ASCII.hash || line.current == ASCII.percent { return true }
+            if header == nil, let fields = try EdgeListHeader.fieldCount(line, file: path, at: location) {
+                header = (location.number, fields)
+                return true
+            }
             fieldCount = try EdgeListState.dataFieldCount(line, file: path, at: location)
+            if let header {
+                try EdgeListHeader.check(headerFields: header.fields, headerLine: header.line, dataFields: fieldCount,
+                                         file: path, at: location)
+            }
             firstDataLine = location.number
             return false
         }
-        return GraphProbe(format: .edgeList, fileSize: fileSize, dataStart: 0, linesBeforeData: 0,
-                          fieldCount: fieldCount, firstDataLine: firstDataLine)
+        return GraphProbe(format: .edgeList, fileSize: fileSize, dataStart: header == nil ? 0 : dataStart ?? fileSize,
+                          linesBeforeData: header?.line ?? 0, fieldCount: fieldCount, firstDataLine: firstDataLine)
     }
 }
 
@@ -79,6 +91,9 @@ private struct EdgeListState {
     var fieldCount = 0
     /// The line that fixed `fieldCount`, for messages: always the file's own line number.
     var firstDataLine = 0
+    /// A whole-file parse's header line (EdgeListHeader), 0 if none, and its field count.
+    var headerLine = 0
+    var headerFields = 0
     var reserved = false
     /// Where the read began (0 for a whole file), for the extrapolation.
     let rangeStart: Int
@@ -99,7 +114,14 @@ private struct EdgeListState {
     mutating func consume(_ line: inout ByteScanner, at location: LineLocation) throws(InputError) {
         line.skipBlanks()
         if line.isAtEnd || line.current == ASCII.hash || line.current == ASCII.percent { return }
-        if fieldCount == 0 { try startData(line, at: location) }
+        if fieldCount == 0 {
+            if headerLine == 0, let fields = try EdgeListHeader.fieldCount(line, file: file, at: location) {
+                headerLine = location.number
+                headerFields = fields
+                return
+            }
+            try startData(line, at: location)
+        }
         let u = try nodeID(&line, location)
         guard try separator(&line, location) else { throw countError(line, found: 1, location) }
         let v = try nodeID(&line, location)
@@ -123,6 +145,10 @@ private struct EdgeListState {
     /// The first data line decides between `u v` and `u v w`.
     private mutating func startData(_ line: ByteScanner, at location: LineLocation) throws(InputError) {
         fieldCount = try Self.dataFieldCount(line, file: file, at: location)
+        if headerLine > 0 {
+            try EdgeListHeader.check(headerFields: headerFields, headerLine: headerLine, dataFields: fieldCount,
+                                     file: file, at: location)
+        }
         firstDataLine = location.number
     }
 

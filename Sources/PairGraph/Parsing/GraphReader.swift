@@ -2,6 +2,10 @@
 public enum GraphFormat: String, Sendable {
     case edgeList
     case matrixMarket
+    /// A `scipy.sparse.save_npz` file; read whole by `SerialGraphInput`, never in byte ranges.
+    case scipySparse
+    /// An (m, 2) or (m, 3) NumPy edge array; read whole by `SerialGraphInput`.
+    case npyEdges
 }
 
 /// Entry point for reading a graph file: picks the format, parses, and rejects graphs that have
@@ -38,7 +42,7 @@ public struct GraphReader {
         ChunkedLineReader.closeFile(descriptor)
         switch try detectFormat(path: path) {
         case .matrixMarket: return try MatrixMarketParser.probe(path: path)
-        case .edgeList: return try EdgeListParser.probe(path: path)
+        case .edgeList, .scipySparse, .npyEdges: return try EdgeListParser.probe(path: path)
         }
     }
 
@@ -48,6 +52,7 @@ public struct GraphReader {
         switch probe.format {
         case .matrixMarket: return try MatrixMarketParser.parse(path: path, part: part, of: parts, probe: probe)
         case .edgeList: return try EdgeListParser.parse(path: path, part: part, of: parts, probe: probe)
+        case .scipySparse, .npyEdges: preconditionFailure("\(probe.format) files are read whole (SerialGraphInput)")
         }
     }
 

@@ -48,8 +48,9 @@ extension NodeLabels {
                 classes.map(String.init))
     }
 
-    /// NpyError's descriptions start with the file name, which InputError adds itself.
-    private static func reason(for error: NpyError) -> String {
+    /// NpyError's descriptions start with the file name, which InputError adds itself (also for
+    /// graph .npy files).
+    static func reason(for error: NpyError) -> String {
         switch error {
         case .notNpy: return "not a NumPy .npy file (bad magic)"
         case .unsupported(_, let why): return "unsupported .npy array: \(why)"

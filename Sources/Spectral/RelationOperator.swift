@@ -1,0 +1,75 @@
+import DenseAlgebra
+import PairGraph
+
+/// M in {G, A_n, L} on a distributed graph (docs/math.md section 1): the one place the algebra of
+/// the three relation operators over the whole graph is written. `apply` is the block product the
+/// closed forms, the diagnostics and the certification use; the component solvers wrap the
+/// component-restricted form (`ComponentOperator`) in `ShiftedOperator` or `ChebyshevFilter`.
+public struct RelationOperator {
+    public let kind: RelationOperatorKind
+    public let graph: DistributedGraph
+
+    /// Not collective.
+    public init(_ kind: RelationOperatorKind, graph: DistributedGraph) {
+        self.kind = kind
+        self.graph = graph
+    }
+
+    /// Collective over `graph.communicator`. M V on this rank's rows, for V given by its owned rows
+    /// (`graph.localRowCount` x k, column-major): one halo exchange per column.
+    public func apply(_ v: DenseMatrix) -> DenseMatrix {
+        let n = graph.localRowCount
+        precondition(v.rows == n, "\(v.rows) rows given for a block of \(n)")
+        let inverseRoot = graph.degrees.map { $0 > 0 ? 1 / $0.squareRoot() : 0 }
+        let input = kind == .normalizedAdjacency ? v.scalingRows(by: inverseRoot) : v
+        var out = DenseMatrix(rows: n, columns: v.columns)
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: max(graph.block.columnCount, 1))
+        defer { scratch.deallocate() }
+        input.storage.withUnsafeBufferPointer { x in
+            out.storage.withUnsafeMutableBufferPointer { y in
+                for j in 0..<v.columns {
+                    if n == 0 {
+                        // A rank without rows still takes part in the halo exchange.
+                        var dummyIn = 0.0, dummyOut = 0.0
+                        graph.multiply(&dummyIn, into: &dummyOut, scratch: scratch)
+                    } else {
+                        graph.multiply(x.baseAddress! + j * n, into: y.baseAddress! + j * n, scratch: scratch)
+                    }
+                }
+            }
+        }
+        switch kind {
+        case .adjacency:
+            return out
+        case .normalizedAdjacency:
+            return out.scalingRows(by: inverseRoot)
+        case .laplacian:
+            return v.scalingRows(by: graph.degrees) - out
+        }
+    }
+
+    /// Not collective (`graph.maxDegree` is global). An upper bound of ||M||_2: ||G|| <= max row
+    /// sum d_max (G >= 0, symmetric); ||A_n|| = 1; ||L|| <= ||D|| + ||G|| <= 2 d_max.
+    public var normBound: Double {
+        switch kind {
+        case .adjacency: return graph.maxDegree
+        case .normalizedAdjacency: return graph.maxDegree > 0 ? 1 : 0
+        case .laplacian: return 2 * graph.maxDegree
+        }
+    }
+
+    /// Collective. ||M v_j - values[j] v_j|| of each column, with the squares summed over ranks.
+    public func residuals(values: [Double], vectors: DenseMatrix) -> [Double] {
+        let mv = apply(vectors)
+        var squares = (0..<values.count).map { j in
+            var s = 0.0
+            for i in 0..<vectors.rows {
+                let r = mv[i, j] - values[j] * vectors[i, j]
+                s += r * r
+            }
+            return s
+        }
+        graph.communicator.allreduceSum(&squares)
+        return squares.map { $0.squareRoot() }
+    }
+}

@@ -1,0 +1,73 @@
+import DenseAlgebra
+import Distributed
+import Foundation
+
+/// Estimates of a component Laplacian's spectrum from a short Lanczos run (docs/math.md 7.11):
+/// what the Chebyshev filter needs (an upper bound of lambda_max, a cut above the wanted
+/// eigenvalues) and what `auto` predicts the shift-invert factor from (lambda_1 on 1_c-perp).
+///
+/// `steps` Lanczos steps with full reorthogonalisation (classical Gram-Schmidt twice) on L_c,
+/// deflated, from the solver's start vector. By Cauchy interlacing the j-th smallest Ritz value is
+/// at least lambda_j, so `ritz[k]` bounds lambda_{k+1} from above; lambda_max <= theta_max +
+/// |beta_m s_m| (the Ritz residual of the top pair), and the Anderson-Morley bound caps it.
+struct SpectrumBounds {
+    /// Ritz values of L_c on 1_c-perp, ascending.
+    var ritz: [Double]
+    /// An upper bound of lambda_max(L_c).
+    var upper: Double
+    var steps: Int
+    var seconds: Double
+
+    /// Collective over `communicator` (the ranks holding the component). `negativeLaplacian` is
+    /// the deflated -L_c (`ComponentOperator(kind: .laplacian, shift: 0)`); `start` is deflated.
+    init(negativeLaplacian op: ComponentOperator, start: [Double], steps wanted: Int, globalDimension: Int,
+         andersonMorley: Double, communicator: Communicator) throws {
+        let began = Date()
+        let n = op.localDimension
+        let m = max(2, min(wanted, globalDimension - 1))
+        var basis: [[Double]] = []
+        var alpha: [Double] = [], beta: [Double] = []
+        var v = start
+        var norm = communicator.allreduceSum(v.reduce(0) { $0 + $1 * $1 }).squareRoot()
+        var w = [Double](repeating: 0, count: max(n, 1))
+        for _ in 0..<m {
+            guard norm > 0 else { break }
+            for i in 0..<n { v[i] /= norm }
+            basis.append(v)
+            v.withUnsafeBufferPointer { x in
+                w.withUnsafeMutableBufferPointer { y in op.apply(x.baseAddress!, into: y.baseAddress!) }
+            }
+            for i in 0..<n { w[i] = -w[i] }   // L v
+            var a = 0.0
+            for i in 0..<n { a += v[i] * w[i] }
+            alpha.append(communicator.allreduceSum(a))
+            // Full reorthogonalisation against the whole basis, twice.
+            for _ in 0..<2 {
+                var dots = basis.map { b in (0..<n).reduce(0.0) { $0 + b[$1] * w[$1] } }
+                communicator.allreduceSum(&dots)
+                for (b, d) in zip(basis, dots) { for i in 0..<n { w[i] -= d * b[i] } }
+            }
+            norm = communicator.allreduceSum(w.prefix(n).reduce(0) { $0 + $1 * $1 }).squareRoot()
+            beta.append(norm)
+            // An invariant subspace: what is left is rounding (and may hold the deflated vector).
+            if norm <= 1e-10 * (alpha.map(abs).max() ?? 0) { break }
+            v = Array(w.prefix(n))
+        }
+        let k = alpha.count
+        var t = DenseMatrix(rows: k, columns: k)
+        for i in 0..<k {
+            t[i, i] = alpha[i]
+            if i + 1 < k {
+                t[i + 1, i] = beta[i]
+                t[i, i + 1] = beta[i]
+            }
+        }
+        let eig = try SymmetricEigen(t)
+        ritz = eig.values
+        let top = k - 1
+        let residual = abs(beta[k - 1] * eig.vectors[k - 1, top])
+        upper = min(andersonMorley, (eig.values.last ?? 0) + residual)
+        steps = k
+        seconds = Date().timeIntervalSince(began)
+    }
+}
