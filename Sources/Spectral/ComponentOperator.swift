@@ -31,6 +31,9 @@ final class ComponentBlock {
     let clock: MatvecClock
     /// Whether the graph's own block and halo plan are used (no copy).
     let sharesGraphBlock: Bool
+    /// The graph, when its whole local product serves this component (every row of the rank is
+    /// the component's): products then run in the graph's `spmvOrder` layout.
+    let wholeGraph: DistributedGraph?
 
     /// Collective over `graph.communicator` (builds the halo plan when one is needed).
     ///
@@ -47,6 +50,8 @@ final class ComponentBlock {
         degrees = rows.map { graph.degrees[Int($0)] }
         let everywhere = graph.communicator.allreduceMin(rows.isEmpty ? 0 : 1) == 1
         sharesGraphBlock = everywhere
+        wholeGraph = everywhere && rows.count == graph.localRowCount ? graph : nil
+        wholeGraph?.prepareLocalProduct()
         if everywhere {
             let pointers = graph.block.rowPointers
             rowStart = rows.map { pointers[Int($0)] }
@@ -149,6 +154,20 @@ final class ComponentOperator: LinearOperator {
         let t0 = MatvecClock.now()
         block.exchange.exchange(extended)
         let t1 = MatvecClock.now()
+        if let graph = block.wholeGraph {
+            graph.localProduct(x: extended, y: y)
+        } else {
+            rowProducts(y)
+        }
+        block.clock.record(halo: t1 - t0, spmv: MatvecClock.now() - t1)
+        if let scale { for i in 0..<n { y[i] *= scale[i] } }
+        if let diagonal { for i in 0..<n { y[i] += diagonal[i] * projected[i] } }
+        deflation.project(y)
+    }
+
+    /// The component's rows of the local product, from `extended`.
+    private func rowProducts(_ y: UnsafeMutablePointer<Double>) {
+        let n = localDimension
         block.rowStart.withUnsafeBufferPointer { start in
             block.rowEnd.withUnsafeBufferPointer { end in
                 block.columns.withUnsafeBufferPointer { col in
@@ -169,9 +188,5 @@ final class ComponentOperator: LinearOperator {
                 }
             }
         }
-        block.clock.record(halo: t1 - t0, spmv: MatvecClock.now() - t1)
-        if let scale { for i in 0..<n { y[i] *= scale[i] } }
-        if let diagonal { for i in 0..<n { y[i] += diagonal[i] * projected[i] } }
-        deflation.project(y)
     }
 }

@@ -118,6 +118,32 @@ import Testing
         if ranks > 1 { #expect(job.plans.allSatisfy { !$0.receiveRanks.isEmpty }) }
     }
 
+    /// The hub-first layouts change no sum: for P = 1...5, both layouts and a weighted and an
+    /// unweighted matrix, the product equals the one-rank product in the block's own layout bit for bit.
+    @Test(arguments: 1...5)
+    func hubLayoutsGiveTheOneRankProductForAnyP(ranks: Int) throws {
+        let rmat = try TestMatrices.rmat(scale: 10, seed: 5)
+        for a in [Self.randomMatrix, GlobalCSR(rmat.matrix)] {
+            let x = TestMatrices.vector(a.n, seed: 78)
+            let one = SimulatedJob(a, ranks: 1).multiply(x).y
+            let job = SimulatedJob(a, ranks: ranks)
+            var locals = job.scatter(x)
+            #expect(job.exchange(&locals))
+            for order in [SpMVOrder.hubColumns, .hub] {
+                var y: [Double] = []
+                for r in 0..<ranks {
+                    let ordered = HubOrderedBlock(job.blocks[r], order: order)
+                    var out = [Double](repeating: .nan, count: job.blocks[r].rowCount + 1)
+                    locals[r].withUnsafeBufferPointer { xb in
+                        out.withUnsafeMutableBufferPointer { ordered.apply(x: xb.baseAddress!, y: $0.baseAddress!) }
+                    }
+                    y += out.dropLast()
+                }
+                #expect(y == one, "P = \(ranks), \(order): a sum changed")
+            }
+        }
+    }
+
     /// The checks are able to fail: a send list one value short breaks the exchange and the
     /// symmetry check; a send list of the right length naming a wrong row breaks the product.
     @Test func corruptedPlansAreDetected() throws {

@@ -103,6 +103,37 @@ import Testing
         }
     }
 
+    /// The graph's product in every layout (`spmvOrder`) on the world communicator: the same
+    /// sums bit for bit, and the plain CSR reference to rounding.
+    @Test func graphProductIsTheSameInEveryLayout() throws {
+        try withSolverLock {
+            let world = testMPI.world
+            let sparse = try TestMatrices.rmat(scale: 9, seed: 13)
+            let a = GlobalCSR(sparse.matrix)
+            let graph = DistributedGraph.scatter(sparse, communicator: world)
+            let mine = graph.ownedRows
+            let x = TestMatrices.vector(a.n, seed: 43)
+            let xs = Array(x[mine]) + [0]
+            var scratch = [Double](repeating: 0, count: graph.block.columnCount + 1)
+            var results: [[Double]] = []
+            for order in SpMVOrder.allCases {
+                graph.spmvOrder = order
+                var y = [Double](repeating: .nan, count: mine.count + 1)
+                xs.withUnsafeBufferPointer { xb in
+                    y.withUnsafeMutableBufferPointer { yb in
+                        scratch.withUnsafeMutableBufferPointer {
+                            graph.multiply(xb.baseAddress!, into: yb.baseAddress!, scratch: $0.baseAddress!)
+                        }
+                    }
+                }
+                results.append(Array(y.prefix(mine.count)))
+            }
+            #expect(results.allSatisfy { $0 == results[0] }, "a layout changed a sum")
+            let err = maxRelativeError(results[0], Array(a.multiply(x)[mine]), scale: Array(a.absoluteMultiply(x)[mine]))
+            #expect(err <= 1e-14, "relative error \(err)")
+        }
+    }
+
     /// PARPACK on the world communicator with the distributed operator as its matvec: the
     /// largest eigenvalues of an R-MAT adjacency match dense LAPACK, with small residuals.
     @Test func lanczosOverTheDistributedOperator() throws {

@@ -1,8 +1,9 @@
-import PairGraph
+@testable import PairGraph
 import Testing
 
 /// The local product reads the pattern alone when every value is 1, falls back to the weighted loop
-/// as soon as one value differs, and sums each row in the documented order (four partial sums).
+/// as soon as one value differs, and sums each row in the documented order (four partial sums);
+/// the hub-first layouts (`HubOrderedBlock`) give the same sums bit for bit.
 @Suite struct RowBlockKernelTests {
     /// A random CSR block (rows x width, some empty rows) with the given value for every entry
     /// except, when `odd` is set, one entry.
@@ -45,5 +46,37 @@ import Testing
         let x = (0..<420).map { Double($0 % 17) * 0.37 - 2.1 }
         let y = b.apply(x)
         #expect(y == Self.reference(b, x), "the product must follow the documented summation order bit for bit")
+    }
+
+    /// Every hub-first layout returns the block's own product bit for bit (rows summed in stored
+    /// order), for unit and general values; x and y stay in the block's order.
+    @Test(arguments: [SpMVOrder.hubColumns, .hub], [(1.0, nil), (1.0, 2.5), (0.5, nil)] as [(Double, Double?)])
+    func hubLayoutsReturnTheBlockProductBitForBit(order: SpMVOrder, values: (Double, Double?)) {
+        let b = Self.block(rows: 300, width: 420, value: values.0, odd: values.1, seed: 11)
+        let ordered = HubOrderedBlock(b, order: order)
+        let x = (0..<420).map { 1 / (Double($0) + 0.7) - 0.3 }
+        var y = [Double](repeating: .nan, count: b.rowCount)
+        for _ in 0..<2 {  // the scratch vector is reused
+            x.withUnsafeBufferPointer { xb in
+                y.withUnsafeMutableBufferPointer { ordered.apply(x: xb.baseAddress!, y: $0.baseAddress!) }
+            }
+            #expect(y == Self.reference(b, x), "\(order): the layout changed a sum")
+        }
+    }
+
+    /// The layout is hub-first: columns by reference count descending, ties by local column; rows
+    /// (`.hub`) by entry count descending, ties by local row; both permutations.
+    @Test func hubLayoutOrdersColumnsAndRowsByDegree() {
+        let b = Self.block(rows: 200, width: 260, value: 1, odd: nil, seed: 5)
+        var references = [Int](repeating: 0, count: b.columnCount)
+        for c in b.columnIndices { references[Int(c)] += 1 }
+        let byCount = (0..<b.columnCount).sorted { references[$0] != references[$1] ? references[$0] > references[$1] : $0 < $1 }
+        let ordered = HubOrderedBlock(b, order: .hub)
+        #expect(ordered.columnOfSlot.map { Int($0) } == byCount)
+        let entries = (0..<b.rowCount).map { b.rowPointers[$0 + 1] - b.rowPointers[$0] }
+        let rowsByCount = (0..<b.rowCount).sorted { entries[$0] != entries[$1] ? entries[$0] > entries[$1] : $0 < $1 }
+        #expect(ordered.rowOfSlot.map { Int($0) } == rowsByCount)
+        #expect(HubOrderedBlock(b, order: .hubColumns).rowOfSlot.isEmpty)
+        #expect(HubOrderedBlock.descending([]) == [])
     }
 }

@@ -1,10 +1,12 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Distributed
+import PairGraph
 
-/// The inputs every benchmark shares, built once and cached on disk under
-/// `$TMPDIR/eigenpair-micro/` (each benchmark runs in a process of its own).
-/// Sizes: `EIGENPAIR_MICRO_SPMV_SCALE` (default 20, the roofline's graph) and
+/// The inputs every benchmark shares, built once with the main package's own generator and
+/// assembly and cached on disk under `$TMPDIR/eigenpair-micro/` (each benchmark runs in a process
+/// of its own). Sizes: `EIGENPAIR_MICRO_SPMV_SCALE` (default 20, the roofline's graph) and
 /// `EIGENPAIR_MICRO_PARSE_SCALE` (default 18, a 50 MB edge list).
 public enum Fixtures {
     public static var spmvScale: Int { envInt("EIGENPAIR_MICRO_SPMV_SCALE", 20) }
@@ -17,24 +19,22 @@ public enum Fixtures {
         return d
     }
 
-    public enum Order: String, Sendable, CaseIterable { case random, degree }
-
-    /// The R-MAT matrix at `scale` in `order`: `random` is the assembled order (scrambled IDs in
-    /// ascending order, as Eigenpair holds it), `degree` renumbers rows and columns by descending degree.
-    public static func matrix(scale: Int, order: Order) -> CSRMatrix {
-        let path = "\(directory)/rmat\(scale)-seed\(seed)-\(order.rawValue).csr"
-        if let m = CSRMatrix.load(path) { return m }
-        let base: CSRMatrix
-        if order == .random, let m = CSRMatrix.load("\(directory)/rmat\(scale)-seed\(seed)-random.csr") {
-            base = m
-        } else if order == .random {
-            base = RMATGraph(scale: scale, seed: seed).matrix
-        } else {
-            base = matrix(scale: scale, order: .random)
+    /// The graph of `eigenpair generate rmat --scale S --seed 1` as Eigenpair assembles it
+    /// (`RMAT.generate`, `GraphAssembler`: symmetrised, loops dropped, IDs compacted ascending),
+    /// held as the one block of a 1-rank run: rows in the scrambled-ID ("random") order.
+    public static func block(scale: Int) -> DistributedRowBlock {
+        let path = "\(directory)/rmat\(scale)-seed\(seed)-v2.csr"
+        if let b = load(path) { return b }
+        do {
+            let graph = try GraphAssembler.assemble(RMAT.generate(scale: scale, seed: seed).edges, file: "rmat")
+            let rows = graph.nodeCount
+            let b = DistributedRowBlock.extract(from: graph.matrix, partition: RowPartition(uniformRows: rows, ranks: 1),
+                                                rank: 0).block
+            save(b, path)
+            return b
+        } catch {
+            fatalError("R-MAT scale \(scale): \(error)")
         }
-        let m = order == .random ? base : base.permuted(newIndex: base.degreeOrder())
-        m.save(path)
-        return m
     }
 
     /// The edge-list file of R-MAT at `parseScale` (written once), and its size in bytes.
@@ -42,32 +42,32 @@ public enum Fixtures {
         let path = "\(directory)/rmat\(parseScale)-seed\(seed).tsv"
         var st = stat()
         if stat(path, &st) == 0 && st.st_size > 0 { return (path, Int(st.st_size)) }
-        let tmp = path + ".partial"
-        let bytes = RMATGraph(scale: parseScale, seed: seed).writeEdgeList(to: tmp)
-        rename(tmp, path)
-        return (path, bytes)
+        do {
+            let bytes = try EdgeListWriter.write(RMAT.generate(scale: parseScale, seed: seed).edges, to: path, force: true)
+            return (path, bytes)
+        } catch {
+            fatalError("R-MAT scale \(parseScale) edge list: \(error)")
+        }
     }
 
     static func envInt(_ name: String, _ fallback: Int) -> Int {
         getenv(name).flatMap { Int(String(cString: $0)) } ?? fallback
     }
-}
 
-extension CSRMatrix {
     /// Raw dump: row count, nnz, row pointers, columns, values (native endianness).
-    public func save(_ path: String) {
+    static func save(_ b: DistributedRowBlock, _ path: String) {
         let tmp = path + ".partial"
         guard let f = fopen(tmp, "w") else { return }
-        var header = [rowCount, nonzeros]
+        var header = [b.rowCount, b.nonzeros]
         fwrite(&header, 8, 2, f)
-        rowPointers.withUnsafeBytes { _ = fwrite($0.baseAddress!, 1, $0.count, f) }
-        columnIndices.withUnsafeBytes { _ = fwrite($0.baseAddress!, 1, $0.count, f) }
-        values.withUnsafeBytes { _ = fwrite($0.baseAddress!, 1, $0.count, f) }
+        b.rowPointers.withUnsafeBytes { _ = fwrite($0.baseAddress!, 1, $0.count, f) }
+        b.columnIndices.withUnsafeBytes { _ = fwrite($0.baseAddress!, 1, $0.count, f) }
+        b.values.withUnsafeBytes { _ = fwrite($0.baseAddress!, 1, $0.count, f) }
         fclose(f)
         rename(tmp, path)
     }
 
-    public static func load(_ path: String) -> CSRMatrix? {
+    static func load(_ path: String) -> DistributedRowBlock? {
         guard let f = fopen(path, "r") else { return nil }
         defer { fclose(f) }
         var header = [0, 0]
@@ -80,7 +80,7 @@ extension CSRMatrix {
               c.withUnsafeMutableBytes({ nnz == 0 || fread($0.baseAddress!, 1, $0.count, f) == 4 * nnz }),
               v.withUnsafeMutableBytes({ nnz == 0 || fread($0.baseAddress!, 1, $0.count, f) == 8 * nnz })
         else { return nil }
-        return CSRMatrix(rowPointers: p, columnIndices: c, values: v)
+        return DistributedRowBlock(rowPointers: p, columnIndices: c, values: v, columnCount: n)
     }
 }
 
@@ -94,4 +94,19 @@ public func monotonicSeconds() -> Double {
 /// Progress lines to standard error.
 public enum FileHandleStderr {
     public static func write(_ s: String) { fputs(s, stderr) }
+}
+
+/// Reads a whole file into memory (the ceiling for a parser: page cache to user memory).
+public func readWholeFile(_ path: String, into buffer: inout [UInt8]) -> Int {
+    guard let f = fopen(path, "r") else { fatalError("cannot open \(path)") }
+    defer { fclose(f) }
+    var total = 0
+    buffer.withUnsafeMutableBytes { b in
+        while true {
+            let got = fread(b.baseAddress!, 1, b.count, f)
+            if got == 0 { break }
+            total += got
+        }
+    }
+    return total
 }

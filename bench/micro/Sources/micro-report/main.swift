@@ -1,62 +1,61 @@
 // One-shot JSON report of the micro-benchmark numbers used in docs/hardware-limit.md:
-//   swift run -c release --scratch-path .build micro-report [REPS]
-// SpMV (random vs degree order, scale EIGENPAIR_MICRO_SPMV_SCALE and 16), best and median of REPS
-// products (default 20), in both byte models; the file-read ceiling; and, when the main package
-// exports PairGraph/Distributed, the real DistributedRowBlock.apply, EdgeListParser and the
-// 1-rank HaloExchange.
+//   swift run -c release micro-report [REPS] [SCALE ...]
+// The local SpMV in every layout (`Layout`: the assembled random order, the hub-first layouts
+// of `HubOrderedBlock`, and a renumbered matrix) at each SCALE (default EIGENPAIR_MICRO_SPMV_SCALE
+// and 16), best and median of REPS products (default 20), in both byte models; the file-read
+// ceiling; EdgeListParser; the 1-rank HaloExchange.
+import Distributed
 import Foundation
 import MicroKernels
-#if canImport(PairGraph) && canImport(Distributed)
-import Distributed
 import PairGraph
-#endif
 
-let reps = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 20 : 20
+let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
+let reps = arguments.first ?? 20
+let scales = arguments.count > 1 ? Array(arguments.dropFirst()) : Array(Set([Fixtures.spmvScale, 16])).sorted(by: >)
 
 func stats(_ times: [Double]) -> (best: Double, median: Double) {
     let s = times.sorted()
     return (s[0], s[s.count / 2])
 }
 
-func spmvEntry(_ name: String, _ m: CSRMatrix, _ product: (UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Void) -> String {
-    let x = UnsafeMutablePointer<Double>.allocate(capacity: m.rowCount)
-    x.initialize(repeating: 1, count: m.rowCount)
-    let y = UnsafeMutablePointer<Double>.allocate(capacity: m.rowCount)
+func spmvEntry(_ name: String, _ p: LocalProduct) -> String {
+    let x = UnsafeMutablePointer<Double>.allocate(capacity: max(p.block.columnCount, 1))
+    for j in 0..<p.block.columnCount { x[j] = 1 + Double(j % 7) / 8 }
+    let y = UnsafeMutablePointer<Double>.allocate(capacity: max(p.block.rowCount, 1))
     defer { x.deallocate(); y.deallocate() }
-    product(x, y)  // warm-up
+    p.apply(x: x, y: y)  // warm-up (builds nothing: the layouts are built in init)
     var times: [Double] = []
     for _ in 0..<reps {
         let t0 = monotonicSeconds()
-        product(x, y)
+        p.apply(x: x, y: y)
         times.append(monotonicSeconds() - t0)
     }
     let (best, median) = stats(times)
+    var sum = 0.0
+    for i in 0..<p.block.rowCount { sum += y[i] }
     func gbs(_ bytes: Int, _ t: Double) -> String { String(format: "%.3f", Double(bytes) / t / 1e9) }
     return """
-      {"kernel": "\(name)", "rows": \(m.rowCount), "nonzeros": \(m.nonzeros), "products": \(reps), \
+      {"kernel": "\(name)", "rows": \(p.block.rowCount), "nonzeros": \(p.block.nonzeros), "products": \(reps), \
     "best_ms": \(String(format: "%.3f", best * 1e3)), "median_ms": \(String(format: "%.3f", median * 1e3)), \
-    "bytes_issue_model": \(m.bytesPerProductIssueModel), "bytes_compulsory": \(m.bytesPerProductCompulsory), \
-    "best_gbs_issue_model": \(gbs(m.bytesPerProductIssueModel, best)), "median_gbs_issue_model": \(gbs(m.bytesPerProductIssueModel, median)), \
-    "best_gbs_compulsory": \(gbs(m.bytesPerProductCompulsory, best)), "median_gbs_compulsory": \(gbs(m.bytesPerProductCompulsory, median)), \
-    "checksum": \(y[0] + y[m.rowCount - 1])}
+    "bytes_issue_model": \(p.bytesIssueModel), "bytes_compulsory": \(p.bytesCompulsory), \
+    "best_gbs_issue_model": \(gbs(p.bytesIssueModel, best)), "median_gbs_issue_model": \(gbs(p.bytesIssueModel, median)), \
+    "best_gbs_compulsory": \(gbs(p.bytesCompulsory, best)), "median_gbs_compulsory": \(gbs(p.bytesCompulsory, median)), \
+    "checksum": \(sum)}
     """
 }
 
 var entries: [String] = []
-for s in Set([Fixtures.spmvScale, 16]).sorted(by: >) {
-    for order in Fixtures.Order.allCases {
-        let t0 = monotonicSeconds()
-        let m = Fixtures.matrix(scale: s, order: order)
-        FileHandleStderr.write("scale \(s) \(order): \(m.rowCount) rows, \(m.nonzeros) nonzeros (ready in \(String(format: "%.1f", monotonicSeconds() - t0)) s)\n")
-        entries.append(spmvEntry("csr-kernel scale \(s) \(order)", m) { m.apply(x: $0, y: $1) })
-        entries.append(spmvEntry("csr-kernel-4acc scale \(s) \(order)", m) { m.applyFourAccumulators(x: $0, y: $1) })
-#if canImport(PairGraph) && canImport(Distributed)
-        if s == Fixtures.spmvScale {
-            let block = DistributedRowBlock(rowPointers: m.rowPointers, columnIndices: m.columnIndices, values: m.values,
-                                            columnCount: m.rowCount)
-            entries.append(spmvEntry("DistributedRowBlock.apply scale \(s) \(order)", m) { block.apply(x: $0, y: $1) })
-        }
-#endif
+for s in scales {
+    let t0 = monotonicSeconds()
+    let block = Fixtures.block(scale: s)
+    FileHandleStderr.write("scale \(s): \(block.rowCount) rows, \(block.nonzeros) nonzeros (ready in \(String(format: "%.1f", monotonicSeconds() - t0)) s)\n")
+    for layout in Layout.allCases {
+        let t1 = monotonicSeconds()
+        let product = LocalProduct(block, layout: layout)
+        let built = monotonicSeconds() - t1
+        var entry = spmvEntry("SpMV scale \(s) \(layout.rawValue)", product)
+        entry.removeLast()
+        entries.append(entry + ", \"layout_build_seconds\": \(String(format: "%.3f", built))}")
     }
 }
 
@@ -70,7 +69,6 @@ for _ in 0..<5 {
 }
 entries.append("  {\"kernel\": \"read edge list (scale \(Fixtures.parseScale))\", \"bytes\": \(file.bytes), \"best_mbs\": \(String(format: "%.1f", Double(file.bytes) / stats(readTimes).best / 1e6))}")
 
-#if canImport(PairGraph) && canImport(Distributed)
 var parseTimes: [Double] = []
 for _ in 0..<3 {
     let t0 = monotonicSeconds()
@@ -91,6 +89,5 @@ let t0 = monotonicSeconds()
 x.withUnsafeMutableBufferPointer { xb in for _ in 0..<count { exchange.exchange(xb.baseAddress!) } }
 entries.append("  {\"kernel\": \"HaloExchange.exchange 1 rank (empty)\", \"exchanges\": \(count), \"ns_per_exchange\": \(String(format: "%.1f", (monotonicSeconds() - t0) / Double(count) * 1e9))}")
 MPIEnvironment.finalizeAtExit()
-#endif
 
-print("{\"standalone\": \(entries.contains { $0.contains("DistributedRowBlock") } ? "false" : "true"), \"results\": [\n\(entries.joined(separator: ",\n"))\n]}")
+print("{\"results\": [\n\(entries.joined(separator: ",\n"))\n]}")

@@ -1,0 +1,148 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How the local product lays out a block's rows and columns in memory (docs/hardware-limit.md,
+/// "SpMV locality"). Every layout computes the same sums bit for bit: a row's entries are added
+/// in their stored order (ascending global column, `RowSums`), whatever index x's entries carry
+/// in memory, so the choice changes speed only, never a result, for any rank count.
+public enum SpMVOrder: String, Sendable, CaseIterable {
+    /// The block's own layout: owned rows ascending, then the ghost columns ascending.
+    case natural
+    /// Columns hub-first (x copied into that order once per product, one access per column),
+    /// rows in the block's order: the gathers of the most-referenced entries of x share cache lines.
+    case hubColumns = "hub-columns"
+    /// Rows and columns hub-first: also the rows with the most entries first, y written back to
+    /// the block's row order once per product.
+    case hub
+
+    /// The order of every distributed product unless `EIGENPAIR_SPMV_ORDER` names another (a
+    /// switch for measuring one build both ways, read once per process). `.hub`: faster than
+    /// `.natural` in every micro-benchmark run on R-MAT 18-20 (1.15-3.5x, loaded machine) and in
+    /// most solve rounds; `.hubColumns` gained less (docs/hardware-limit.md, "SpMV locality").
+    public static let standard: SpMVOrder = .hub
+
+    /// `EIGENPAIR_SPMV_ORDER` (`natural`, `hub-columns` or `hub`), else `standard`; an unknown
+    /// value keeps `standard` (every layout gives the same results, so a typo costs speed only).
+    public static let configured: SpMVOrder = {
+        guard let raw = getenv("EIGENPAIR_SPMV_ORDER") else { return standard }
+        return SpMVOrder(rawValue: String(cString: raw)) ?? standard
+    }()
+}
+
+/// A copy of a `DistributedRowBlock`'s CSR arrays in a hub-first layout (`SpMVOrder`), with the
+/// scratch vector its product gathers x into. Inputs and outputs stay in the block's order, so
+/// nothing outside the product sees the layout: the product costs one extra pass over the
+/// columns (and, for `.hub`, over the rows) per matvec, against one gather per nonzero.
+///
+/// Hub-first: local columns by how many entries of this block reference them, descending (the
+/// degree within the block; on one rank the graph degree), ties by local column; rows (`.hub`)
+/// by entry count, descending, ties by local row. The layout may differ between rank counts;
+/// the sums never do (see `SpMVOrder`).
+public final class HubOrderedBlock: @unchecked Sendable {
+    public let order: SpMVOrder
+    public let rowCount: Int
+    public let columnCount: Int
+    /// Block row of each stored row (`.hub`); empty when rows keep the block's order.
+    let rowOfSlot: [Int32]
+    let rowPointers: [Int]
+    /// Column slots (positions in the gathered x) of each entry, entries in the block's order.
+    let columnIndices: [Int32]
+    /// Empty when every value is 1 (the pattern-only kernel).
+    let values: [Double]
+    /// Block column gathered into each slot.
+    let columnOfSlot: [Int32]
+    private let gathered: UnsafeMutablePointer<Double>
+
+    /// Not collective. - Precondition: `order` is not `.natural` (that layout is the block itself).
+    public init(_ block: DistributedRowBlock, order: SpMVOrder) {
+        precondition(order != .natural, "the natural layout is the block itself")
+        self.order = order
+        rowCount = block.rowCount
+        columnCount = block.columnCount
+        let src = block.rowPointers, cols = block.columnIndices
+        var references = [Int](repeating: 0, count: columnCount)
+        for c in cols { references[Int(c)] += 1 }
+        let columnOfSlot = Self.descending(references)
+        var slotOfColumn = [Int32](repeating: 0, count: columnCount)
+        for (slot, c) in columnOfSlot.enumerated() { slotOfColumn[Int(c)] = Int32(slot) }
+        self.columnOfSlot = columnOfSlot
+        rowOfSlot = order == .hub ? Self.descending((0..<rowCount).map { src[$0 + 1] - src[$0] }) : []
+        let unit = block.hasUnitValues
+        var pointers = [Int](repeating: 0, count: rowCount + 1)
+        var columns = [Int32](repeating: 0, count: cols.count)
+        var weights = [Double](repeating: 0, count: unit ? 0 : cols.count)
+        var q = 0
+        for t in 0..<rowCount {
+            let r = rowOfSlot.isEmpty ? t : Int(rowOfSlot[t])
+            for p in src[r]..<src[r + 1] {
+                columns[q] = slotOfColumn[Int(cols[p])]
+                if !unit { weights[q] = block.values[p] }
+                q += 1
+            }
+            pointers[t + 1] = q
+        }
+        rowPointers = pointers
+        columnIndices = columns
+        values = weights
+        gathered = .allocate(capacity: max(columnCount, 1))
+        gathered.initialize(repeating: 0, count: max(columnCount, 1))
+    }
+
+    deinit { gathered.deallocate() }
+
+    /// Bytes of the copy (CSR arrays and permutations) and its scratch vector.
+    public var storageBytes: Int {
+        8 * rowPointers.count + 4 * columnIndices.count + 8 * values.count + 4 * rowOfSlot.count + 12 * columnCount
+    }
+
+    /// Indices 0..<keys.count by key descending, ties ascending: a stable counting sort.
+    static func descending(_ keys: [Int]) -> [Int32] {
+        let top = keys.max() ?? 0
+        var start = [Int](repeating: 0, count: top + 2)
+        for k in keys { start[top - k + 1] += 1 }
+        for b in 1..<start.count { start[b] += start[b - 1] }
+        var out = [Int32](repeating: 0, count: keys.count)
+        for (i, k) in keys.enumerated() {
+            out[start[top - k]] = Int32(i)
+            start[top - k] += 1
+        }
+        return out
+    }
+
+    /// Not collective. y = B x with x (`columnCount` entries) and y (`rowCount`) in the block's
+    /// order; the same sums as `DistributedRowBlock.apply` bit for bit.
+    public func apply(x: UnsafePointer<Double>, y: UnsafeMutablePointer<Double>) {
+        let g = gathered
+        columnOfSlot.withUnsafeBufferPointer { perm in
+            for k in 0..<perm.count { g[k] = x[Int(perm[k])] }
+        }
+        rowPointers.withUnsafeBufferPointer { ptr in
+            columnIndices.withUnsafeBufferPointer { col in
+                rowOfSlot.withUnsafeBufferPointer { rows in
+                    guard let c = col.baseAddress else {
+                        for i in 0..<rowCount { y[i] = 0 }
+                        return
+                    }
+                    if values.isEmpty {
+                        if rows.isEmpty {
+                            for t in 0..<rowCount { y[t] = RowSums.pattern(g, columns: c, from: ptr[t], to: ptr[t + 1]) }
+                        } else {
+                            for t in 0..<rowCount {
+                                y[Int(rows[t])] = RowSums.pattern(g, columns: c, from: ptr[t], to: ptr[t + 1])
+                            }
+                        }
+                        return
+                    }
+                    values.withUnsafeBufferPointer { val in
+                        let v = val.baseAddress!
+                        for t in 0..<rowCount {
+                            y[rows.isEmpty ? t : Int(rows[t])] = RowSums.weighted(g, columns: c, values: v,
+                                                                                  from: ptr[t], to: ptr[t + 1])
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
