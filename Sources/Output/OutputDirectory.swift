@@ -185,12 +185,9 @@ public final class OutputDirectory {
     public func writeJSON<T: Encodable>(_ name: String, _ value: @autoclosure () -> T) throws {
         var outcome: Result<String, OutputError> = .success("")
         if communicator.isCoordinator {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
             do {
-                let data = try encoder.encode(value())
-                if !FileManager.default.createFile(atPath: file(name), contents: data + Data("\n".utf8)) {
+                let data = Data(try JSONText.encode(value()).utf8)  // floats stay floats (JSONText)
+                if !FileManager.default.createFile(atPath: file(name), contents: data) {
                     outcome = .failure(OutputError(path: path + "/" + name, reason: "cannot write"))
                 }
             } catch {
