@@ -22,7 +22,11 @@ demo: release
 	.build/release/eigenpair embed out/demo-graph.tsv --out $(DEMO_DIR) --dim 16 --loss all \
 	    --labels out/demo-graph.labels --force
 
+# Every report.json / sweep.json the Swift CLI tests read is copied to .build/test-reports, and the Python
+# suite validates each against docs/report.schema.json (python/tests/test_report_schema.py).
+test: export EIGENPAIR_REPORT_COLLECT = $(abspath .build/test-reports)
 test: deps fuzz-smoke
+	rm -rf .build/test-reports
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	scripts/mpi-tests.sh

@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "SpectralTests", dependencies: ["Spectral", "PairGraph", "DenseAlgebra", "EigenpairTestSupport"]),
         .testTarget(name: "ClosedFormsTests", dependencies: ["ClosedForms", "Spectral", "PairGraph", "DenseAlgebra", "EigenpairTestSupport"]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "ClosedForms", "PairGraph", "DenseAlgebra"]),
-        .testTarget(name: "CLITests", dependencies: ["NpyFormat"], exclude: ["Fixtures"]),
+        .testTarget(name: "CLITests", dependencies: ["NpyFormat", "Output"], exclude: ["Fixtures"]),
         .testTarget(name: "DistributedTests", dependencies: ["Distributed", "Spectral", "PairGraph", "DenseAlgebra", "EigenpairTestSupport"]),
     ]
 )

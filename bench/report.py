@@ -224,7 +224,7 @@ def main():
       "Peers: read the edge list + build the matrix + solve, timed inside the process (interpreter start-up and "
       "imports excluded, which favours the peers); their full process wall is in results.json.")
     w("- **to spectrum** (Eigenpair only): report timings `read` (parse, ID compaction, route/merge/balance, "
-      "components) + `solve_An`, the part comparable to the peers' read + build + solve.")
+      "components) + `solve_normalized_adjacency`, the part comparable to the peers' read + build + solve.")
     w("- **matvecs**: Eigenpair `solves[A_n].matvecs`; SciPy counted by a `LinearOperator` wrapper; SLEPc the "
       "PETSc `MatMult` event count (rank 0; PETSc.Log), read before any residual check; scikit-learn does not "
       "expose one.")

@@ -62,7 +62,8 @@ def analyse(report_path, by_threads):
     graph = r.get("graph", {})
     out = {
         "report": report_path,
-        "command": " ".join(r.get("command", [])),
+        # schema 1.0: argv is "arguments" ("command" is the subcommand name).
+        "command": " ".join(r.get("arguments", [])),
         "ranks": ranks,
         "nodes": graph.get("nodes"),
         "operators": [s["operator"] for s in solves],

@@ -343,7 +343,7 @@ def run_eigenpair(ctx, ranks, edges, k, tag, timeout):
         "end_to_end_seconds": wall,
         "report_total_seconds": t.get("total"),
         "to_spectrum_seconds": (t.get("read") or 0) + (t.get("restrict") or 0)
-                               + (t.get("solve_L" if ctx.laplacian else "solve_An") or 0),
+                               + (t.get("solve_laplacian" if ctx.laplacian else "solve_normalized_adjacency") or 0),
         "peak_rss_bytes": rep.get("peak_memory_bytes"),
         "peak_rss_bytes_per_rank": [r["peak_memory_bytes"] for r in rep.get("rank_details", [])],
         "rank_details": rep.get("rank_details"),

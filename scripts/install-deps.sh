@@ -8,6 +8,8 @@ packages=(libsuitesparse-dev libarpack2-dev libparpack2-dev libopenmpi-dev openm
 if ! python3 -c 'import ensurepip, numpy, scipy, pytest' 2>/dev/null; then
     packages+=(python3-venv python3-numpy python3-scipy python3-pytest python3-networkx python3-setuptools python3-wheel)
 fi
+# The JSON Schema validator of python/tests/test_report_schema.py (docs/report.schema.json).
+python3 -c 'import jsonschema' 2>/dev/null || packages+=(python3-jsonschema)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

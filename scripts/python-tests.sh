@@ -2,7 +2,8 @@
 # Installs ./python into a fresh virtual environment and runs its pytest suite against the debug
 # binary `swift build` made (EIGENPAIR_BIN). numpy, scipy, pytest and networkx come from the
 # interpreter's own site-packages when it has them (Debian: python3-numpy, python3-scipy,
-# python3-pytest, python3-networkx from scripts/install-deps.sh), else from PyPI.
+# python3-pytest, python3-networkx, python3-jsonschema from scripts/install-deps.sh), else from PyPI;
+# if neither has one, the script fails (jsonschema validates every report, never skipped).
 # Fails unless pytest ran, passed and printed its summary line: exit status 5 ("no tests ran")
 # is a failure like any other.
 set -euo pipefail
@@ -14,8 +15,8 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 "$python" -m venv --system-site-packages "$work/venv"
 py="$work/venv/bin/python"
-"$py" -c 'import numpy, scipy, pytest, networkx' 2>/dev/null ||
-    "$py" -m pip install -q numpy scipy pytest networkx
+"$py" -c 'import numpy, scipy, pytest, networkx, jsonschema' 2>/dev/null ||
+    "$py" -m pip install -q numpy scipy pytest networkx jsonschema
 # Without build isolation when setuptools is at hand, so the install needs no network.
 if "$py" -c 'import setuptools, wheel' 2>/dev/null; then isolation=--no-build-isolation; else isolation=; fi
 "$py" -m pip install -q $isolation ./python

@@ -6,7 +6,10 @@ import Spectral
 public struct EmbedReport: Encodable {
     public var tool = "eigenpair"
     public var version = EigenpairVersion.string
-    public var command: [String]
+    public var schemaVersion = ReportSchema.version
+    public var command = "embed"
+    /// The command line as given (argv).
+    public var arguments: [String]
     public var input: InputSummary
     public var ranks: Int
     public var graph: GraphStatistics
@@ -22,9 +25,9 @@ public struct EmbedReport: Encodable {
     /// One entry per rank: partition, halo and matvec time split, peak memory.
     public var rankDetails: [RankSummary] = []
 
-    public init(command: [String], input: InputSummary, ranks: Int, graph: GraphStatistics,
+    public init(arguments: [String], input: InputSummary, ranks: Int, graph: GraphStatistics,
                 settings: SettingsSummary, matrixBytes: Int) {
-        self.command = command
+        self.arguments = arguments
         self.input = input
         self.ranks = ranks
         self.graph = graph
@@ -33,7 +36,8 @@ public struct EmbedReport: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case tool, version, command, input, ranks, graph, settings, solves, losses, labels, timings
+        case tool, version, command, arguments, input, ranks, graph, settings, solves, losses, labels, timings
+        case schemaVersion = "schema_version"
         case peakMemoryBytes = "peak_memory_bytes"
         case peakMemoryAfterPhase = "peak_memory_after_phase"
         case matrixBytes = "matrix_bytes"
@@ -43,6 +47,14 @@ public struct EmbedReport: Encodable {
 
 public enum EigenpairVersion {
     public static let string = "0.1.0"
+}
+
+/// `schema_version` of every report (embed, linear, sweep, compare), checked by
+/// docs/report.schema.json. "MAJOR.MINOR": MINOR grows when keys are only added (a reader of an
+/// older MINOR still works); MAJOR grows, and MINOR restarts at 0, when a key is renamed or
+/// removed or a value changes type or meaning. docs/architecture.md lists the changes.
+public enum ReportSchema {
+    public static let version = "1.0"
 }
 
 public struct InputSummary: Encodable {
@@ -155,7 +167,8 @@ public struct LossSummary: Encodable {
     /// closed form exists.
     public var rank: Int?
     public var numericalRank: Int?
-    public var loss: Double?
+    /// The loss at Z* (`loss_at_z_star` in every report).
+    public var lossAtZStar: Double?
     public var minLoss: Double?
     public var scales: [Double]
     public var hyperparameters: [String: Double]
@@ -168,13 +181,13 @@ public struct LossSummary: Encodable {
     /// min_c ||G - c Z* Z*^T||_F / ||G||_F (Diagnostics `LocalGlobalScores`); nil without Z*.
     public var globalScore: Double?
 
-    public init(_ solution: ClosedFormSolution, operator op: RelationOperatorKind, lossAtSolution: Double?,
+    public init(_ solution: ClosedFormSolution, operator op: RelationOperatorKind, lossAtZStar: Double?,
                 numericalRank: Int?, hyperparameters: [String: Double], file: String?) {
         `operator` = op.rawValue
         available = solution.embedding != nil
         rank = solution.embedding == nil ? nil : solution.rank
         self.numericalRank = numericalRank
-        loss = lossAtSolution
+        self.lossAtZStar = lossAtZStar
         minLoss = solution.minLoss
         scales = solution.scales
         self.hyperparameters = hyperparameters
@@ -186,7 +199,7 @@ public struct LossSummary: Encodable {
     enum CodingKeys: String, CodingKey {
         case `operator`, available, rank
         case numericalRank = "numerical_rank"
-        case loss
+        case lossAtZStar = "loss_at_z_star"
         case minLoss = "min_loss"
         case scales, hyperparameters, unique, notes, file, labels
         case localScore = "local_score"
@@ -200,7 +213,7 @@ public struct LossSummary: Encodable {
         try c.encode(available, forKey: .available)
         try c.encode(rank, forKey: .rank)
         try c.encodeIfPresent(numericalRank, forKey: .numericalRank)
-        try c.encodeIfPresent(loss, forKey: .loss)
+        try c.encodeIfPresent(lossAtZStar, forKey: .lossAtZStar)
         try c.encodeIfPresent(minLoss, forKey: .minLoss)
         try c.encode(scales, forKey: .scales)
         try c.encode(hyperparameters, forKey: .hyperparameters)

@@ -238,12 +238,9 @@ public final class OutputDirectory {
     public func writeJSON<T: Encodable>(_ name: String, _ value: @autoclosure () -> T) throws {
         var outcome: Result<String, OutputError> = .success("")
         if communicator.isCoordinator {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
             do {
-                let data = try encoder.encode(value())
-                try Self.writeFile(file(name), data + Data("\n".utf8), reportedAs: path + "/" + name)
+                let data = Data(try JSONText.encode(value()).utf8)  // floats stay floats (JSONText)
+                try Self.writeFile(file(name), data, reportedAs: path + "/" + name)
             } catch let error as OutputError {
                 outcome = .failure(error)
             } catch {

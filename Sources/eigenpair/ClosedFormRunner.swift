@@ -98,7 +98,7 @@ enum ClosedFormRunner {
             numericalRank = try labelSummary?.numericalRank ?? RankDiagnostics.numericalRank(z, communicator: graph.communicator)
             scores = LocalGlobalScores.measure(z, graph: graph)
         }
-        var summary = LossSummary(solution, operator: spectrum.kind, lossAtSolution: lossValue, numericalRank: numericalRank,
+        var summary = LossSummary(solution, operator: spectrum.kind, lossAtZStar: lossValue, numericalRank: numericalRank,
                                   hyperparameters: hyperparameters(for: loss, hyper), file: solution.embedding == nil ? nil : file)
         summary.labels = labelSummary
         summary.localScore = scores?.local

@@ -137,7 +137,7 @@ struct CompareLoss: Encodable {
     /// Scores of Z* (the embedding's are under "embedding").
     var localScore: Double?
     var globalScore: Double?
-    var lossAtSolution: Double?
+    var lossAtZStar: Double?
     var hyperparameters: [String: Double]
     var unique: Bool
     var notes: [String]
@@ -160,7 +160,7 @@ struct CompareLoss: Encodable {
         case closedFormNumericalRank = "closed_form_numerical_rank"
         case localScore = "local_score"
         case globalScore = "global_score"
-        case lossAtSolution = "loss_at_solution"
+        case lossAtZStar = "loss_at_z_star"
         case hyperparameters, unique, notes
     }
 }
@@ -199,7 +199,9 @@ struct CompareEmbedding: Encodable {
 struct CompareReport: Encodable {
     var tool = "eigenpair"
     var version = EigenpairVersion.string
-    var command: [String]
+    var schemaVersion = ReportSchema.version
+    var command = "compare"
+    var arguments: [String]
     var input: InputSummary
     var ranks: Int
     var graph: GraphStatistics
@@ -212,7 +214,8 @@ struct CompareReport: Encodable {
     var peakMemoryBytes: Int = 0
 
     enum CodingKeys: String, CodingKey {
-        case tool, version, command, input, ranks, graph, settings, embedding, solves, losses, labels, timings
+        case tool, version, command, arguments, input, ranks, graph, settings, embedding, solves, losses, labels, timings
+        case schemaVersion = "schema_version"
         case peakMemoryBytes = "peak_memory_bytes"
     }
 }

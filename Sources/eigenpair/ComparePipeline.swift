@@ -64,7 +64,7 @@ struct ComparePipeline {
         let userRank = try RankDiagnostics.numericalRank(zUnit, communicator: communicator)
         let userLabels = try rowLabels?.alignment(of: zUnit, graph: graph)
         var report = CompareReport(
-            command: CommandLine.arguments,
+            arguments: CommandLine.arguments,
             input: InputSummary(path: options.graph, format: format.rawValue, labels: options.labels),
             ranks: communicator.size, graph: graph.statistics,
             settings: SettingsSummary(dim: k, losses: options.losses.map(\.rawValue), hyperparameters: hyper,
@@ -84,7 +84,7 @@ struct ComparePipeline {
         for kind in ClosedFormRunner.operatorsNeeded(options.losses) {
             let count = ClosedFormRunner.eigenpairCount(kind, losses: options.losses, dimension: k)
             progress.note("solving \(kind.rawValue): \(count) eigenpairs")
-            let spectrum = try timed("solve_\(kind.fileName)") { try solver.solve(graph, kind: kind, count: count) }
+            let spectrum = try timed(kind.solvePhase) { try solver.solve(graph, kind: kind, count: count) }
             report.solves.append(SolveSummary(spectrum, file: ""))
             guard spectrum.converged else {
                 throw JobFailure(message: ClosedFormRunner.nonConvergence(spectrum), exitCode: 3)
@@ -144,7 +144,7 @@ struct ComparePipeline {
                     centring: weighted ? "degree-weighted: D^1/2 (Z - 1 m^T), m = d^T Z / S (what BarlowTwins' standardisation sees)"
                         : "H Z (column means removed over all N rows)",
                     numericalRank: userBasis.columns, closedFormRank: summary.rank, closedFormNumericalRank: starRank,
-                    localScore: summary.localScore, globalScore: summary.globalScore, lossAtSolution: summary.loss,
+                    localScore: summary.localScore, globalScore: summary.globalScore, lossAtZStar: summary.lossAtZStar,
                     hyperparameters: summary.hyperparameters, unique: summary.unique, notes: notes + summary.notes)
                 if let l = summary.localScore, let g = summary.globalScore {
                     points.append(PlotSeries(name: "\(loss.rawValue) Z* (K=\(k))", points: [(l, g)], style: .scatter))

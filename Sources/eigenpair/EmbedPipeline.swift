@@ -48,7 +48,7 @@ struct EmbedPipeline {
         // Every rank writes its own rows of each N-row array (MPI-IO, one .npy per array).
         let firstRow = graph.firstRow, localRows = graph.localRowCount
         var report = EmbedReport(
-            command: CommandLine.arguments,
+            arguments: CommandLine.arguments,
             input: InputSummary(path: options.graph, format: format.rawValue, labels: options.labels),
             ranks: communicator.size, graph: graph.statistics,
             settings: SettingsSummary(dim: options.dim, losses: options.losses.map(\.rawValue), hyperparameters: options.hyper,
@@ -68,7 +68,7 @@ struct EmbedPipeline {
         for kind in ClosedFormRunner.operatorsNeeded(options.losses) {
             let count = ClosedFormRunner.eigenpairCount(kind, losses: options.losses, dimension: options.dim)
             progress.note("solving \(kind.rawValue): \(count) eigenpairs")
-            let spectrum = try timed("solve_\(kind.fileName)") { try solver.solve(graph, kind: kind, count: count) }
+            let spectrum = try timed(kind.solvePhase) { try solver.solve(graph, kind: kind, count: count) }
             let file = "spectrum-\(kind.fileName).npy"
             report.solves.append(SolveSummary(spectrum, file: file))
             guard spectrum.converged else {
@@ -116,7 +116,7 @@ struct EmbedPipeline {
                                              localRows: localRows) { i, j in z[i, j] }
                     }
                 }
-                var summary = LossSummary(solution, operator: kind, lossAtSolution: lossValue, numericalRank: numericalRank,
+                var summary = LossSummary(solution, operator: kind, lossAtZStar: lossValue, numericalRank: numericalRank,
                                           hyperparameters: ClosedFormRunner.hyperparameters(for: loss, options.hyper), file: fileName)
                 summary.labels = labelSummary
                 if let z = solution.embedding {

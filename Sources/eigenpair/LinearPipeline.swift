@@ -175,7 +175,7 @@ struct LinearPipeline {
         lines.append(pad("loss", 9) + pad("rank", 6) + pad("loss at W*", 20) + pad("closed-form min", 20) + "file")
         for (name, l) in losses {
             lines.append(pad(name, 9) + pad(l.rank.map { "\($0)" } ?? "-", 6)
-                         + pad(l.lossValue.map { String(format: "%.12g", $0) } ?? "-", 20)
+                         + pad(l.lossAtZStar.map { String(format: "%.12g", $0) } ?? "-", 20)
                          + pad(l.minLoss.map { String(format: "%.12g", $0) } ?? "-", 20)
                          + (l.file.map { "\(options.out)/\($0), \(options.out)/\(l.weightsFile ?? "")" } ?? "not written: " + (l.notes.first ?? "")))
         }

@@ -7,6 +7,7 @@ struct LinearReport: Encodable {
     var tool = "eigenpair"
     var command = "linear"
     var version = EigenpairVersion.string
+    var schemaVersion = ReportSchema.version
     var arguments: [String]
     var input: LinearInputSummary
     var ranks: Int
@@ -25,6 +26,7 @@ struct LinearReport: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case tool, command, version, arguments, input, ranks, graph
+        case schemaVersion = "schema_version"
         case labelGraph = "label_graph"
         case features, settings, losses, timings
         case peakMemoryBytes = "peak_memory_bytes"
@@ -101,9 +103,9 @@ struct LinearLossSummary: Encodable {
     /// The closed-form rank (nonzero levels); nil (JSON null) when no W* was written.
     var rank: Int?
     var numericalRank: Int?
-    /// The loss at Z = X W*.
-    var lossValue: Double?
-    /// How `lossValue` was evaluated.
+    /// The loss at Z* = X W*.
+    var lossAtZStar: Double?
+    /// How `lossAtZStar` was evaluated.
     var lossEvaluation: String?
     var minLoss: Double?
     var eigenvalues: [Double]
@@ -131,7 +133,7 @@ struct LinearLossSummary: Encodable {
         available = s.weights != nil
         rank = s.weights == nil ? nil : s.rank
         self.numericalRank = numericalRank
-        lossValue = loss
+        lossAtZStar = loss
         self.lossEvaluation = lossEvaluation
         minLoss = s.minLoss
         eigenvalues = s.eigenvalues
@@ -160,6 +162,7 @@ struct LinearLossSummary: Encodable {
         case secondMoments = "second_moments"
         case waterLevels = "water_levels"
         case numericalRank = "numerical_rank"
+        case lossAtZStar = "loss_at_z_star"
         case lossEvaluation = "loss_evaluation"
         case minLoss = "min_loss"
         case conditionNumber = "condition_number"
@@ -172,7 +175,7 @@ struct LinearLossSummary: Encodable {
         try c.encode(available, forKey: .available)
         try c.encode(rank, forKey: .rank)
         try c.encodeIfPresent(numericalRank, forKey: .numericalRank)
-        try c.encodeIfPresent(lossValue, forKey: .loss)
+        try c.encodeIfPresent(lossAtZStar, forKey: .lossAtZStar)
         try c.encodeIfPresent(lossEvaluation, forKey: .lossEvaluation)
         try c.encodeIfPresent(minLoss, forKey: .minLoss)
         try c.encode(eigenvalues, forKey: .eigenvalues)

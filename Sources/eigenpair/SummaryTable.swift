@@ -24,7 +24,7 @@ enum SummaryTable {
         for (name, l) in losses {
             let energy = l.labels?.capturedLabelEnergy.map { String(format: "%.4f", $0) } ?? "-"
             lines.append(pad(name.rawValue, 15) + pad(l.rank.map { "\($0)" } ?? "-", 6)
-                         + pad(l.loss.map { String(format: "%.12g", $0) } ?? "-", 20)
+                         + pad(l.lossAtZStar.map { String(format: "%.12g", $0) } ?? "-", 20)
                          + pad(l.minLoss.map { String(format: "%.12g", $0) } ?? "-", 20) + pad(energy, 14)
                          + (l.file.map { "\(out)/\($0)" } ?? "not written: " + (l.notes.first ?? "")))
         }

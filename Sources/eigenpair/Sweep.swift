@@ -155,7 +155,7 @@ struct SweepPoint: Encodable {
     enum CodingKeys: String, CodingKey {
         case loss, dim, gamma, `operator`, available, rank
         case numericalRank = "numerical_rank"
-        case lossAtSolution = "loss_at_solution"
+        case lossAtZStar = "loss_at_z_star"
         case minLoss = "min_loss"
         case capturedLabelEnergy = "captured_label_energy"
         case probeAccuracy = "probe_accuracy"
@@ -173,7 +173,7 @@ struct SweepPoint: Encodable {
         try c.encode(summary.available, forKey: .available)
         try c.encode(summary.rank, forKey: .rank)
         try c.encodeIfPresent(summary.numericalRank, forKey: .numericalRank)
-        try c.encodeIfPresent(summary.loss, forKey: .lossAtSolution)
+        try c.encodeIfPresent(summary.lossAtZStar, forKey: .lossAtZStar)
         try c.encodeIfPresent(summary.minLoss, forKey: .minLoss)
         try c.encodeIfPresent(summary.labels?.capturedLabelEnergy, forKey: .capturedLabelEnergy)
         try c.encodeIfPresent(summary.labels?.probe.accuracy, forKey: .probeAccuracy)
@@ -189,7 +189,9 @@ struct SweepPoint: Encodable {
 struct SweepReport: Encodable {
     var tool = "eigenpair"
     var version = EigenpairVersion.string
-    var command: [String]
+    var schemaVersion = ReportSchema.version
+    var command = "sweep"
+    var arguments: [String]
     var input: InputSummary
     var ranks: Int
     var graph: GraphStatistics
@@ -220,7 +222,8 @@ struct SweepReport: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case tool, version, command, input, ranks, graph, settings, solves, points, labels, timings
+        case tool, version, command, arguments, input, ranks, graph, settings, solves, points, labels, timings
+        case schemaVersion = "schema_version"
         case peakMemoryBytes = "peak_memory_bytes"
     }
 }

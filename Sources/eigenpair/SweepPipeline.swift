@@ -50,7 +50,7 @@ struct SweepPipeline {
         let defaultGamma = options.beta * Double(n) / graph.totalWeight
         var gammas = options.gammas ?? []
         var report = SweepReport(
-            command: CommandLine.arguments,
+            arguments: CommandLine.arguments,
             input: InputSummary(path: options.graph, format: format.rawValue, labels: options.labels),
             ranks: communicator.size, graph: graph.statistics,
             settings: .init(dims: dims, gammas: gammas, gammaGrid: options.gammas == nil ? "default" : "given",
@@ -66,7 +66,7 @@ struct SweepPipeline {
         for kind in ClosedFormRunner.operatorsNeeded(options.losses) {
             let count = ClosedFormRunner.eigenpairCount(kind, losses: options.losses, dimension: kMax)
             progress.note("solving \(kind.rawValue): \(count) eigenpairs")
-            let spectrum = try timed("solve_\(kind.fileName)") { try solver.solve(graph, kind: kind, count: count) }
+            let spectrum = try timed(kind.solvePhase) { try solver.solve(graph, kind: kind, count: count) }
             let file = "spectrum-\(kind.fileName).npy"
             report.solves.append(SolveSummary(spectrum, file: file))
             guard spectrum.converged else {
@@ -140,7 +140,7 @@ enum SweepTable {
             func num(_ v: Double?, _ f: String) -> String { v.map { String(format: f, $0) } ?? "-" }
             lines.append(pad(p.loss, 15) + pad("\(p.dim)", 5) + pad(num(p.gamma, "%.4g"), 12)
                          + pad(s.rank.map { "\($0)" } ?? "-", 6) + pad(s.numericalRank.map { "\($0)" } ?? "-", 10)
-                         + pad(num(s.loss, "%.10g"), 18) + pad(num(s.minLoss, "%.10g"), 18)
+                         + pad(num(s.lossAtZStar, "%.10g"), 18) + pad(num(s.minLoss, "%.10g"), 18)
                          + pad(num(s.labels?.capturedLabelEnergy, "%.4f"), 14) + pad(num(s.labels?.probe.accuracy, "%.3f"), 8)
                          + pad(num(s.localScore, "%.4g"), 11) + num(s.globalScore, "%.4f"))
         }

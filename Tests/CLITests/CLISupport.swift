@@ -141,8 +141,20 @@ func readNpy(_ path: String) throws -> NpyArray { try NpyArray.read(path: path) 
 /// to a neighbouring value (0.8728444932798145 -> ...44), the former reads them exactly.
 func readJSON(_ path: String) throws -> [String: Any] {
     let data = try #require(FileManager.default.contents(atPath: path), "cannot read \(path)")
+    collectReport(path, data)
     let value = try JSONDecoder().decode(JSONValue.self, from: data)
     return try #require(value.any as? [String: Any], "\(path) is not a JSON object")
+}
+
+/// With EIGENPAIR_REPORT_COLLECT set (`make test` sets it), every report.json / sweep.json a test
+/// reads is also copied there, so python/tests/test_report_schema.py validates each of them
+/// against docs/report.schema.json.
+private func collectReport(_ path: String, _ data: Data) {
+    let name = (path as NSString).lastPathComponent
+    guard name == "report.json" || name == "sweep.json",
+          let dir = ProcessInfo.processInfo.environment["EIGENPAIR_REPORT_COLLECT"], !dir.isEmpty else { return }
+    try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    _ = FileManager.default.createFile(atPath: dir + "/" + UUID().uuidString + "-" + name, contents: data)
 }
 
 enum JSONValue: Decodable {

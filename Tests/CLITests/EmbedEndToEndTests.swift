@@ -93,7 +93,7 @@ extension CLITests {
             let operators = ["vicreg": "L", "simclr": "G", "simclr-degree": "A_n", "barlow": "A_n"]
             for name in Self.losses {
                 let l = try #require(losses.object(name), "\(name)")
-                let value = try #require(l.double("loss"), "\(name)")
+                let value = try #require(l.double("loss_at_z_star"), "\(name)")
                 let minimum = try #require(l.double("min_loss"), "\(name)")
                 #expect(relativeDifference(value, minimum) <= 1e-9, "\(name): loss \(value) vs min_loss \(minimum)")
                 #expect(l["file"] as? String == "\(name).npy")

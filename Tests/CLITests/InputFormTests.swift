@@ -121,9 +121,9 @@ extension CLITests {
         }
 
         /// Every number and flag of two reports, compared recursively (numbers to 1e-10), except what
-        /// describes the run rather than the result (input, command, timings, memory, seconds).
+        /// describes the run rather than the result (input, arguments, timings, memory, seconds).
         static func expectSameNumbers(_ a: Any, _ b: Any, _ path: String = "") {
-            let skipped: Set<String> = ["input", "command", "timings", "peak_memory_bytes", "peak_memory_after_phase",
+            let skipped: Set<String> = ["input", "arguments", "timings", "peak_memory_bytes", "peak_memory_after_phase",
                                         "seconds", "rank_details", "lanczos"]
             switch (a, b) {
             case let (x as [String: Any], y as [String: Any]):

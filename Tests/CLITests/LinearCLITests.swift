@@ -80,7 +80,7 @@ extension CLITests {
                     let first = column.firstIndex { abs($0) == top }!
                     #expect(top == 0 || column[first] > 0, "\(name): column \(j) breaks the sign rule", sourceLocation: sourceLocation)
                 }
-                let loss = try #require(l.double("loss")), minLoss = try #require(l.double("min_loss"))
+                let loss = try #require(l.double("loss_at_z_star")), minLoss = try #require(l.double("min_loss"))
                 #expect(abs(loss - minLoss) <= 1e-9 * max(1, abs(minLoss)), "\(name): loss \(loss) vs min \(minLoss)",
                         sourceLocation: sourceLocation)
             }
@@ -101,7 +101,7 @@ extension CLITests {
                 for key in ["rank", "numerical_rank"] {
                     #expect(x.int(key) == y.int(key), "\(context): \(name).\(key)", sourceLocation: sourceLocation)
                 }
-                for key in ["loss", "min_loss"] {
+                for key in ["loss_at_z_star", "min_loss"] {
                     let p = x.double(key), q = y.double(key)
                     #expect((p == nil) == (q == nil), "\(context): \(name).\(key)", sourceLocation: sourceLocation)
                     if let p, let q {

@@ -83,7 +83,7 @@ extension CLITests {
                 for key in ["rank", "numerical_rank"] {
                     #expect(x.int(key) == y.int(key), "\(context): \(loss).\(key)", sourceLocation: sourceLocation)
                 }
-                for key in ["loss", "min_loss"] {
+                for key in ["loss_at_z_star", "min_loss"] {
                     if let p = x.double(key), let q = y.double(key) {
                         #expect(abs(p - q) <= 1e-9 * max(1, abs(p)), "\(context): \(loss).\(key) \(p) vs \(q)", sourceLocation: sourceLocation)
                     } else {

@@ -15,9 +15,12 @@ extension CLITests {
                 return t.hasPrefix(option + " ") || t.hasPrefix(option + ",") || t.contains(", \(option) ")
             }) else { return nil }
             var block = [lines[start]]
+            let indent = lines[start].prefix { $0 == " " }.count
             for line in lines[(start + 1)...] {
                 let t = line.trimmingCharacters(in: .whitespaces)
-                if t.isEmpty || t.hasPrefix("-") { break }
+                // A description line may start with an option name (wrapped text): only a line at
+                // the option column starts the next entry.
+                if t.isEmpty || (t.hasPrefix("-") && line.prefix { $0 == " " }.count <= indent) { break }
                 block.append(line)
             }
             return block.joined(separator: " ").split(whereSeparator: \.isWhitespace).joined(separator: " ")

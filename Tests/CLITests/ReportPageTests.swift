@@ -104,7 +104,7 @@ extension CLITests {
             }
             let keys = Set(page.numbers.map(\.key))
             for loss in Self.losses {
-                for field in ["rank", "numerical_rank", "loss", "min_loss", "labels.captured_label_energy", "labels.probe.accuracy"] {
+                for field in ["rank", "numerical_rank", "loss_at_z_star", "min_loss", "labels.captured_label_energy", "labels.probe.accuracy"] {
                     #expect(keys.contains("losses.\(loss).\(field)"), "losses.\(loss).\(field) missing")
                 }
             }

@@ -103,7 +103,7 @@ extension CLITests {
                         let context = "\(loss) K=\(k) gamma=\(g)"
                         #expect(p.int("rank") == x.int("rank"), "\(context)")
                         #expect(p.int("numerical_rank") == x.int("numerical_rank"), "\(context)")
-                        #expect(Self.close(p.double("loss_at_solution"), x.double("loss")), "\(context): \(p) vs \(x)")
+                        #expect(Self.close(p.double("loss_at_z_star"), x.double("loss_at_z_star")), "\(context): \(p) vs \(x)")
                         #expect(Self.close(p.double("min_loss"), x.double("min_loss")), "\(context)")
                         let xl = x.object("labels")
                         #expect(Self.close(p.double("captured_label_energy"), xl?.double("captured_label_energy")), "\(context)")
@@ -179,7 +179,7 @@ extension CLITests {
                     #expect(a["loss"] as? String == b["loss"] as? String && a.int("dim") == b.int("dim"), "\(context)")
                     #expect(Self.close(a.double("gamma"), b.double("gamma"), 1e-12), "\(context)")
                     for key in ["rank", "numerical_rank"] { #expect(a.int(key) == b.int(key), "\(context): \(key)") }
-                    for key in ["loss_at_solution", "min_loss", "captured_label_energy", "probe_accuracy", "local_score", "global_score"] {
+                    for key in ["loss_at_z_star", "min_loss", "captured_label_energy", "probe_accuracy", "local_score", "global_score"] {
                         #expect(Self.close(a.double(key), b.double(key)), "\(context): \(key) \(a[key] ?? "nil") vs \(b[key] ?? "nil")")
                     }
                 }

@@ -11,6 +11,23 @@ import pytest
 import scipy.sparse as sp
 
 import eigenpair
+import eigenpair.commands
+
+from report_schema import assert_valid
+
+
+@pytest.fixture(autouse=True)
+def every_report_matches_the_schema(monkeypatch):
+    """Every report.json / sweep.json the package reads in any test is validated against
+    docs/report.schema.json (strict number/integer types, snake_case keys) before the test sees it."""
+    read = eigenpair.commands._report
+
+    def validated(o, name="report.json"):
+        report = read(o, name)
+        assert_valid(report, f"{name} of {report.get('command')}")
+        return report
+
+    monkeypatch.setattr(eigenpair.commands, "_report", validated)
 
 
 @pytest.fixture(scope="session")

@@ -32,7 +32,7 @@ def test_sweep_points_equal_separate_embed_runs(small_graph):
         assert p["rank"] == loss["rank"]
         assert p["min_loss"] == pytest.approx(loss["min_loss"], rel=1e-10, abs=1e-12)
         z = single.Z["vicreg"]
-        assert p["loss_at_solution"] == pytest.approx(vicreg_loss(z, a, p["gamma"]), rel=1e-9, abs=1e-12)
+        assert p["loss_at_z_star"] == pytest.approx(vicreg_loss(z, a, p["gamma"]), rel=1e-9, abs=1e-12)
 
 
 def test_compare_measures_an_embedding_against_the_optimum(small_graph, tmp_path):

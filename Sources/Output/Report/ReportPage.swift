@@ -12,7 +12,7 @@ public enum ReportPage {
         var page = Page()
         page.add("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n")
         page.add("<title>Eigenpair report: \(escape(report.input.path))</title>\n<style>\(style)</style>\n</head>\n<body>\n")
-        page.add("<h1>Eigenpair report</h1>\n<p class=\"command\">\(escape(report.command.joined(separator: " ")))</p>\n")
+        page.add("<h1>Eigenpair report</h1>\n<p class=\"command\">\(escape(report.arguments.joined(separator: " ")))</p>\n")
         summary(report, &page)
         embeddings(report, views: views, classNames: classNames, &page)
         spectra(report, &page)
@@ -47,7 +47,7 @@ public enum ReportPage {
         for name in r.losses.keys.sorted(by: lossOrder) {
             let l = r.losses[name]!, key = "losses.\(name)."
             page.add("<tr><td>\(escape(name))</td><td>\(escape(l.operator))</td>"
-                     + page.cell(l.loss, key + LossSummary.CodingKeys.loss.rawValue)
+                     + page.cell(l.lossAtZStar, key + LossSummary.CodingKeys.lossAtZStar.rawValue)
                      + page.cell(l.minLoss, key + LossSummary.CodingKeys.minLoss.rawValue)
                      + page.cell(l.localScore, key + LossSummary.CodingKeys.localScore.rawValue)
                      + page.cell(l.globalScore, key + LossSummary.CodingKeys.globalScore.rawValue)
