@@ -1,3 +1,4 @@
+import CLAPACKE
 import Distributed
 
 /// The second half of the uniqueness certificate (docs/math.md 7.12): a short Lanczos run on
@@ -23,13 +24,24 @@ final class RitzComplementOperator: LinearOperator {
         buffer = [Double](repeating: 0, count: max(base.localDimension, 1))
     }
 
-    /// Collective. v <- (I - V V') v, twice (classical Gram-Schmidt loses orthogonality once).
+    /// Collective. v <- (I - V V') v, twice (classical Gram-Schmidt loses orthogonality once); BLAS
+    /// dgemv for V' v and V d.
     func project(_ v: UnsafeMutablePointer<Double>) {
         let n = localDimension
+        var dots = [Double](repeating: 0, count: count)
         for _ in 0..<2 {
-            var dots = (0..<count).map { j in (0..<n).reduce(0.0) { $0 + vectors[j * n + $1] * v[$1] } }
+            vectors.withUnsafeBufferPointer { w in
+                if n > 0 {
+                    cblas_dgemv(CblasColMajor, CblasTrans, Int32(n), Int32(count), 1, w.baseAddress, Int32(n), v, 1, 0, &dots, 1)
+                } else {
+                    for j in 0..<count { dots[j] = 0 }
+                }
+            }
             communicator.allreduceSum(&dots)
-            for j in 0..<count { for i in 0..<n { v[i] -= dots[j] * vectors[j * n + i] } }
+            guard n > 0 else { continue }
+            vectors.withUnsafeBufferPointer { w in
+                cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(n), Int32(count), -1, w.baseAddress, Int32(n), dots, 1, 1, v, 1)
+            }
         }
     }
 

@@ -52,8 +52,9 @@ extension SpectrumSolver {
         var chebyshev: ChebyshevReport?
         /// The ARPACK tolerance actually used, when the method chose its own (Chebyshev).
         var arpackTolerance: Double?
-        /// `.ritzBound`: the gap check's interval on M's scale (bit patterns of its ends).
+        /// `.ritzBound`: the gap check's interval on M's scale (bit patterns of its ends), and its products.
         var gapCheck: [UInt64]?
+        var gapCheckMatvecs: Int?
     }
 
     /// Collective over `graph.communicator`. PARPACK rejects a local dimension of 0 (pdsaupd info
@@ -176,6 +177,7 @@ extension SpectrumSolver {
                                              count: values.count, size: size, communicator: solvers) {
                     outcome.gapCheck = [check.interval.lowerBound.bitPattern, check.interval.upperBound.bitPattern]
                     counted.matvecs += check.matvecs
+                    outcome.gapCheckMatvecs = check.matvecs
                 }
                 outcome.values = values.map(\.bitPattern)
                 outcome.report = counted
@@ -194,6 +196,7 @@ extension SpectrumSolver {
         solve.report = outcome.report ?? solve.report
         solve.tolerance = outcome.arpackTolerance ?? tolerance
         if let filter = outcome.chebyshev { solve.chebyshev = filter }
+        solve.gapCheckMatvecs = outcome.gapCheckMatvecs
         var result = LanczosResult(values: outcome.values.map { Double(bitPattern: $0) }, rows: block.rows, vectors: vectors,
                                    solve: solve, tolerance: solve.tolerance ?? tolerance, factor: factor)
         if let ends = outcome.gapCheck { result.gapCheck = Double(bitPattern: ends[0])...Double(bitPattern: ends[1]) }

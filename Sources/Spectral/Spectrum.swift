@@ -45,6 +45,9 @@ public struct ComponentSolve: Codable, Sendable {
     public var predictedFactorBytes: Int? = nil
     /// Chebyshev: the filter and its bounds.
     public var chebyshev: ChebyshevReport? = nil
+    /// `--next-eigenvalue ritz-bound`: products spent by the gap check on Q M Q (docs/math.md 7.12),
+    /// included in report.matvecs.
+    public var gapCheckMatvecs: Int? = nil
 
     enum CodingKeys: String, CodingKey {
         case component, nodes, shift, report, method, epsilon
@@ -57,6 +60,7 @@ public struct ComponentSolve: Codable, Sendable {
         case refinements
         case predictedFactorBytes = "predicted_factor_bytes"
         case chebyshev
+        case gapCheckMatvecs = "gap_check_matvecs"
     }
 }
 

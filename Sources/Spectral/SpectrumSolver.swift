@@ -186,6 +186,9 @@ public struct SpectrumSolver {
                                          warmStart: previous)
                 result.solve.refinements = refinements
                 result.solve.report.matvecs += previous.solve.report.matvecs
+                if let earlier = previous.solve.gapCheckMatvecs {
+                    result.solve.gapCheckMatvecs = (result.solve.gapCheckMatvecs ?? 0) + earlier
+                }
                 result.solve.report.restarts += previous.solve.report.restarts
                 result.solve.report.seconds += previous.solve.report.seconds
                 lanczosResults[c] = result
