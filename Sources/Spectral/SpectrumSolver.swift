@@ -163,10 +163,12 @@ public struct SpectrumSolver {
                 ? refinementTolerances(certification, taken: taken, residuals: residuals, lanczos: lanczosResults) : [:]
             if certification.certified || retry.isEmpty {
                 let tails = ritzBound ? lanczosResults.sorted { $0.key < $1.key }.flatMap(\.value.tails) : []
-                let gap = GapCertificate(lambdaK: values.last!, residualK: residuals.last!, exactNext: next,
-                                         tails: tails, smallestFirst: kind.wantsSmallest,
-                                         method: settings.nextEigenvalue)
-                if !gap.exactNextIsNext(next, tails: tails, smallestFirst: kind.wantsSmallest) { next = nil }
+                // Only a complete spectrum has a lambda_K to certify a gap at (a failed solve has none).
+                let gap = values.count == count
+                    ? GapCertificate(lambdaK: values[count - 1], residualK: residuals[count - 1], exactNext: next,
+                                     tails: tails, smallestFirst: kind.wantsSmallest, method: settings.nextEigenvalue)
+                    : nil
+                if let gap, !gap.exactNextIsNext(next, tails: tails, smallestFirst: kind.wantsSmallest) { next = nil }
                 let solves = lanczosResults.sorted { $0.key < $1.key }.map(\.value.solve)
                 return Spectrum(kind: kind, values: values, vectors: vectors, sources: taken.map { $0.origin.source },
                                 residuals: residuals, solves: solves,
