@@ -130,8 +130,9 @@ import Testing
 }
 
 extension MPISpectrumTests {
-    /// The certificate is a function of the global problem: the world solve gives the 1-rank one's
-    /// verdict and numbers (to 1e-10; ARPACK's Ritz estimates agree to rounding across P).
+    /// The verdict and lambda_K do not depend on P (lambda_K to 1e-10). The interval's ends come from
+    /// unconverged Ritz values (ARPACK's next one, the gap check's at tol 1e-3), whose rounding
+    /// differs with the reduction order: they agree to 1% of the interval's width.
     @Test(arguments: [RelationOperatorKind.normalizedAdjacency, .laplacian, .adjacency])
     func gapCertificateIsTheSameOnEveryRankCount(_ kind: RelationOperatorKind) throws {
         let graph = try GapCertificateTests.planted()
@@ -144,9 +145,10 @@ extension MPISpectrumTests {
             let a = try #require(world.gap), b = try #require(single.gap)
             #expect(a.certified == b.certified, "\(kind.rawValue): \(a) / \(b)")
             #expect(a.certified || kind == .adjacency, "\(kind.rawValue): \(a)")
-            for (x, y) in [(a.lambdaK, b.lambdaK), (a.nextLower ?? .nan, b.nextLower ?? .nan),
-                           (a.nextUpper ?? .nan, b.nextUpper ?? .nan)] {
-                #expect(abs(x - y) <= 1e-10 * max(1, abs(y)), "\(kind.rawValue): \(a) vs 1 rank \(b)")
+            #expect(abs(a.lambdaK - b.lambdaK) <= 1e-10 * max(1, abs(b.lambdaK)), "\(kind.rawValue): \(a) vs 1 rank \(b)")
+            let lo = try #require(b.nextLower), hi = try #require(b.nextUpper)
+            for (x, y) in [(a.nextLower ?? .nan, lo), (a.nextUpper ?? .nan, hi)] {
+                #expect(abs(x - y) <= 0.01 * (hi - lo), "\(kind.rawValue): \(a) vs 1 rank \(b)")
             }
         }
     }
