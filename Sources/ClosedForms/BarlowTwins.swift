@@ -77,6 +77,9 @@ public enum BarlowTwinsClosedForm {
         if let next = spectrum.value(after: k + (spectrum.trivialFirst ? 1 : 0)), nearlyEqual(next, mu[k - 1]), y[k - 1] > 0 {
             unique = false
             notes.append("mu_K = mu_{K+1}: tied eigenspace at K, any basis of it is optimal")
+        } else if spectrum.gapUncertified(after: k + (spectrum.trivialFirst ? 1 : 0)), y[k - 1] > 0 {
+            unique = false
+            notes.append(uncertifiedGapNote)
         }
         var solution = ClosedFormSolution(loss: .barlow, embedding: z, scales: y, rank: rank, minLoss: minLoss,
                                           unique: unique, notes: notes)

@@ -66,6 +66,10 @@ public enum OptimalSpan: Sendable, Equatable {
     case everything
 }
 
+/// The note of a solve whose (K+1)-th eigenvalue was only localised, not certified apart from the
+/// K-th (docs/math.md 7.12): uniqueness is not claimed, which is the safe side.
+let uncertifiedGapNote = "lambda_{K+1} is not certified apart from lambda_K (see the report's gap): uniqueness of Z* is not claimed; --next-eigenvalue converge decides it by converging pair K+1"
+
 /// Relative tie test for eigenvalues from different solves.
 @inline(__always)
 public func nearlyEqual(_ a: Double, _ b: Double, tolerance: Double = 1e-9) -> Bool {

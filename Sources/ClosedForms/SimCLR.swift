@@ -41,8 +41,11 @@ public enum SimCLRClosedForm {
         if rank < k {
             notes.append("G has only \(rank) positive eigenvalues among its top \(k): rank(Z*) = \(rank) (the positive spectrum of G caps it)")
         }
-        let unique = !(spectrum.value(after: k).map { nearlyEqual($0, mu[k - 1]) && mu[k - 1] > 0 } ?? false)
-        if !unique { notes.append("mu_K = mu_{K+1}: tied eigenspace at K, any basis of it is optimal") }
+        let tied = spectrum.value(after: k).map { nearlyEqual($0, mu[k - 1]) && mu[k - 1] > 0 } ?? false
+        let uncertified = !tied && spectrum.gapUncertified(after: k) && mu[k - 1] > 0
+        let unique = !tied && !uncertified
+        if tied { notes.append("mu_K = mu_{K+1}: tied eigenspace at K, any basis of it is optimal") }
+        if uncertified { notes.append(uncertifiedGapNote) }
         notes.append("this is the spectral-contrastive optimum (HaoChen et al. 2021), not the InfoNCE optimum")
         var solution = ClosedFormSolution(loss: .simclr, embedding: z, scales: scales, rank: rank, minLoss: minLoss,
                                           unique: unique, notes: notes)
@@ -70,8 +73,11 @@ public enum SimCLRClosedForm {
         }
         let rank = scales.filter { $0 > 0 }.count
         if rank < k { notes.append("A_n has only \(rank) positive eigenvalues among its top \(k): rank(Z*) = \(rank)") }
-        let unique = !(spectrum.value(after: k).map { nearlyEqual($0, mu[k - 1]) && mu[k - 1] > 0 } ?? false)
-        if !unique { notes.append("mu_K = mu_{K+1}: tied eigenspace at K, any basis of it is optimal") }
+        let tied = spectrum.value(after: k).map { nearlyEqual($0, mu[k - 1]) && mu[k - 1] > 0 } ?? false
+        let uncertified = !tied && spectrum.gapUncertified(after: k) && mu[k - 1] > 0
+        let unique = !tied && !uncertified
+        if tied { notes.append("mu_K = mu_{K+1}: tied eigenspace at K, any basis of it is optimal") }
+        if uncertified { notes.append(uncertifiedGapNote) }
         var solution = ClosedFormSolution(loss: .simclrDegree, embedding: z, scales: scales, rank: rank, minLoss: minLoss,
                                           unique: unique, notes: notes)
         solution.optimalSpan = .leading(count: rank, offset: 0, tiedAtBoundary: !unique)

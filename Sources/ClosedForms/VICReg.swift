@@ -26,6 +26,9 @@ public enum VICRegClosedForm {
         if let next = spectrum.value(after: k), nearlyEqual(next, lambdas[k - 1]), t[k - 1] > 0 {
             unique = false
             notes.append("lambda_K = lambda_{K+1} = \(lambdas[k - 1]): the eigenspace is tied at K, any orthonormal basis of it is optimal")
+        } else if spectrum.gapUncertified(after: k), t[k - 1] > 0 {
+            unique = false
+            notes.append(uncertifiedGapNote)
         }
         let rank = t.filter { $0 > 0 }.count
         if rank < k {

@@ -109,6 +109,8 @@ public struct SolveSummary: Encodable {
     public var convergedCount: Int
     public var seconds: Double
     public var nextEigenvalue: Double?
+    /// Whether lambda_{K+1} is certified apart from lambda_K, with the numbers (docs/math.md 7.12).
+    public var gap: GapCertificate?
     public var lanczos: [ComponentSolve]
     /// The residual test on M itself: norm, tolerance, per-pair and worst value (docs/math.md 7.10).
     public var certification: Certification
@@ -143,6 +145,7 @@ public struct SolveSummary: Encodable {
         convergedCount = s.values.count
         seconds = s.seconds
         nextEigenvalue = s.nextValue
+        gap = s.gap
         lanczos = s.solves
         certification = s.certification
         self.file = file
@@ -155,6 +158,7 @@ public struct SolveSummary: Encodable {
         case convergedCount = "converged_count"
         case seconds
         case nextEigenvalue = "next_eigenvalue"
+        case gap = "gap_certificate"
         case lanczos, certification, file
     }
 }

@@ -14,6 +14,32 @@ extension SpectrumSolver {
         var tolerance: Double
         /// Shift-invert: the factor, kept for a refinement.
         var factor: CholmodFactor? = nil
+        /// `.ritzBound`: where the top of Q M Q lies (Q projects out this component's pairs,
+        /// `gapCheck`); nil when not run or when it failed.
+        var gapCheck: ClosedRange<Double>? = nil
+
+        /// The intervals that bound lambda_{K+1} from this component (docs/math.md 7.12): the gap
+        /// check, which is required (nil: unbounded), and ARPACK's own next Ritz value when known.
+        var tails: [ClosedRange<Double>?] { [gapCheck] + (nextInterval.map { [$0] } ?? []) }
+
+        /// Where ARPACK's Ritz value past the wanted ones localises an eigenvalue of the component,
+        /// on M's scale (docs/math.md 7.12): theta +- its estimate, mapped back through the shift or
+        /// the inverse; nil when unknown (no such Ritz value, or a Chebyshev filter, whose
+        /// polynomial has no monotone inverse over the whole spectrum).
+        var nextInterval: ClosedRange<Double>? {
+            guard let theta = solve.report.nextRitzValue, let bound = solve.report.nextRitzBound else { return nil }
+            switch solve.method.flatMap(LaplacianMethod.init(rawValue:)) {
+            case nil: return (theta - bound)...(theta + bound)
+            case .spectralShift?:
+                guard let sigma = solve.shift else { return nil }
+                return (sigma - theta - bound)...(sigma - theta + bound)
+            case .shiftInvert?:
+                guard let eps = solve.epsilon else { return nil }
+                // lambda = 1/mu - eps is decreasing in mu > 0; mu <= 0 leaves it unbounded above.
+                return (1 / (theta + bound) - eps)...(theta - bound > 0 ? 1 / (theta - bound) - eps : .infinity)
+            case .chebyshev?, .auto?: return nil
+            }
+        }
     }
 
     /// What the solving ranks tell the others (values bit for bit).
@@ -26,6 +52,9 @@ extension SpectrumSolver {
         var chebyshev: ChebyshevReport?
         /// The ARPACK tolerance actually used, when the method chose its own (Chebyshev).
         var arpackTolerance: Double?
+        /// `.ritzBound`: the gap check's interval on M's scale (bit patterns of its ends), and its products.
+        var gapCheck: [UInt64]?
+        var gapCheckMatvecs: Int?
     }
 
     /// Collective over `graph.communicator`. PARPACK rejects a local dimension of 0 (pdsaupd info
@@ -142,8 +171,16 @@ extension SpectrumSolver {
                     (values, vectors) = rayleighQuotients(block: block, deflation: deflation, vectors: vectors,
                                                           count: values.count, communicator: solvers)
                 }
+                var counted = report
+                if settings.nextEigenvalue == .ritzBound,
+                   let check = try? gapCheck(block: block, kind: kind, deflation: deflation, vectors: vectors,
+                                             count: values.count, size: size, communicator: solvers) {
+                    outcome.gapCheck = [check.interval.lowerBound.bitPattern, check.interval.upperBound.bitPattern]
+                    counted.matvecs += check.matvecs
+                    outcome.gapCheckMatvecs = check.matvecs
+                }
                 outcome.values = values.map(\.bitPattern)
-                outcome.report = report
+                outcome.report = counted
             } catch EigensolverError.arpack(let routine, let info) {
                 outcome.arpackRoutine = routine
                 outcome.arpackInfo = info
@@ -159,8 +196,11 @@ extension SpectrumSolver {
         solve.report = outcome.report ?? solve.report
         solve.tolerance = outcome.arpackTolerance ?? tolerance
         if let filter = outcome.chebyshev { solve.chebyshev = filter }
-        return LanczosResult(values: outcome.values.map { Double(bitPattern: $0) }, rows: block.rows, vectors: vectors,
-                             solve: solve, tolerance: solve.tolerance ?? tolerance, factor: factor)
+        solve.gapCheckMatvecs = outcome.gapCheckMatvecs
+        var result = LanczosResult(values: outcome.values.map { Double(bitPattern: $0) }, rows: block.rows, vectors: vectors,
+                                   solve: solve, tolerance: solve.tolerance ?? tolerance, factor: factor)
+        if let ends = outcome.gapCheck { result.gapCheck = Double(bitPattern: ends[0])...Double(bitPattern: ends[1]) }
+        return result
     }
 
     /// Collective over `communicator` (the ranks holding the component). The Rayleigh quotients

@@ -16,6 +16,11 @@ public struct LanczosSettings: Sendable, Codable {
     /// max(factorBudgetBytes, factorBudgetRatio * bytes of the component's CSC matrix).
     public var factorBudgetBytes: Int = 2_000_000_000
     public var factorBudgetRatio: Double = 8
+    /// How the eigenvalue after the K returned ones is found (it decides whether Z* is unique).
+    /// Default `.ritzBound`: from ARPACK's final Ritz values and estimates, no extra pair converged
+    /// (on sbm1m at K = 16 the extra pair sits at the bulk edge and cost 822 instead of 142 matvecs,
+    /// docs/math.md 7.12); `.converge` converges pair K+1 to the tolerance as before.
+    public var nextEigenvalue: NextEigenvalueMethod = .ritzBound
 
     public init() {}
 
@@ -37,6 +42,7 @@ public struct LanczosSettings: Sendable, Codable {
         case laplacianMethod = "laplacian_method"
         case factorBudgetBytes = "factor_budget_bytes"
         case factorBudgetRatio = "factor_budget_ratio"
+        case nextEigenvalue = "next_eigenvalue_method"
     }
 
     /// The keys added with shift-invert are optional on input (settings written before them decode
@@ -50,6 +56,7 @@ public struct LanczosSettings: Sendable, Codable {
         laplacianMethod = try c.decodeIfPresent(LaplacianMethod.self, forKey: .laplacianMethod) ?? .auto
         factorBudgetBytes = try c.decodeIfPresent(Int.self, forKey: .factorBudgetBytes) ?? 2_000_000_000
         factorBudgetRatio = try c.decodeIfPresent(Double.self, forKey: .factorBudgetRatio) ?? 8
+        nextEigenvalue = try c.decodeIfPresent(NextEigenvalueMethod.self, forKey: .nextEigenvalue) ?? .ritzBound
     }
 }
 
@@ -69,6 +76,15 @@ public enum LaplacianMethod: String, Codable, Sendable, CaseIterable {
     case chebyshev
 }
 
+/// How the (K+1)-th eigenvalue, which decides the uniqueness of Z*, is obtained (docs/math.md 7.12).
+public enum NextEigenvalueMethod: String, Codable, Sendable, CaseIterable {
+    /// Lanczos components: an interval from ARPACK's final Ritz value past the wanted ones and its
+    /// Ritz estimate; the gap is "certified" only when that interval lies strictly past lambda_K.
+    case ritzBound = "ritz-bound"
+    /// Converge pair K+1 to the tolerance in every Lanczos component (the exact value).
+    case converge
+}
+
 /// Outcome of one Lanczos solve, as arpack-ng and SLEPc report it.
 public struct LanczosReport: Sendable, Codable {
     public var requested: Int
@@ -80,11 +96,34 @@ public struct LanczosReport: Sendable, Codable {
     public var seconds: Double
     /// ARPACK's info: 0 ok, 1 maximum restarts reached, 3 no shifts could be applied.
     public var info: Int
+    /// The largest Ritz value past the `requested` wanted ones in ARPACK's final Krylov space, and
+    /// its Ritz estimate (residual norm): an eigenvalue of the operator ARPACK ran on lies within
+    /// it (docs/math.md 7.12). On that operator's scale (shifted, inverted or filtered).
+    public var nextRitzValue: Double? = nil
+    public var nextRitzBound: Double? = nil
+    /// The largest Ritz value and its estimate, converged or not (not encoded: the gap check's input).
+    public var leadingRitz: (value: Double, bound: Double)? = nil
+
+    public init(requested: Int, converged: Int, restarts: Int, matvecs: Int, krylovDimension: Int, dimension: Int,
+                seconds: Double, info: Int, nextRitzValue: Double? = nil, nextRitzBound: Double? = nil) {
+        self.requested = requested
+        self.converged = converged
+        self.restarts = restarts
+        self.matvecs = matvecs
+        self.krylovDimension = krylovDimension
+        self.dimension = dimension
+        self.seconds = seconds
+        self.info = info
+        self.nextRitzValue = nextRitzValue
+        self.nextRitzBound = nextRitzBound
+    }
 
     enum CodingKeys: String, CodingKey {
         case requested, converged, restarts, matvecs
         case krylovDimension = "ncv"
         case dimension, seconds, info
+        case nextRitzValue = "next_ritz_value"
+        case nextRitzBound = "next_ritz_bound"
     }
 }
 

@@ -71,6 +71,16 @@ public struct LanczosSolver {
         } while ido == 1 || ido == -1
         if info < 0 { throw EigensolverError.arpack(routine: "pdsaupd", info: Int(info)) }
         let converged = Int(iparam[4])
+        // pdsaup2 leaves the final Ritz values of H (ncv of them, the `count` wanted ones first) at
+        // ipntr(6) of workl and their Ritz estimates |beta_m e_m' s| = ||A y - theta y|| at ipntr(7);
+        // pdseupd overwrites workl, so read them now. The largest unwanted one localises an
+        // eigenvalue within its estimate: the uniqueness certificate's input (docs/math.md 7.12).
+        let ritz = Int(ipntr[5]) - 1, bounds = Int(ipntr[6]) - 1
+        let unwanted = (count..<ncv).max { workl[ritz + $0] != workl[ritz + $1] ? workl[ritz + $0] < workl[ritz + $1] : $0 > $1 }
+        let nextRitz = unwanted.map { (value: workl[ritz + $0], bound: abs(workl[bounds + $0])) }
+        // The top Ritz value and its estimate, converged or not (the gap check reads it).
+        let leading = (0..<ncv).max { workl[ritz + $0] != workl[ritz + $1] ? workl[ritz + $0] < workl[ritz + $1] : $0 > $1 }
+            .map { (value: workl[ritz + $0], bound: abs(workl[bounds + $0])) }
         var values: [Double] = []
         var vectors: [Double] = []
         if converged > 0 {
@@ -88,9 +98,11 @@ public struct LanczosSolver {
             vectors.reserveCapacity(n * got)
             for j in order { vectors.append(contentsOf: z[(j * n)..<((j + 1) * n)]) }
         }
-        let report = LanczosReport(requested: count, converged: values.count, restarts: Int(iparam[2]),
+        var report = LanczosReport(requested: count, converged: values.count, restarts: Int(iparam[2]),
                                    matvecs: matvecs, krylovDimension: ncv, dimension: globalDimension,
-                                   seconds: Date().timeIntervalSince(began), info: Int(info))
+                                   seconds: Date().timeIntervalSince(began), info: Int(info),
+                                   nextRitzValue: nextRitz?.value, nextRitzBound: nextRitz?.bound)
+        report.leadingRitz = leading
         return (values, vectors, report)
     }
 }

@@ -45,6 +45,9 @@ public struct ComponentSolve: Codable, Sendable {
     public var predictedFactorBytes: Int? = nil
     /// Chebyshev: the filter and its bounds.
     public var chebyshev: ChebyshevReport? = nil
+    /// `--next-eigenvalue ritz-bound`: products spent by the gap check on Q M Q (docs/math.md 7.12),
+    /// included in report.matvecs.
+    public var gapCheckMatvecs: Int? = nil
 
     enum CodingKeys: String, CodingKey {
         case component, nodes, shift, report, method, epsilon
@@ -57,6 +60,7 @@ public struct ComponentSolve: Codable, Sendable {
         case refinements
         case predictedFactorBytes = "predicted_factor_bytes"
         case chebyshev
+        case gapCheckMatvecs = "gap_check_matvecs"
     }
 }
 
@@ -83,6 +87,9 @@ public struct Spectrum: Sendable {
     public var firstRow: Int = 0
     /// The residual test of every returned pair on the operator itself (docs/math.md section 7.10).
     public var certification: Certification
+    /// Whether the eigenvalue after the returned ones is certified apart from the last returned one
+    /// (docs/math.md 7.12); nil when `nextValue` decides it exactly (a truncated spectrum).
+    public var gap: GapCertificate? = nil
 
     /// Every requested pair is there, every Lanczos solve converged, and every pair is certified:
     /// what exit 0 requires.
@@ -97,5 +104,37 @@ public struct Spectrum: Sendable {
     /// end, `nextValue`. A tie between it and value k-1 makes the rank-k optimum non-unique.
     public func value(after k: Int) -> Double? {
         k < values.count ? values[k] : (k == values.count ? nextValue : nil)
+    }
+
+    /// Whether eigenvalue k (0-based) might tie with value k-1 without `value(after:)` knowing it:
+    /// the (K+1)-th eigenvalue was only localised, and its interval reaches lambda_K. The closed forms
+    /// then do not claim a unique Z*.
+    public func gapUncertified(after k: Int) -> Bool {
+        k == values.count && gap.map { !$0.certified } == true
+    }
+}
+
+/// The separation of lambda_{K+1} from lambda_K (docs/math.md 7.12). lambda_{K+1} lies in
+/// `nextLower...nextUpper`: the certified pairs past the K returned ones give exact values, every
+/// Lanczos component its ARPACK Ritz value past the wanted ones +- its Ritz estimate.
+public struct GapCertificate: Codable, Sendable, Equatable {
+    public var certified: Bool
+    /// lambda_K, the last returned eigenvalue.
+    public var lambdaK: Double
+    /// The interval for lambda_{K+1}; nil when nothing bounds it (a filtered Lanczos solve).
+    public var nextLower: Double?
+    public var nextUpper: Double?
+    /// |lambda_K - the end of the interval nearest it|, when certified.
+    public var gap: Double?
+    /// "ritz-bound" or "converge" (how the interval was obtained).
+    public var method: String
+    public var reason: String
+
+    enum CodingKeys: String, CodingKey {
+        case certified
+        case lambdaK = "lambda_k"
+        case nextLower = "next_lower"
+        case nextUpper = "next_upper"
+        case gap, method, reason
     }
 }

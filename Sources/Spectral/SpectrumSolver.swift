@@ -117,7 +117,10 @@ public struct SpectrumSolver {
         // The closed-form extreme copies precede every deflated Lanczos pair in the pool, so a
         // component can place at most `want - extremeCopies` pairs: asking ARPACK for more
         // converges pairs that are never used (about 10-25% more matvecs in tight clusters).
-        let lanczosWant = want - extremeCopies
+        // `.ritzBound`: pair K+1 of a Lanczos component is only localised (ARPACK's Ritz estimate),
+        // not converged (docs/math.md 7.12); dense and closed-form candidates stay exact.
+        let ritzBound = settings.nextEigenvalue == .ritzBound
+        let lanczosWant = max(want - extremeCopies - (ritzBound ? 1 : 0), 1)
         if componentsNeeded {
             var small: [Range<Int>] = [], large: [Int] = []
             var first = 0
@@ -148,7 +151,7 @@ public struct SpectrumSolver {
             }
             all.sort { Self.precedes($0, $1, smallestFirst: kind.wantsSmallest) }
             let taken = Array(all.prefix(count))
-            let next = all.count > count ? all[count].value : nil
+            var next = all.count > count ? all[count].value : nil
             let vectors = try assembleVectors(taken, graph: graph, kind: kind, weights: weights,
                                               helmertCount: helmertCount, dense: dense, lanczos: lanczosResults)
             let values = taken.map(\.value)
@@ -159,12 +162,19 @@ public struct SpectrumSolver {
             let retry = refinements < Self.maxRefinements
                 ? refinementTolerances(certification, taken: taken, residuals: residuals, lanczos: lanczosResults) : [:]
             if certification.certified || retry.isEmpty {
+                let tails = ritzBound ? lanczosResults.sorted { $0.key < $1.key }.flatMap(\.value.tails) : []
+                // Only a complete spectrum has a lambda_K to certify a gap at (a failed solve has none).
+                let gap = values.count == count
+                    ? GapCertificate(lambdaK: values[count - 1], residualK: residuals[count - 1], exactNext: next,
+                                     tails: tails, smallestFirst: kind.wantsSmallest, method: settings.nextEigenvalue)
+                    : nil
+                if let gap, !gap.exactNextIsNext(next, tails: tails, smallestFirst: kind.wantsSmallest) { next = nil }
                 let solves = lanczosResults.sorted { $0.key < $1.key }.map(\.value.solve)
                 return Spectrum(kind: kind, values: values, vectors: vectors, sources: taken.map { $0.origin.source },
                                 residuals: residuals, solves: solves,
                                 trivialFirst: kind == .normalizedAdjacency && taken.first.map { $0.origin.rank == 0 } == true,
                                 requested: count, nextValue: next, seconds: Date().timeIntervalSince(began),
-                                firstRow: graph.firstRow, certification: certification)
+                                firstRow: graph.firstRow, certification: certification, gap: gap)
             }
             refinements += 1
             for (c, tolerance) in retry.sorted(by: { $0.key < $1.key }) {
@@ -178,6 +188,9 @@ public struct SpectrumSolver {
                                          warmStart: previous)
                 result.solve.refinements = refinements
                 result.solve.report.matvecs += previous.solve.report.matvecs
+                if let earlier = previous.solve.gapCheckMatvecs {
+                    result.solve.gapCheckMatvecs = (result.solve.gapCheckMatvecs ?? 0) + earlier
+                }
                 result.solve.report.restarts += previous.solve.report.restarts
                 result.solve.report.seconds += previous.solve.report.seconds
                 lanczosResults[c] = result

@@ -74,6 +74,8 @@ enum ClosedFormRunner {
         s.certification = spectrum.certification.prefix(count)
         s.requested = count
         s.nextValue = spectrum.values[count]
+        // Pair count+1 is a certified pair of this solve: the tie test on nextValue is exact.
+        s.gap = nil
         return s
     }
 
@@ -233,6 +235,10 @@ struct SolverOptions: ParsableArguments {
     @Option(name: .customLong("factor-budget"), parsing: .unconditional, help: "Memory budget in GB for the shift-invert factor under --laplacian-method auto.")
     var factorBudget: Double = 2
 
+    @Option(name: .customLong("next-eigenvalue"),
+            help: "How lambda_{K+1}, which decides whether Z* is unique, is found. ritz-bound (default): localised by ARPACK's final Ritz value and estimate, no extra pair converged; uniqueness is claimed only when the gap is certified. converge: converge pair K+1 to --tol (more matvecs when it sits in a bulk).")
+    var nextEigenvalue: Choice<NextEigenvalueMethod> = Choice(.ritzBound)
+
     @Option(help: "Merge rule for entries of the same unordered pair: max keeps the largest weight (an edge listed both ways stays weight 1), sum adds them.")
     var merge: Choice<MergeRule> = Choice(.max)
 
@@ -253,6 +259,10 @@ struct SolverOptions: ParsableArguments {
             throw ValidationError("--laplacian-method must be auto, shift-invert, spectral-shift or chebyshev (got \(laplacianMethod.text))")
         }
         lanczos.laplacianMethod = method
+        guard let next = nextEigenvalue.value else {
+            throw ValidationError("--next-eigenvalue must be ritz-bound or converge (got \(nextEigenvalue.text))")
+        }
+        lanczos.nextEigenvalue = next
         guard factorBudget.isFinite, factorBudget >= 0 else {
             throw ValidationError("--factor-budget must be a number of GB >= 0 (got \(factorBudget))")
         }

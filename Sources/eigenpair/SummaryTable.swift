@@ -1,9 +1,19 @@
 import ClosedForms
 import Foundation
 import Output
+import Spectral
 
 /// The short human summary on stdout.
 enum SummaryTable {
+    /// "gap certified" with lambda_K, the interval for lambda_{K+1} and the gap, or "not certified"
+    /// and why (docs/math.md 7.12).
+    static func gapLine(_ op: String, _ g: GapCertificate) -> String {
+        let interval = "[\(g.nextLower.map { String(format: "%.6g", $0) } ?? "-inf"), \(g.nextUpper.map { String(format: "%.6g", $0) } ?? "inf")]"
+        let head = "\(op): lambda_K = \(String(format: "%.10g", g.lambdaK)), lambda_K+1 in \(interval)"
+        if g.certified { return "gap certified   " + head + String(format: ", gap %.3g", g.gap ?? 0) }
+        return "gap not certified   " + head + " (" + g.reason + "): uniqueness of Z* not claimed"
+    }
+
     static func print(report: EmbedReport, losses: [(LossName, LossSummary)], out: String) {
         let g = report.graph
         var lines: [String] = []
@@ -19,6 +29,7 @@ enum SummaryTable {
         if let c = report.solves.first?.certification {
             lines.append(String(format: "certified: %@ <= tol %.1e for every pair", c.norm, c.tolerance))
         }
+        for s in report.solves { if let gap = s.gap { lines.append(gapLine(s.operator, gap)) } }
         lines.append("")
         lines.append(pad("loss", 15) + pad("rank", 6) + pad("loss at Z*", 20) + pad("closed-form min", 20) + pad("label energy", 14) + "file")
         for (name, l) in losses {

@@ -75,6 +75,10 @@ extension CLITests {
                     #expect(abs(p - q) <= 1e-10 * max(scale, 1e-300), "\(context): \(va) vs \(vb)", sourceLocation: sourceLocation)
                 }
                 spectra[x["file"] as? String ?? "?"] = va
+                // The uniqueness verdict (docs/math.md 7.12) does not depend on P.
+                let gapA = x["gap_certificate"] as? [String: Any], gapB = y["gap_certificate"] as? [String: Any]
+                #expect((gapA?["certified"] as? Bool) == (gapB?["certified"] as? Bool), "\(context): gap \(String(describing: gapA)) vs \(String(describing: gapB))",
+                        sourceLocation: sourceLocation)
             }
             let la = try #require(ra.object("losses")), lb = try #require(rb.object("losses"))
             #expect(Set(la.keys) == Set(lb.keys), "\(context)", sourceLocation: sourceLocation)
