@@ -280,7 +280,7 @@ extension CLITests {
         }
 
         /// Two runs replacing one target at once: each swap is atomic, so both succeed, the target
-        /// holds one complete result (report.json names a run's command line) and nothing is left.
+        /// holds one complete result (report.json's `arguments` name a run's command line) and nothing is left.
         @Test func concurrentForceRunsLeaveOneCompleteResult() throws {
             let dir = try TempDir("race")
             defer { dir.cleanup() }
@@ -299,7 +299,7 @@ extension CLITests {
             #expect(dir.listing() == ["g.txt", "res"], "leftovers: \(dir.listing())")
             #expect(Self.holdsNewResult(dir))
             let report = try readJSON(dir.file("res/report.json"))
-            let command = (report["command"] as? [String]) ?? []
+            let command = (report["arguments"] as? [String]) ?? []
             let dim = command.firstIndex(of: "--dim").map { command[$0 + 1] }
             let z = try readNpy(dir.file("res/vicreg.npy"))
             #expect(dim.map { z.columns == Int($0) } == true, "vicreg.npy has \(z.columns) columns, report says --dim \(dim ?? "?")")
