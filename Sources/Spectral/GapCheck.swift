@@ -66,17 +66,14 @@ extension SpectrumSolver {
     static let gapCheckSeed: UInt64 = 0x6A9C_E27F_0000_0002
 
     /// Collective over `communicator` (the ranks holding the component). The top Ritz value of
-    /// Q M Q and its Ritz estimate, on M's scale, and the matvecs spent; nil when the component has
-    /// no room past its K pairs. For L the operator is sigma I - L with `sigma` >= lambda_max(L)
-    /// (Anderson-Morley): the projected-out directions of Q then sit at 0, the bottom of its
-    /// spectrum, instead of at the top, where -L would put them (every eigenvalue of -L is <= 0),
-    /// and lambda_{K+1} = sigma - theta.
+    /// Q M Q and its Ritz estimate, on M's scale (for L, where the operator is -L: the lowest), and
+    /// the matvecs spent; nil when the component has no room past its K pairs.
     func gapCheck(block: ComponentBlock, kind: RelationOperatorKind, deflation: Deflation, vectors: [Double],
-                  count: Int, size: Int, sigma: Double, communicator: Communicator) throws
+                  count: Int, size: Int, communicator: Communicator) throws
         -> (interval: ClosedRange<Double>, matvecs: Int)? {
         let dimension = size - count - (kind == .adjacency ? 0 : 1)
         guard dimension >= 2 else { return nil }
-        let base = ComponentOperator(block: block, kind: kind, shift: kind == .laplacian ? sigma : 0, deflation: deflation)
+        let base = ComponentOperator(block: block, kind: kind, shift: 0, deflation: deflation)
         let op = RitzComplementOperator(base: base, vectors: vectors, count: count, communicator: communicator)
         var start = block.rows.map { StartVector.entry(globalRow: block.firstRow + Int($0), seed: Self.gapCheckSeed) }
         start.withUnsafeMutableBufferPointer { s in
@@ -92,7 +89,7 @@ extension SpectrumSolver {
         let solver = LanczosSolver(settings: settings, communicator: communicator)
         let (_, _, report) = try solver.largest(op, count: 1, globalDimension: size, start: start)
         guard let top = report.leadingRitz else { return nil }
-        let interval = kind == .laplacian ? (sigma - top.value - top.bound)...(sigma - top.value + top.bound)
+        let interval = kind == .laplacian ? (-top.value - top.bound)...(-top.value + top.bound)
             : (top.value - top.bound)...(top.value + top.bound)
         return (interval, report.matvecs)
     }

@@ -107,7 +107,6 @@ extension SpectrumSolver {
                 solve.methodNote = "chebyshev pairs failed the certification; refined by the spectral shift"
             }
             shift = method == .spectralShift ? solve.shift : nil
-            andersonMorley = block.andersonMorley(graph: graph)
             label += ", " + (method?.rawValue ?? "")
         } else if kind == .laplacian {
             andersonMorley = block.andersonMorley(graph: graph)
@@ -175,8 +174,7 @@ extension SpectrumSolver {
                 var counted = report
                 if settings.nextEigenvalue == .ritzBound,
                    let check = try? gapCheck(block: block, kind: kind, deflation: deflation, vectors: vectors,
-                                             count: values.count, size: size, sigma: andersonMorley,
-                                             communicator: solvers) {
+                                             count: values.count, size: size, communicator: solvers) {
                     outcome.gapCheck = [check.interval.lowerBound.bitPattern, check.interval.upperBound.bitPattern]
                     counted.matvecs += check.matvecs
                     outcome.gapCheckMatvecs = check.matvecs
