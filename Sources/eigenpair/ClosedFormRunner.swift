@@ -236,8 +236,8 @@ struct SolverOptions: ParsableArguments {
     var factorBudget: Double = 2
 
     @Option(name: .customLong("next-eigenvalue"),
-            help: "How lambda_{K+1}, which decides whether Z* is unique, is found. ritz-bound (default): localised by ARPACK's final Ritz value and estimate, no extra pair converged; uniqueness is claimed only when the gap is certified. converge: converge pair K+1 to --tol (more matvecs when it sits in a bulk).")
-    var nextEigenvalue: Choice<NextEigenvalueMethod> = Choice(.ritzBound)
+            help: "How lambda_{K+1}, which decides whether Z* is unique, is found. converge: converge pair K+1 to --tol. ritz-bound (experimental): localised by ARPACK's final Ritz value and a short check, no extra pair converged (fewer matvecs when it sits in a bulk); its interval is not yet a rigorous bound (docs/math.md 7.12).")
+    var nextEigenvalue: Choice<NextEigenvalueMethod> = Choice(.converge)
 
     @Option(help: "Merge rule for entries of the same unordered pair: max keeps the largest weight (an edge listed both ways stays weight 1), sum adds them.")
     var merge: Choice<MergeRule> = Choice(.max)
