@@ -4,7 +4,7 @@ import PairGraph
 import Spectral
 
 extension BarlowTwinsClosedForm {
-    /// MATH.md 4b: n disjoint cliques of V views, 0 < lambda <= 1. Collective.
+    /// docs/math.md 4b: n disjoint cliques of V views, 0 < lambda <= 1. Collective.
     ///
     /// Z* is built from component-level quantities only, so every rank writes its own rows:
     /// - the weighted Helmert basis of the eigenvalue-1 space (component volumes from one
@@ -68,7 +68,7 @@ extension BarlowTwinsClosedForm {
     static func collapseNote(groups: Int, views: Int, dimension k: Int, lambda: Double) -> String {
         let m = groups - 1
         let range = lambda < 1 ? "lambda = \(lambda) < 1" : "lambda = 1"
-        var note = "augmentation graph (\(groups) groups of \(views) views), \(range): every minimiser has rank min(K, m) = \(min(k, m)), m = groups - 1 = \(m) (MATH.md 4b)"
+        var note = "augmentation graph (\(groups) groups of \(views) views), \(range): every minimiser has rank min(K, m) = \(min(k, m)), m = groups - 1 = \(m) (docs/math.md 4b)"
         note += k > m ? "; dimensional collapse: K = \(k) > m" : "; K = \(k) <= m: no collapse, orthonormal columns in the eigenvalue-1 space, loss 0"
         return note
     }
@@ -143,7 +143,7 @@ struct HelmertRows {
     }
 }
 
-/// The structure MATH.md 4b needs: every component a clique of the same size V >= 2 with one
+/// The structure docs/math.md 4b needs: every component a clique of the same size V >= 2 with one
 /// weight, no isolated nodes, at least two groups. Decided globally: the component sizes are
 /// global already; each rank checks its rows (V - 1 neighbours each) and the verdicts are combined
 /// with `any`; the common weight is an all-reduced minimum and maximum over every entry.

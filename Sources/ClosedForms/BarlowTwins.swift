@@ -2,7 +2,7 @@ import DenseAlgebra
 import PairGraph
 import Spectral
 
-/// BarlowTwins with degree-weighted standardisation (MATH.md section 4): CCA-like, a water-filling
+/// BarlowTwins with degree-weighted standardisation (docs/math.md section 4): CCA-like, a water-filling
 /// over the positive spectrum of A_n on the complement of the trivial vector for lambda = 1, the
 /// exact collapse result on augmentation graphs for lambda < 1, and no closed form otherwise.
 public enum BarlowTwinsClosedForm {
@@ -20,7 +20,7 @@ public enum BarlowTwinsClosedForm {
         }
         return ClosedFormSolution(
             loss: .barlow, embedding: nil, scales: [], rank: 0, minLoss: nil, unique: false,
-            notes: ["no closed form exists for lambda = \(lambda) < 1 on this graph (MATH.md 4c): it is known for lambda = 1, and for lambda < 1 only on augmentation graphs (disjoint equal cliques); dimensional collapse is still expected"])
+            notes: ["no closed form exists for lambda = \(lambda) < 1 on this graph (docs/math.md 4c): it is known for lambda = 1, and for lambda < 1 only on augmentation graphs (disjoint equal cliques); dimensional collapse is still expected"])
     }
 
     /// The eigenpairs of A_n on the complement of v0.
@@ -29,7 +29,7 @@ public enum BarlowTwinsClosedForm {
         return (Array(spectrum.values[first...]), spectrum.vectors.columns(first..<spectrum.values.count))
     }
 
-    /// Eigenvalues of A_n at or below this are not positive (MATH.md 4a's r).
+    /// Eigenvalues of A_n at or below this are not positive (docs/math.md 4a's r).
     public static let positiveTolerance = 1e-10
 
     /// Water-filling levels y_k = max(0, 1 - nu / (2 mu_k)) with sum y_k / mu_k = K.
@@ -59,8 +59,8 @@ public enum BarlowTwinsClosedForm {
             let r = min(positive, values.count)
             return ClosedFormSolution(
                 loss: .barlow, embedding: nil, scales: [], rank: 0, minLoss: nil, unique: false,
-                notes: [r > 0 ? "K = \(k) exceeds r = \(r), the number of positive eigenvalues of A_n off the trivial vector: MATH.md 4a gives the closed form only for K <= r; use --dim \(r) or less"
-                        : "A_n has no positive eigenvalue off the trivial vector (r = 0): MATH.md 4a gives no closed form for any K"])
+                notes: [r > 0 ? "K = \(k) exceeds r = \(r), the number of positive eigenvalues of A_n off the trivial vector: docs/math.md 4a gives the closed form only for K <= r; use --dim \(r) or less"
+                        : "A_n has no positive eigenvalue off the trivial vector (r = 0): docs/math.md 4a gives no closed form for any K"])
         }
         let mu = Array(values.prefix(k)).map { min($0, 1) }
         let (y, nu) = waterLevels(mu)

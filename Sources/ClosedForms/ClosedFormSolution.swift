@@ -9,7 +9,7 @@ public enum LossName: String, CaseIterable, Codable, Sendable {
     case barlow
 }
 
-/// Loss hyper-parameters (MATH.md sections 2 and 4).
+/// Loss hyper-parameters (docs/math.md sections 2 and 4).
 public struct Hyperparameters: Codable, Sendable, Equatable {
     /// VICReg invariance weight.
     public var gamma: Double = 1

@@ -3,7 +3,7 @@ import Distributed
 import PairGraph
 import Spectral
 
-/// The losses of MATH.md as functions of Z, with analytic gradients. They evaluate the loss at Z*
+/// The losses of docs/math.md as functions of Z, with analytic gradients. They evaluate the loss at Z*
 /// (which must equal the closed-form minimum), measure a user's embedding against it, and drive
 /// the numerical minimisation that tests each closed form.
 ///

@@ -2,7 +2,7 @@ import DenseAlgebra
 import PairGraph
 import Spectral
 
-/// SimCLR in its spectral-contrastive form (MATH.md section 3): a global, MDS-like embedding from
+/// SimCLR in its spectral-contrastive form (docs/math.md section 3): a global, MDS-like embedding from
 /// the positive part of the spectrum of G (uniform negatives) or of A_n (degree-weighted).
 ///
 /// Row-local: with `spectrum.vectors` holding this rank's owned rows (and `degrees` the same

@@ -2,7 +2,7 @@ import DenseAlgebra
 import PairGraph
 import Spectral
 
-/// VICReg with the square variance term (MATH.md section 2): Laplacian Eigenmaps with a
+/// VICReg with the square variance term (docs/math.md section 2): Laplacian Eigenmaps with a
 /// soft-threshold on the Laplacian eigenvalues.
 ///
 /// Row-local: with `spectrum.vectors` holding this rank's owned rows, Z* comes back on those rows

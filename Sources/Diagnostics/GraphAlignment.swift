@@ -2,7 +2,7 @@ import DenseAlgebra
 import Distributed
 import PairGraph
 
-/// Alignment of the relation graph G with the task labels, before any loss (MATH.md section 6).
+/// Alignment of the relation graph G with the task labels, before any loss (docs/math.md section 8).
 ///
 /// - within-class weight fraction: sum of G_ij over edges whose endpoints are both labelled and in
 ///   the same class, over the sum of G_ij over edges whose endpoints are both labelled (edges

@@ -2,7 +2,7 @@ import DenseAlgebra
 import Distributed
 import Foundation
 
-/// How much of the task's label signal an embedding's span holds (MATH.md section 6).
+/// How much of the task's label signal an embedding's span holds (docs/math.md section 8).
 ///
 /// Every measure is restricted to the labelled rows: with m labelled rows, Z_l and Y_l are the
 /// labelled rows of Z and of the one-hot Y, and H = I - 11^T/m centres over those rows only.

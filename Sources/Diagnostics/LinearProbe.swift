@@ -1,7 +1,7 @@
 import DenseAlgebra
 import Distributed
 
-/// Linear-probe accuracy of a ridge classifier on the embedding (MATH.md section 6).
+/// Linear-probe accuracy of a ridge classifier on the embedding (docs/math.md section 8).
 ///
 /// - Split: a labelled row is in the test set iff `splitHash(nodeID) % 5 == 0` (about 20%), with
 ///   `splitHash` the SplitMix64 output for seed nodeID (golden-ratio increment, then the

@@ -2,7 +2,7 @@ import ClosedForms
 import DenseAlgebra
 import Distributed
 
-/// Rank of an embedding next to the closed form's (MATH.md section 6).
+/// Rank of an embedding next to the closed form's (docs/math.md section 8).
 ///
 /// The numerical rank is the number of singular values of H Z (Z centred over all rows, since the
 /// losses only see Cov(Z) = Z^T H Z / N) above `relativeTolerance` = 1e-9 times the largest; 0 for

@@ -1,7 +1,7 @@
 import Diagnostics
 
 /// The label section of report.json: how G aligns with the labels before any loss, and the
-/// guideline that follows (MATH.md section 6).
+/// guideline that follows (docs/math.md section 8).
 public struct LabelsSummary: Encodable {
     public var file: String
     public var labelled: Int

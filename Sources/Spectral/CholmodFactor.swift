@@ -4,7 +4,7 @@ import PairGraph
 
 /// The sparse Cholesky factorisation of L_c + eps I, the Laplacian of one connected component
 /// plus a small diagonal shift, held by CHOLMOD (32-bit indices). Shift-invert Lanczos applies
-/// (L_c + eps I)^{-1} through `solve` (MATH.md section 1: "on one rank, shift-invert with a CHOLMOD
+/// (L_c + eps I)^{-1} through `solve` (docs/math.md section 7: "on one rank, shift-invert with a CHOLMOD
 /// factorisation of L + eps*I").
 ///
 /// This class is the one owner of every CHOLMOD object it uses (common, matrix, factor and the

@@ -101,7 +101,7 @@ final class ComponentBlock {
 }
 
 /// G, A_n or sigma I - L restricted to one component, on this rank's rows of it, with the
-/// component's known eigenvector projected out of every input and output (MATH.md section 1):
+/// component's known eigenvector projected out of every input and output (docs/math.md section 7):
 /// Lanczos then never spends Krylov directions on it. `apply` is collective over the ranks that
 /// hold rows of the component (halo exchange, deflation dot products).
 final class ComponentOperator: LinearOperator {

@@ -1,7 +1,7 @@
 import Distributed
 
 /// A known unit eigenvector projected out of the start vector and of every operator input and
-/// output, so that Lanczos spends no Krylov direction on it (MATH.md section 1). Each rank holds
+/// output, so that Lanczos spends no Krylov direction on it (docs/math.md section 7). Each rank holds
 /// its rows of the vector; the dot product is summed over `communicator`, so `project` is
 /// collective. Empty when there is nothing to deflate (the adjacency operator); then it is not.
 struct Deflation {

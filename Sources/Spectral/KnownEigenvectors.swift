@@ -1,7 +1,7 @@
 import Distributed
 import PairGraph
 
-/// Eigenvectors known in closed form from the components (MATH.md section 1).
+/// Eigenvectors known in closed form from the components (docs/math.md section 7).
 /// For L every component indicator 1_c spans the eigenvalue 0; for A_n every component with edges
 /// gives D^{1/2} 1_c (eigenvalue 1) and every isolated node e_i (eigenvalue 0).
 ///

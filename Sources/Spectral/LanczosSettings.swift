@@ -8,7 +8,7 @@ public struct LanczosSettings: Sendable, Codable {
     public var krylovDimension: Int? = nil
     /// Components with at most this many nodes are solved by dense LAPACK (exact, every eigenpair).
     public var denseLimit: Int = 256
-    /// How Lanczos reaches the smallest eigenvalues of L on a large component (MATH.md section 1).
+    /// How Lanczos reaches the smallest eigenvalues of L on a large component (docs/math.md section 7).
     public var laplacianMethod: LaplacianMethod = .auto
     /// Memory budget of the shift-invert factor under `.auto`: the factor of L_c + eps I is used when
     /// its estimated peak size (`CholmodFactor.estimatedBytes`: supernodal blocks and the largest
@@ -61,8 +61,8 @@ public struct LanczosSettings: Sendable, Codable {
     }
 }
 
-/// How the smallest eigenvalues of the Laplacian of a large component are computed (MATH.md
-/// section 1 allows both; the report says which was used, per component).
+/// How the smallest eigenvalues of the Laplacian of a large component are computed (docs/math.md
+/// section 7 allows both; the report says which was used, per component).
 public enum LaplacianMethod: String, Codable, Sendable, CaseIterable {
     /// Shift-invert on a 1-rank run when the factor is predicted to fit, then does fit the memory
     /// budget, is predicted cheaper than the spectral shift, and factorises; the spectral shift

@@ -7,7 +7,7 @@ public protocol LinearOperator {
     func apply(_ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>)
 }
 
-/// The three relation operators of MATH.md section 1.
+/// The three relation operators of docs/math.md section 7.
 public enum RelationOperatorKind: String, Codable, Sendable, CaseIterable {
     /// G itself (SimCLR, uniform negatives): largest algebraic eigenvalues.
     case adjacency = "G"

@@ -1,5 +1,5 @@
 /// x -> P (L_c + eps I)^{-1} P x on one connected component, P the projector off the component's
-/// normalised indicator 1_c / sqrt(n_c) (MATH.md section 1, shift-invert on one rank).
+/// normalised indicator 1_c / sqrt(n_c) (docs/math.md section 7, shift-invert on one rank).
 ///
 /// L_c 1_c = 0, so 1_c is also an eigenvector of (L_c + eps I)^{-1} and P commutes with it: the
 /// operator is symmetric, maps 1_c to 0, and on 1_c-perp has the eigenpairs (1 / (lambda + eps), u)

@@ -5,7 +5,7 @@ import PairGraph
 
 /// Computes the extreme eigenpairs of a relation operator component by component: the spectrum of
 /// a block-diagonal matrix is the union of its blocks' spectra, and Lanczos cannot resolve the
-/// copies that identical or disconnected blocks produce (MATH.md section 1). Known eigenvectors come
+/// copies that identical or disconnected blocks produce (docs/math.md section 7). Known eigenvectors come
 /// in closed form, small components by dense LAPACK, large ones by Lanczos with the component's
 /// known eigenvector deflated.
 ///

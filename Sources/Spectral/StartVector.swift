@@ -15,7 +15,7 @@ public enum StartVector {
     }
 }
 
-/// MATH.md section 7: the entry of largest magnitude of each eigenvector is made positive (ties:
+/// docs/math.md section 7.8: the entry of largest magnitude of each eigenvector is made positive (ties:
 /// lowest global row). Global over the ranks that hold the vector's rows, so every rank count picks
 /// the same entry: m = max |v_i| over all ranks, then the lowest global row with |v_i| >= m (1 - 1e-12)
 /// (a relative tie tolerance, since entries that are equal in exact arithmetic differ by rounding).

@@ -304,7 +304,7 @@ enum CompareTable {
 
 /// compare's notes: what each loss measures, zero-variance columns, and the gap's roundoff rule.
 enum CompareNotes {
-    /// The surrogate a loss's numbers are about (MATH.md sections 2-4).
+    /// The surrogate a loss's numbers are about (docs/math.md sections 2-4).
     static func surrogate(_ loss: LossName, hyper: Hyperparameters) -> String {
         switch loss {
         case .vicreg:

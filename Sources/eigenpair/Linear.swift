@@ -12,7 +12,7 @@ struct Linear: ParsableCommand {
         discussion: """
         Reads GRAPH (as `embed` does) and the features X (a float64/float32 .npy, N x P; row i is node ID i \
         unless --nodes gives the ID of each row), forms the P x P statistics X^T L X, X^T H X, X^T G X, ... \
-        with distributed sparse products, and solves the dense generalised eigenproblems of MATH.md \
+        with distributed sparse products, and solves the dense generalised eigenproblems of docs/math.md \
         section 5. Writes into DIR: <loss>-W.npy (P x K), <loss>.npy (Z = X W, N x K, rows in the graph's \
         node order), nodes.npy and report.json. With --pairs-from-labels LABELS the pair graph is the \
         label graph (G_ij = 1/n_c inside class c; never materialised) and GRAPH is omitted.
@@ -77,7 +77,7 @@ struct Linear: ParsableCommand {
     }
 }
 
-/// The losses with a linear closed form (MATH.md section 5).
+/// The losses with a linear closed form (docs/math.md section 5).
 let linearLosses: [LossName] = [.vicreg, .simclr, .barlow]
 
 /// Validated options of `linear` (bad values exit with status 2 before any work).

@@ -8,7 +8,7 @@ import Output
 import PairGraph
 import Spectral
 
-/// The flow of `eigenpair linear` (MATH.md section 5), on P ranks (P = 1 the same code):
+/// The flow of `eigenpair linear` (docs/math.md section 5), on P ranks (P = 1 the same code):
 ///
 ///   features header (every rank) -> graph (DistributedGraphBuilder: each rank its row block) or
 ///   labels (every rank reads the file; contiguous blocks of labelled nodes in ID order)

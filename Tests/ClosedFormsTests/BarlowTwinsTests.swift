@@ -7,7 +7,7 @@ import Spectral
 import Testing
 
 @Suite(.serialized, .mpiLock) struct BarlowTwinsClosedFormTests {
-    /// MATH.md 4a: mu = (0.9, 0.5): naive 0.26, optimum 0.2358.
+    /// docs/math.md 4a: mu = (0.9, 0.5): naive 0.26, optimum 0.2358.
     @Test func waterLevelsOfTheWorkedExample() {
         let (y, nu) = BarlowTwinsClosedForm.waterLevels([0.9, 0.5])
         let optimum = y.reduce(0.0) { $0 + (1 - $1) * (1 - $1) }
@@ -114,7 +114,7 @@ import Testing
         #expect(offDiagonal > 1e-3)
     }
 
-    /// MATH.md 4b: on n disjoint cliques of V views, 0 < lambda < 1, K >= m = n - 1:
+    /// docs/math.md 4b: on n disjoint cliques of V views, 0 < lambda < 1, K >= m = n - 1:
     /// min loss = lambda K (K - m) / (m + lambda (K - m)), every minimiser has rank m; K <= m: loss 0.
     @Test(arguments: [(6, 0.5), (7, 0.2), (3, 0.5), (4, 0.3)])
     func collapseOnAugmentationGraphs(_ k: Int, _ lambda: Double) throws {

@@ -29,7 +29,7 @@ import Testing
         }
     }
 
-    /// The values themselves, against direct evaluations of MATH.md's formulas with dense G.
+    /// The values themselves, against direct evaluations of docs/math.md's formulas with dense G.
     @Test func lossValuesMatchTheDefinitions() throws {
         let graph = try CFFamily.knn.graph()
         let n = graph.nodeCount
@@ -127,7 +127,7 @@ import Testing
                 continue
             }
 
-            // The minimum from the dense LAPACK eigenvalues, by MATH.md's formula.
+            // The minimum from the dense LAPACK eigenvalues, by docs/math.md's formula.
             let t = (0..<k).map { max(0, 1 - hyper.gamma * lambdas[$0] / hyper.beta) }
             let formula = (0..<k).reduce(0.0) { $0 + hyper.beta * pow(1 - t[$1], 2) + 2 * hyper.gamma * t[$1] * lambdas[$1] }
             #expect(abs(minLoss - formula) <= 1e-9 * max(1, abs(formula)), "\(label): minLoss \(minLoss), formula \(formula)")

@@ -71,7 +71,7 @@ func wholeSpectrum(_ graph: SparseGraph, kind: RelationOperatorKind, count: Int,
     }
 }
 
-/// Connected graphs of N = 50..60 for the optimiser checks (MATH.md "How to test").
+/// Connected graphs of N = 50..60 for the optimiser checks (docs/math.md section 9).
 enum CFFamily: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case erdosRenyi, sbm, knn, augmentation
 
@@ -88,7 +88,7 @@ enum CFFamily: String, CaseIterable, Sendable, CustomTestStringConvertible {
     }
 }
 
-/// The operator and number of pairs each closed form consumes (MATH.md section 1).
+/// The operator and number of pairs each closed form consumes (docs/math.md section 7).
 func spectrumFor(_ loss: LossName, graph: SparseGraph, k: Int, denseLimit: Int = LanczosSettings().denseLimit) throws -> Spectrum {
     switch loss {
     case .vicreg: return try wholeSpectrum(graph, kind: .laplacian, count: k, denseLimit: denseLimit)
@@ -163,7 +163,7 @@ func randomStarts(_ f: LossFunction, rows: Int, columns: Int, starts: Int, scale
     return OptimiserOutcome(best: values.min() ?? .infinity, bestPoint: bestPoint, values: values, iterations: iterations)
 }
 
-/// MATH.md "How to test a closed form", checks (b), (c), (d) at once:
+/// docs/math.md section 9 ("How we test"), checks (b), (c), (d) at once:
 /// loss(Z*) equals the closed-form minimum, the gradient vanishes there, and L-BFGS from random
 /// starts never goes lower (and, where the landscape allows, gets there).
 @discardableResult

@@ -7,7 +7,7 @@ import PairGraph
 import Spectral
 import Testing
 
-// MATH.md section 5 (Z = X W): each linear closed form against direct minimisation over W.
+// docs/math.md section 5 (Z = X W): each linear closed form against direct minimisation over W.
 
 /// Graphs of N = 60..300 with random features (P = 3..8).
 enum LinearFamily: String, CaseIterable, Sendable, CustomTestStringConvertible {

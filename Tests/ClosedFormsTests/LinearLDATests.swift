@@ -7,7 +7,7 @@ import PairGraph
 import Spectral
 import Testing
 
-// MATH.md section 5, LDA: VICReg's W* on the label graph G_ij = 1/n_c spans the Fisher LDA
+// docs/math.md section 5, LDA: VICReg's W* on the label graph G_ij = 1/n_c spans the Fisher LDA
 // subspace (K = C - 1) exactly; with the plain 0/1 label graph only for balanced classes.
 
 /// Labelled features: class c has `sizes[c]` rows, a random mean and its own anisotropic noise.
@@ -145,7 +145,7 @@ func largestAngleDegrees(_ a: DenseMatrix, _ b: DenseMatrix) throws -> Double {
         }
     }
 
-    /// MATH.md's caveat: the plain 0/1 label graph is LDA only for balanced classes.
+    /// docs/math.md's caveat: the plain 0/1 label graph is LDA only for balanced classes.
     @Test func uniformLabelGraphIsLDAOnlyForBalancedClasses() throws {
         var largest = 0.0
         for seed in [1, 2, 3] as [UInt64] {

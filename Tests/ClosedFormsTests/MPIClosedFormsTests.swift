@@ -21,7 +21,7 @@ import Testing
         [("er", try TestGraphs.erdosRenyi(n: 40, p: 0.15, seed: 71)),
          ("sbm", try TestGraphs.sbm(sizes: [14, 14, 14], pIn: 0.4, pOut: 0.04, seed: 72)),
          ("augmentation", try TestGraphs.augmentation(groups: 6, views: 5, cross: 6, seed: 73)),
-         // Disjoint cliques: BarlowTwins' collapse (MATH.md 4b) with its global structure test.
+         // Disjoint cliques: BarlowTwins' collapse (docs/math.md 4b) with its global structure test.
          ("cliques", try TestGraphs.augmentation(groups: 5, views: 6, cross: 0, seed: 74)),
          // Components of every kind plus isolated nodes (notes decided globally).
          ("disconnected", try TestGraphs.disconnected(isolated: 3, seed: 75).graph)]
@@ -123,7 +123,7 @@ import Testing
         var local = spectrum
         local.vectors = RowBlocks.slice(spectrum.vectors, rows: distributed.ownedRows)
         let a = BarlowTwinsClosedForm.solve(local, graph: distributed, dimension: 6, lambda: 0.5)
-        #expect(a.embedding == nil && a.minLoss == nil, "the broken clique must rule out MATH.md 4b on every rank")
+        #expect(a.embedding == nil && a.minLoss == nil, "the broken clique must rule out docs/math.md 4b on every rank")
         let intact = try TestGraphs.augmentation(groups: 5, views: 6, cross: 0, seed: 3)
         let d2 = DistributedGraph.scatter(intact, communicator: world)
         let s2 = try spectrumFor(.barlow, graph: intact, k: 6)

@@ -199,7 +199,7 @@ public enum TestGraphs {
 
     /// Augmentation graph: `groups` cliques of `views` nodes (unit weights). With `cross > 0`,
     /// a ring of cross-group edges plus `cross` random ones, all of weight `crossWeight`, so the
-    /// graph is connected; with `cross == 0` the pure disjoint-cliques graph of MATH.md 4b.
+    /// graph is connected; with `cross == 0` the pure disjoint-cliques graph of docs/math.md 4b.
     public static func augmentation(groups: Int, views: Int, cross: Int, crossWeight: Double = 0.2,
                              seed: UInt64) throws -> SparseGraph {
         var rng = SeededRNG(seed: seed)

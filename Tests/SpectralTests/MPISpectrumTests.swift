@@ -234,7 +234,7 @@ import Testing
         return out
     }
 
-    /// MATH.md 7 on a whole vector: the first entry within 1e-12 of the largest magnitude positive.
+    /// docs/math.md 7.8 on a whole vector: the first entry within 1e-12 of the largest magnitude positive.
     private func signRuled(_ w: [Double]) -> [Double] {
         let m = w.reduce(0) { max($0, abs($1)) }
         guard let i = w.firstIndex(where: { abs($0) >= m * (1 - 1e-12) }), w[i] < 0 else { return w }

@@ -1,6 +1,6 @@
 import DenseAlgebra
 
-/// BarlowTwins at lambda = 1 (MATH.md 4a) with Z = X W: the graph theorem with A_n replaced by
+/// BarlowTwins at lambda = 1 (docs/math.md 4a) with Z = X W: the graph theorem with A_n replaced by
 /// M_b = S_d^-1/2 C_b S_d^-1/2 (degree-weighted centring Xt = X - 1 m^T, S_d = Xt^T D Xt / S,
 /// C_b = Xt^T G Xt / S). With (V, mu) the top-K eigenpairs of M_b (computed as C_b w = mu S_d w,
 /// w^T S_d w = 1), water levels y_k = max(0, 1 - nu / (2 mu_k)) with sum y_k / mu_k = K, and the
@@ -9,11 +9,11 @@ import DenseAlgebra
 /// M_b's eigenvalues lie in [-1, 1] (Rayleigh quotients of G against D on D-centred vectors), and
 /// its directions are already off the trivial vector (the centring removes it).
 public enum LinearBarlowTwins {
-    /// Not collective. K <= P; lambda must be 1 (no closed form otherwise, MATH.md 4c).
+    /// Not collective. K <= P; lambda must be 1 (no closed form otherwise, docs/math.md 4c).
     public static func solve(_ stats: LinearStatistics, dimension k: Int, lambda: Double = 1) -> LinearSolution {
         precondition(k >= 1 && k <= stats.features, "K must be in 1...P")
         guard lambda == 1 else {
-            return .unavailable(.barlow, "no linear closed form for lambda = \(lambda) < 1 (MATH.md 4c); only lambda = 1")
+            return .unavailable(.barlow, "no linear closed form for lambda = \(lambda) < 1 (docs/math.md 4c); only lambda = 1")
         }
         guard stats.totalWeight > 0 else { return .unavailable(.barlow, "the graph has no edges (S = 0)") }
         let eigen: GeneralizedSymmetricEigen
@@ -29,8 +29,8 @@ public enum LinearBarlowTwins {
         let positive = descending.filter { $0 > BarlowTwinsClosedForm.positiveTolerance }.count
         guard positive >= k else {
             var s = LinearSolution.unavailable(
-                .barlow, positive > 0 ? "K = \(k) exceeds r = \(positive), the number of positive eigenvalues of M_b: MATH.md 4a gives the closed form only for K <= r; use --dim \(positive) or less"
-                    : "M_b has no positive eigenvalue (r = 0): MATH.md 4a gives no closed form for any K",
+                .barlow, positive > 0 ? "K = \(k) exceeds r = \(positive), the number of positive eigenvalues of M_b: docs/math.md 4a gives the closed form only for K <= r; use --dim \(positive) or less"
+                    : "M_b has no positive eigenvalue (r = 0): docs/math.md 4a gives no closed form for any K",
                 conditionNumber: eigen.conditionOfB)
             s.eigenvalues = Array(descending.prefix(k))
             return s

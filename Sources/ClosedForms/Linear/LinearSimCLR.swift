@@ -1,6 +1,6 @@
 import DenseAlgebra
 
-/// SimCLR, spectral-contrastive form with uniform negatives (MATH.md 3a), with Z = X W:
+/// SimCLR, spectral-contrastive form with uniform negatives (docs/math.md 3a), with Z = X W:
 /// loss = -2 tr(W^T Psi W) + ||W^T Gamma W||_F^2, Gamma = X^T X / N (uncentred),
 /// Psi = X^T G X / S. W* = Gamma^-1/2 V_K diag(sqrt(max(0, nu_k))), (V, nu) the top-K eigenpairs
 /// of Gamma^-1/2 Psi Gamma^-1/2, computed as Psi w = nu Gamma w with w^T Gamma w = 1.

@@ -1,6 +1,6 @@
 import DenseAlgebra
 
-/// One loss's closed-form optimal linear map W* (P x K) for Z = X W (MATH.md section 5).
+/// One loss's closed-form optimal linear map W* (P x K) for Z = X W (docs/math.md section 5).
 public struct LinearSolution: Sendable {
     public var loss: LossName
     /// W*, P x K (column-major); nil when the closed form is not available (a singular

@@ -4,7 +4,7 @@ import PairGraph
 import Spectral
 
 /// The P x P statistics of features X (N x P) on a pair graph that every linear closed form
-/// (MATH.md section 5, Z = X W) is a function of:
+/// (docs/math.md section 5, Z = X W) is a function of:
 ///
 /// - Sigma = X^T H X / N (covariance, uniform centring), mean = 1^T X / N;
 /// - X^T L X (L = D - G; centring-invariant, since L 1 = 0);
@@ -215,7 +215,7 @@ public struct LinearStatistics: Sendable {
 
 /// Edge weight of the label graph inside a class of n_c nodes.
 public enum LabelWeighting: String, Sendable, CaseIterable, Codable {
-    /// G_ij = 1/n_c: X^T L X is the within-class scatter (Fisher LDA, MATH.md section 5).
+    /// G_ij = 1/n_c: X^T L X is the within-class scatter (Fisher LDA, docs/math.md section 5).
     case inverseSize = "inverse-size"
     /// G_ij = 1: the plain 0/1 label graph (LDA only for balanced classes).
     case uniform

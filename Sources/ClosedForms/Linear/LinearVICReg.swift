@@ -1,6 +1,6 @@
 import DenseAlgebra
 
-/// VICReg (square variance term, alpha = beta) with Z = X W (MATH.md section 5):
+/// VICReg (square variance term, alpha = beta) with Z = X W (docs/math.md section 5):
 /// W* = Sigma^-1/2 Q diag(sqrt(t_k)), t_k = max(0, 1 - gamma lambda_k / beta), with (Q, lambda)
 /// the K smallest eigenpairs of Sigma^-1/2 (X^T L X / N) Sigma^-1/2; computed as the generalised
 /// problem (X^T L X / N) w = lambda Sigma w with w^T Sigma w = 1 (so Cov(X W*) = diag(t)).

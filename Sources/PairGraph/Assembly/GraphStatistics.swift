@@ -13,7 +13,7 @@ public struct GraphStatistics: Codable, Sendable, Equatable {
     public var components: Int
     public var componentsWithEdges: Int
     public var largestComponent: Int
-    /// Sum of all entries of G over ordered pairs (S in MATH.md).
+    /// Sum of all entries of G over ordered pairs (S in docs/math.md).
     public var totalWeight: Double
     public var weighted: Bool
     public var mergeRule: String
