@@ -357,26 +357,26 @@ public final class ParallelFile {
     public static func writeFloat64(path: String, communicator: Communicator, header: [UInt8], globalCount: Int,
                                     firstRow: Int, values: [Double],
                                     blockBytes: Int = ParallelFile.defaultBlockBytes) throws {
-        try values.withUnsafeBufferPointer { v in
-            try writeArray(path: path, communicator: communicator, header: header, rowBytes: 8, globalRows: globalCount,
-                           firstRow: firstRow, localRows: v.count, blockBytes: blockBytes) { rows, buffer in
-                for (k, i) in rows.enumerated() {
-                    buffer.storeBytes(of: v[i].bitPattern.littleEndian, toByteOffset: 8 * k, as: UInt64.self)
-                }
-            }
-        }
+        try writeWords(path: path, communicator: communicator, header: header, globalCount: globalCount,
+                       firstRow: firstRow, values: values, blockBytes: blockBytes, bits: \.bitPattern)
     }
 
-    /// Collective. An int64 vector of `globalCount` entries; `values` are entries
-    /// `firstRow..<firstRow + values.count`.
+    /// Collective. An int64 vector, as `writeFloat64`.
     public static func writeInt64(path: String, communicator: Communicator, header: [UInt8], globalCount: Int,
                                   firstRow: Int, values: [Int64],
                                   blockBytes: Int = ParallelFile.defaultBlockBytes) throws {
+        try writeWords(path: path, communicator: communicator, header: header, globalCount: globalCount,
+                       firstRow: firstRow, values: values, blockBytes: blockBytes) { UInt64(bitPattern: $0) }
+    }
+
+    /// A vector of 8-byte entries, each written as the little-endian form of `bits(value)`.
+    private static func writeWords<T>(path: String, communicator: Communicator, header: [UInt8], globalCount: Int,
+                                      firstRow: Int, values: [T], blockBytes: Int, bits: (T) -> UInt64) throws {
         try values.withUnsafeBufferPointer { v in
             try writeArray(path: path, communicator: communicator, header: header, rowBytes: 8, globalRows: globalCount,
                            firstRow: firstRow, localRows: v.count, blockBytes: blockBytes) { rows, buffer in
                 for (k, i) in rows.enumerated() {
-                    buffer.storeBytes(of: v[i].littleEndian, toByteOffset: 8 * k, as: Int64.self)
+                    buffer.storeBytes(of: bits(v[i]).littleEndian, toByteOffset: 8 * k, as: UInt64.self)
                 }
             }
         }

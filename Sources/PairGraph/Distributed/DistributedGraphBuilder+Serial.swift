@@ -10,12 +10,12 @@ extension DistributedGraphBuilder {
         -> (list: EdgeList, format: GraphFormat)? {
         let root = communicator.rank == 0
         var chosen: [UInt8] = []
-        try agree(communicator) { () throws(InputError) in
+        try communicator.agree { () throws(InputError) in
             if root { chosen = [try SerialGraphInput.form(of: path)?.rawValue ?? 0] }
         }
         communicator.broadcast(&chosen)
         guard let form = SerialGraphInput.Form(rawValue: chosen[0]) else { return nil }
-        let whole = try agree(communicator) { () throws(InputError) -> (list: EdgeList, format: GraphFormat)? in
+        let whole = try communicator.agree { () throws(InputError) -> (list: EdgeList, format: GraphFormat)? in
             root ? try SerialGraphInput.read(path: path, form: form) : nil
         }
         let list = whole?.list ?? EdgeList()
