@@ -1,5 +1,3 @@
-import Foundation
-
 /// The one way the ranks agree on a failure: every rank reports success or a typed error, and
 /// every rank then throws the error of the lowest failing rank (or none does). Work that only one
 /// rank does (rank 0 reads a file, writes a report) passes success on the others, so its error
@@ -13,10 +11,7 @@ extension Communicator {
         if case .failure(let error) = outcome { failure = error }
         let failed = allgather(failure == nil ? 0 : 1)
         guard let first = failed.firstIndex(of: 1) else { return try outcome.get() }
-        var bytes: [UInt8] = []
-        if let failure, rank == first { bytes = Array(Self.encode(failure)) }
-        broadcast(&bytes, root: first)
-        throw Self.decode(E.self, from: Data(bytes))
+        throw broadcast(rank == first ? failure : nil, root: first)
     }
 
     /// Collective. `agree` on the outcome of `body`, run on every rank.
@@ -29,24 +24,5 @@ extension Communicator {
     /// Collective. `agree` on work that returns nothing: `failure` is this rank's error, if any.
     public func agree<E: Error & Codable>(failure: E?) throws(E) {
         try agree(failure.map { Result<Void, E>.failure($0) } ?? .success(()))
-    }
-
-    /// Non-finite numbers in an error's fields cross as strings (JSON has none).
-    private static let floats = (positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-
-    private static func encode<E: Encodable>(_ error: E) -> Data {
-        let encoder = JSONEncoder()
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: floats.positiveInfinity,
-                                                                      negativeInfinity: floats.negativeInfinity,
-                                                                      nan: floats.nan)
-        do { return try encoder.encode(error) } catch { preconditionFailure("cannot encode \(E.self): \(error)") }
-    }
-
-    private static func decode<E: Decodable>(_ type: E.Type, from data: Data) -> E {
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: floats.positiveInfinity,
-                                                                        negativeInfinity: floats.negativeInfinity,
-                                                                        nan: floats.nan)
-        do { return try decoder.decode(type, from: data) } catch { preconditionFailure("cannot decode \(E.self): \(error)") }
     }
 }

@@ -298,9 +298,9 @@ public final class ParallelFile {
             let slash = path(error.path, upToLast: "/")
             code = SystemError.probeWrite(directory: slash.isEmpty ? "." : slash, bytes: bytes) ?? 0
         }
-        let agreed = communicator.allgather(Int(code))[0]
+        let agreed = communicator.broadcast(communicator.isCoordinator ? code : nil)
         var result = error
-        if agreed != 0 { result.systemError = Int32(agreed) }
+        if agreed != 0 { result.systemError = agreed }
         return result
     }
 
@@ -323,13 +323,13 @@ public final class ParallelFile {
         if communicator.isCoordinator {
             found = sizeOfReopenedFile(path)
         }
-        let sizes = communicator.allgather(found)
-        guard sizes[0] != expected else { return }
-        throw ParallelFileError(path: path, operation: .write, rank: 0, failedRanks: 1, ranks: sizes.count,
+        let size = communicator.broadcast(communicator.isCoordinator ? found : nil)
+        guard size != expected else { return }
+        throw ParallelFileError(path: path, operation: .write, rank: 0, failedRanks: 1, ranks: communicator.size,
                                 code: cmpi_err_io(),
-                                message: sizes[0] < 0
+                                message: size < 0
                                     ? "the written file cannot be read back"
-                                    : "the file holds \(sizes[0]) bytes after writing, expected \(expected): a write was lost")
+                                    : "the file holds \(size) bytes after writing, expected \(expected): a write was lost")
     }
 
     /// Collective. A float64 (little-endian, C order) matrix of `globalRows` x `columns`: this

@@ -87,9 +87,8 @@ public final class OutputDirectory {
                 .mapError { $0 as? OutputError ?? OutputError(path: path, reason: "\($0)") }
         }
         do {
-            var dir = Array(try communicator.agree(outcome).utf8)
-            communicator.broadcast(&dir)
-            staging = String(decoding: dir, as: UTF8.self)
+            let dir = try communicator.agree(outcome)
+            staging = communicator.broadcast(isCoordinator ? dir : nil)
         } catch {
             // Nothing was created: deinit must not remove anything.
             staging = ""

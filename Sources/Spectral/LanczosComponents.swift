@@ -185,9 +185,7 @@ extension SpectrumSolver {
                 outcome.failure = .invalidRequest("\(error)")
             }
         }
-        var bytes = world.rank == root ? try JSONEncoder().encode(outcome).map { $0 } : []
-        world.broadcast(&bytes, root: root)
-        outcome = try JSONDecoder().decode(Outcome.self, from: Data(bytes))
+        outcome = world.broadcast(world.rank == root ? outcome : nil, root: root)
         if let failure = outcome.failure { throw failure }
         solve.report = outcome.report ?? solve.report
         solve.tolerance = outcome.arpackTolerance ?? tolerance

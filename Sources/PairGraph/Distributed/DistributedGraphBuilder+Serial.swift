@@ -9,12 +9,10 @@ extension DistributedGraphBuilder {
     static func readSerially(path: String, communicator: Communicator) throws(InputError)
         -> (list: EdgeList, format: GraphFormat)? {
         let root = communicator.rank == 0
-        var chosen: [UInt8] = []
-        try communicator.agree { () throws(InputError) in
-            if root { chosen = [try SerialGraphInput.form(of: path)?.rawValue ?? 0] }
+        let chosen = try communicator.agree { () throws(InputError) in
+            root ? try SerialGraphInput.form(of: path)?.rawValue ?? 0 : 0
         }
-        communicator.broadcast(&chosen)
-        guard let form = SerialGraphInput.Form(rawValue: chosen[0]) else { return nil }
+        guard let form = SerialGraphInput.Form(rawValue: communicator.broadcast(root ? chosen : nil)) else { return nil }
         let whole = try communicator.agree { () throws(InputError) -> (list: EdgeList, format: GraphFormat)? in
             root ? try SerialGraphInput.read(path: path, form: form) : nil
         }
