@@ -2,7 +2,7 @@ import CLAPACKE
 import Foundation
 
 /// Errors from dense LAPACK kernels.
-public enum DenseAlgebraError: Error, CustomStringConvertible, Sendable {
+public enum DenseAlgebraError: Error, CustomStringConvertible, Sendable, Codable {
     case lapack(String, Int32)
 
     public var description: String {
@@ -19,7 +19,7 @@ public struct SymmetricEigen: Sendable {
     public var vectors: DenseMatrix
 
     /// Uses only the lower triangle of `matrix`.
-    public init(_ matrix: DenseMatrix, vectors wantVectors: Bool = true) throws {
+    public init(_ matrix: DenseMatrix, vectors wantVectors: Bool = true) throws(DenseAlgebraError) {
         precondition(matrix.rows == matrix.columns, "matrix must be square")
         let n = matrix.rows
         var a = matrix.storage

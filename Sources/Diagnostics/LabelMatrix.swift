@@ -3,7 +3,7 @@ import Distributed
 import PairGraph
 
 /// Errors from the diagnostics: shapes that do not match, labels out of range.
-public enum DiagnosticsError: Error, CustomStringConvertible, Sendable, Equatable {
+public enum DiagnosticsError: Error, CustomStringConvertible, Sendable, Equatable, Codable {
     /// `what` has `got` rows where `expected` were needed (e.g. an embedding against the label rows).
     case rowMismatch(what: String, expected: Int, got: Int)
     /// A class index outside -1..<classCount.
@@ -61,9 +61,7 @@ public struct LabelMatrix: Sendable, Equatable {
         let c = classCount ?? (communicator.allreduceMax(classes.max() ?? -1) + 1)
         let first = communicator.exclusivePrefixSum(classes.count)
         let bad = classes.indices.first { classes[$0] < -1 || classes[$0] >= c }.map { (first + $0, classes[$0]) }
-        if let (row, value) = Self.agreeOnInvalid(bad, communicator: communicator) {
-            throw DiagnosticsError.invalidLabel(row: row, value: value, classCount: c)
-        }
+        try Self.agreeOnInvalid(bad, classCount: c, communicator: communicator)
         let names = classNames.flatMap { $0.count == c ? $0 : nil } ?? (0..<c).map { String($0) }
         self.init(validated: classes, classCount: c, classNames: names, firstRow: first, communicator: communicator)
     }
@@ -107,13 +105,12 @@ public struct LabelMatrix: Sendable, Equatable {
         self.communicator = communicator
     }
 
-    /// Collective. The invalid entry of lowest global row over all ranks, on every rank; nil when
-    /// no rank has one.
-    static func agreeOnInvalid(_ local: (row: Int, value: Int)?, communicator: Communicator) -> (row: Int, value: Int)? {
-        guard communicator.any(local != nil) else { return nil }
-        let row = communicator.allreduceMin(local?.row ?? Int.max)
-        let value = communicator.allreduceMax(local?.row == row ? local!.value : Int.min)
-        return (row, value)
+    /// Collective. Throws `invalidLabel` for the invalid entry of lowest global row over all ranks,
+    /// on every rank: rows are in rank order, so it is the lowest failing rank's first one.
+    static func agreeOnInvalid(_ local: (row: Int, value: Int)?, classCount: Int,
+                               communicator: Communicator) throws(DiagnosticsError) {
+        let failure = local.map { DiagnosticsError.invalidLabel(row: $0.row, value: $0.value, classCount: classCount) }
+        try communicator.agree(failure: failure)
     }
 
     public static func == (a: LabelMatrix, b: LabelMatrix) -> Bool {
@@ -196,9 +193,7 @@ extension LabelMatrix {
             }
             classes[row] = c
         }
-        if let (row, value) = Self.agreeOnInvalid(bad, communicator: communicator) {
-            throw DiagnosticsError.invalidLabel(row: row, value: value, classCount: count)
-        }
+        try Self.agreeOnInvalid(bad, classCount: count, communicator: communicator)
         try self.init(classes: classes, classCount: count, classNames: classNames, communicator: communicator)
     }
 }

@@ -2,7 +2,8 @@ import CMPI
 
 /// A thin value wrapper over an MPI communicator. Every pipeline stage takes one, so a 1-rank run
 /// and a P-rank run execute the same code. Functions tagged "Collective" must be called by every
-/// rank of the communicator, in the same order.
+/// rank of the communicator, in the same order. The collectives are in files named for what they
+/// hold: `Reductions.swift`, `Gathers.swift`, `Broadcast.swift`, `Agreement.swift`.
 public struct Communicator: @unchecked Sendable {
     public let handle: MPI_Comm
 
@@ -33,68 +34,21 @@ public struct Communicator: @unchecked Sendable {
     /// Collective.
     public func barrier() { MPI_Barrier(handle) }
 
-    /// Not collective: aborts every rank of the job (used after a fatal error was printed).
-    public func abort(code: Int32) -> Never {
-        MPI_Abort(handle, code)
-        fatalError("MPI_Abort returned")
+    /// Collective. MPI_Comm_split: the ranks passing the same `color` form one new communicator,
+    /// ordered by `key` (ties by rank here). Every rank gets one (no MPI_UNDEFINED), and must
+    /// `free()` it when done. (PARPACK rejects a local dimension of 0, so a component's Lanczos
+    /// solve runs on a sub-communicator of the ranks holding its rows.)
+    public func split(color: Int, key: Int) -> Communicator {
+        var out: MPI_Comm?
+        let rc = MPI_Comm_split(handle, Int32(color), Int32(key), &out)
+        precondition(rc == cmpi_success() && out != nil, "MPI_Comm_split failed (\(rc))")
+        return Communicator(out)
     }
 
-    /// Collective. Element-wise sum over ranks, in place.
-    public func allreduceSum(_ values: inout [Double]) {
-        let n = Int32(values.count)
-        values.withUnsafeMutableBufferPointer { buf in
-            _ = MPI_Allreduce(cmpi_in_place(), buf.baseAddress, n, cmpi_double(), cmpi_sum(), handle)
-        }
-    }
-
-    /// Collective.
-    public func allreduceSum(_ value: Double) -> Double {
-        var v = [value]
-        allreduceSum(&v)
-        return v[0]
-    }
-
-    /// Collective. Element-wise integer sum over ranks, in place.
-    public func allreduceSum(_ values: inout [Int64]) {
-        let n = Int32(values.count)
-        values.withUnsafeMutableBufferPointer { buf in
-            _ = MPI_Allreduce(cmpi_in_place(), buf.baseAddress, n, cmpi_int64(), cmpi_sum(), handle)
-        }
-    }
-
-    /// Collective.
-    public func allreduceSum(_ value: Int) -> Int {
-        var v = [Int64(value)]
-        allreduceSum(&v)
-        return Int(v[0])
-    }
-
-    /// Collective.
-    public func allreduceMax(_ value: Double) -> Double {
-        var v = value
-        MPI_Allreduce(cmpi_in_place(), &v, 1, cmpi_double(), cmpi_max(), handle)
-        return v
-    }
-
-    /// Collective.
-    public func allreduceMax(_ value: Int) -> Int {
-        var v = Int64(value)
-        MPI_Allreduce(cmpi_in_place(), &v, 1, cmpi_int64(), cmpi_max(), handle)
-        return Int(v)
-    }
-
-    /// Collective. Rank 0's bytes on every rank.
-    public func broadcast(_ bytes: inout [UInt8]) {
-        var count = Int64(bytes.count)
-        MPI_Bcast(&count, 1, cmpi_int64(), 0, handle)
-        if rank != 0 { bytes = [UInt8](repeating: 0, count: Int(count)) }
-        bytes.withUnsafeMutableBufferPointer { buf in
-            _ = MPI_Bcast(buf.baseAddress, Int32(count), cmpi_byte(), 0, handle)
-        }
-    }
-
-    /// Collective. Whether any rank passed `true`; used to fail every rank together on bad input.
-    public func any(_ flag: Bool) -> Bool {
-        allreduceMax(flag ? 1 : 0) != 0
+    /// Collective over this communicator. MPI_Comm_free of a communicator made by `split`; it must
+    /// not be used afterwards.
+    public func free() {
+        var h: MPI_Comm? = handle
+        MPI_Comm_free(&h)
     }
 }

@@ -77,12 +77,6 @@ public struct HaloRequests: Sendable, Equatable {
     /// How many ghost values `owner` sends to this rank per exchange.
     public func receiveCount(from owner: Int) -> Int { requested(from: owner).count }
 
-    /// The ghost slots (indices into the ghost tail, 0..<ghostCount) filled by `owner`.
-    public func ghostSlots(from owner: Int) -> Range<Int> {
-        guard let k = neighbourPosition(owner) else { return 0..<0 }
-        return receiveOffsets[k]..<receiveOffsets[k + 1]
-    }
-
     /// The local column of a global column: `c - first` when owned, `count + g` for ghost g, nil
     /// when it is neither. O(log ghosts).
     public func localColumn(ofGlobal c: Int) -> Int? {

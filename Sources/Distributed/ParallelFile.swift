@@ -298,9 +298,9 @@ public final class ParallelFile {
             let slash = path(error.path, upToLast: "/")
             code = SystemError.probeWrite(directory: slash.isEmpty ? "." : slash, bytes: bytes) ?? 0
         }
-        let agreed = communicator.allgather(Int(code))[0]
+        let agreed = communicator.broadcast(communicator.isCoordinator ? code : nil)
         var result = error
-        if agreed != 0 { result.systemError = Int32(agreed) }
+        if agreed != 0 { result.systemError = agreed }
         return result
     }
 
@@ -323,13 +323,13 @@ public final class ParallelFile {
         if communicator.isCoordinator {
             found = sizeOfReopenedFile(path)
         }
-        let sizes = communicator.allgather(found)
-        guard sizes[0] != expected else { return }
-        throw ParallelFileError(path: path, operation: .write, rank: 0, failedRanks: 1, ranks: sizes.count,
+        let size = communicator.broadcast(communicator.isCoordinator ? found : nil)
+        guard size != expected else { return }
+        throw ParallelFileError(path: path, operation: .write, rank: 0, failedRanks: 1, ranks: communicator.size,
                                 code: cmpi_err_io(),
-                                message: sizes[0] < 0
+                                message: size < 0
                                     ? "the written file cannot be read back"
-                                    : "the file holds \(sizes[0]) bytes after writing, expected \(expected): a write was lost")
+                                    : "the file holds \(size) bytes after writing, expected \(expected): a write was lost")
     }
 
     /// Collective. A float64 (little-endian, C order) matrix of `globalRows` x `columns`: this
@@ -357,26 +357,26 @@ public final class ParallelFile {
     public static func writeFloat64(path: String, communicator: Communicator, header: [UInt8], globalCount: Int,
                                     firstRow: Int, values: [Double],
                                     blockBytes: Int = ParallelFile.defaultBlockBytes) throws {
-        try values.withUnsafeBufferPointer { v in
-            try writeArray(path: path, communicator: communicator, header: header, rowBytes: 8, globalRows: globalCount,
-                           firstRow: firstRow, localRows: v.count, blockBytes: blockBytes) { rows, buffer in
-                for (k, i) in rows.enumerated() {
-                    buffer.storeBytes(of: v[i].bitPattern.littleEndian, toByteOffset: 8 * k, as: UInt64.self)
-                }
-            }
-        }
+        try writeWords(path: path, communicator: communicator, header: header, globalCount: globalCount,
+                       firstRow: firstRow, values: values, blockBytes: blockBytes, bits: \.bitPattern)
     }
 
-    /// Collective. An int64 vector of `globalCount` entries; `values` are entries
-    /// `firstRow..<firstRow + values.count`.
+    /// Collective. An int64 vector, as `writeFloat64`.
     public static func writeInt64(path: String, communicator: Communicator, header: [UInt8], globalCount: Int,
                                   firstRow: Int, values: [Int64],
                                   blockBytes: Int = ParallelFile.defaultBlockBytes) throws {
+        try writeWords(path: path, communicator: communicator, header: header, globalCount: globalCount,
+                       firstRow: firstRow, values: values, blockBytes: blockBytes) { UInt64(bitPattern: $0) }
+    }
+
+    /// A vector of 8-byte entries, each written as the little-endian form of `bits(value)`.
+    private static func writeWords<T>(path: String, communicator: Communicator, header: [UInt8], globalCount: Int,
+                                      firstRow: Int, values: [T], blockBytes: Int, bits: (T) -> UInt64) throws {
         try values.withUnsafeBufferPointer { v in
             try writeArray(path: path, communicator: communicator, header: header, rowBytes: 8, globalRows: globalCount,
                            firstRow: firstRow, localRows: v.count, blockBytes: blockBytes) { rows, buffer in
                 for (k, i) in rows.enumerated() {
-                    buffer.storeBytes(of: v[i].littleEndian, toByteOffset: 8 * k, as: Int64.self)
+                    buffer.storeBytes(of: bits(v[i]).littleEndian, toByteOffset: 8 * k, as: UInt64.self)
                 }
             }
         }

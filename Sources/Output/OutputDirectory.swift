@@ -5,8 +5,8 @@ import NpyFormat
 import Glibc
 #endif
 
-/// Errors writing results; the CLI maps them to exit status 2.
-public struct OutputError: Error, CustomStringConvertible, Sendable {
+/// Errors writing results; their `FailureKind` is `.input` (exit status 2).
+public struct OutputError: Error, CustomStringConvertible, Sendable, Codable, ClassifiedError {
     public var path: String
     public var reason: String
 
@@ -16,6 +16,8 @@ public struct OutputError: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String { "\(path): \(reason)" }
+
+    public var failureKind: FailureKind { .input }
 }
 
 /// A results directory written atomically: every file goes into a hidden staging directory next
@@ -72,25 +74,22 @@ public final class OutputDirectory {
 
     /// Collective. Rank 0 checks the target, removes abandoned staging directories of dead
     /// processes and creates the staging directory; then every rank learns its path (or rank 0's
-    /// error) by broadcast, which also orders every later write after its creation.
+    /// error, agreed) by broadcast, which also orders every later write after its creation.
     /// - Throws: `OutputError` on every rank.
     public init(path: String, force: Bool, communicator: Communicator) throws {
         self.path = path
         self.force = force
         self.communicator = communicator
         isCoordinator = communicator.isCoordinator
-        var outcome: Result<String, OutputError>
+        var outcome: Result<String, OutputError> = .success("")
         if isCoordinator {
             outcome = Result { try Self.createStaging(path: path, force: force) }
                 .mapError { $0 as? OutputError ?? OutputError(path: path, reason: "\($0)") }
-        } else {
-            outcome = .success("")
         }
-        outcome = Self.broadcast(outcome, path: path, communicator: communicator)
-        switch outcome {
-        case .success(let dir):
-            staging = dir
-        case .failure(let error):
+        do {
+            let dir = try communicator.agree(outcome)
+            staging = communicator.broadcast(isCoordinator ? dir : nil)
+        } catch {
             // Nothing was created: deinit must not remove anything.
             staging = ""
             committed = true
@@ -247,9 +246,7 @@ public final class OutputDirectory {
                 outcome = .failure(OutputError(path: path + "/" + name, reason: "cannot encode: \(error)"))
             }
         }
-        if case .failure(let error) = Self.broadcast(outcome, path: path + "/" + name, communicator: communicator) {
-            throw error
-        }
+        _ = try communicator.agree(outcome)
     }
 
     /// Not collective. Writes `data` to the new file `path` with plain POSIX calls, so that a
@@ -290,9 +287,7 @@ public final class OutputDirectory {
                 .map { "" }
                 .mapError { $0 as? OutputError ?? OutputError(path: path, reason: "\($0)") }
         }
-        if case .failure(let error) = Self.broadcast(outcome, path: path, communicator: communicator) {
-            throw error
-        }
+        _ = try communicator.agree(outcome)
         committed = true
     }
 
@@ -338,23 +333,5 @@ public final class OutputDirectory {
             throw OutputError(path: path, reason: "cannot move results into place: \(SystemError.describe(code))")
         }
         if exists { try? FileManager.default.removeItem(atPath: old) }
-    }
-
-    /// Collective. Rank 0's outcome on every rank: one status byte and a UTF-8 payload (the
-    /// success value, or the error's reason).
-    private static func broadcast(_ outcome: Result<String, OutputError>, path: String,
-                                  communicator: Communicator) -> Result<String, OutputError> {
-        var bytes: [UInt8]
-        switch outcome {
-        case .success(let text): bytes = [0] + Array(text.utf8)
-        case .failure(let error): bytes = [1] + Array(error.path.utf8) + [0] + Array(error.reason.utf8)
-        }
-        communicator.broadcast(&bytes)
-        guard let status = bytes.first else { return .failure(OutputError(path: path, reason: "empty broadcast")) }
-        let payload = bytes.dropFirst()
-        if status == 0 { return .success(String(decoding: payload, as: UTF8.self)) }
-        let split = payload.firstIndex(of: 0) ?? payload.endIndex
-        return .failure(OutputError(path: String(decoding: payload[..<split], as: UTF8.self),
-                                    reason: String(decoding: payload[split...].dropFirst(), as: UTF8.self)))
     }
 }

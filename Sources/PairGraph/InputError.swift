@@ -1,6 +1,6 @@
 /// Bad input, reported as one line naming the file, the line (where there is one) and the reason.
-/// The CLI maps it to exit status 2.
-public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
+/// Its `FailureKind` is `.input` (exit status 2; `InputError+FailureKind.swift`).
+public struct InputError: Error, CustomStringConvertible, Sendable, Equatable, Codable {
     public var file: String
     public var line: Int?
     public var reason: String

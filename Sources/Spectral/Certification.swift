@@ -13,8 +13,11 @@ public struct Certification: Codable, Sendable {
     /// eta: the rounding floor of a computed residual, relative to ||M||.
     public static let roundingFloor = 0x1p-40
 
-    /// The norm in words, for the report.
-    public var norm: String
+    /// The norm in words, the same for every certification: written once, here.
+    public static let normDescription = "||M u - lambda u|| / max(|lambda|, phi), phi = 2^-40 ||M|| / tol"
+
+    /// `normDescription`, stored so that each report states the norm it was certified in.
+    public let norm: String
     public var tolerance: Double
     /// The bound of ||M|| used in phi.
     public var operatorNorm: Double
@@ -39,7 +42,7 @@ public struct Certification: Codable, Sendable {
         self.tolerance = tolerance
         self.operatorNorm = operatorNorm
         floor = Self.roundingFloor * operatorNorm / tolerance
-        norm = "||M u - lambda u|| / max(|lambda|, phi), phi = 2^-40 ||M|| / tol"
+        norm = Self.normDescription
         let phi = floor
         let rho = zip(residuals, eigenvalues).map { r, lambda in
             let scale = max(abs(lambda), phi)

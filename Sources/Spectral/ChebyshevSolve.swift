@@ -91,8 +91,7 @@ extension SpectrumSolver {
         var total: LanczosReport?
         while true {
             let op = ChebyshevFilter(negativeLaplacian: negative, degree: filter.degree, cut: filter.cut, upper: filter.upper)
-            var settings = self.settings
-            settings.tolerance = arpackTolerance
+            let settings = self.settings.with(tolerance: arpackTolerance)
             let progress = reporting ? self.progress : nil
             let solver = LanczosSolver(settings: settings, communicator: communicator) { matvecs, seconds in
                 progress?(String(format: "lanczos %@: %d filter applications (degree %d), %.1f s", label, matvecs,

@@ -35,13 +35,6 @@ final class CholmodFactor {
     /// nnz(L) * 12 underestimates 2.3 to 2.7 times.
     private(set) var estimatedBytes = 0
     private(set) var isFactorized = false
-    /// Whether the numeric factor is supernodal (BLAS-3 blocks) or simplicial.
-    var isSupernodal: Bool { factor.map { $0.pointee.is_super != 0 } ?? false }
-    /// Entries actually stored for the numeric factor (L->xsize for supernodal, L->nzmax else).
-    var storedEntries: Int {
-        guard let f = factor, isFactorized else { return 0 }
-        return f.pointee.is_super != 0 ? f.pointee.xsize : f.pointee.nzmax
-    }
 
     private let common: UnsafeMutablePointer<cholmod_common>
     private var matrix: UnsafeMutablePointer<cholmod_sparse>?

@@ -171,19 +171,9 @@ final class ComponentOperator: LinearOperator {
         block.rowStart.withUnsafeBufferPointer { start in
             block.rowEnd.withUnsafeBufferPointer { end in
                 block.columns.withUnsafeBufferPointer { col in
-                    guard let c = col.baseAddress else {
-                        for t in 0..<n { y[t] = 0 }
-                        return
-                    }
-                    if block.hasUnitWeights {
-                        for t in 0..<n { y[t] = RowSums.pattern(extended, columns: c, from: start[t], to: end[t]) }
-                        return
-                    }
                     block.weights.withUnsafeBufferPointer { w in
-                        let v = w.baseAddress!
-                        for t in 0..<n {
-                            y[t] = RowSums.weighted(extended, columns: c, values: v, from: start[t], to: end[t])
-                        }
+                        RowSums.products(rows: n, x: extended, columns: col, values: block.hasUnitWeights ? nil : w,
+                                         into: y) { t in (t, start[t], end[t]) }
                     }
                 }
             }

@@ -77,13 +77,13 @@ struct DenseComponents {
 
     /// Collective. Every rank's best `want` candidates (of the components it solved), all-gathered
     /// and merged: the pool's head is then the same as if every component's values were pooled, for
-    /// any P. A LAPACK failure on any rank fails every rank.
+    /// any P. A LAPACK failure on any rank fails every rank, with the lowest failing rank's error.
     func candidates(kind: RelationOperatorKind, want: Int, communicator: Communicator) throws
         -> [SpectrumSolver.Candidate]
     {
         var local: [SpectrumSolver.Candidate] = []
-        var failure: Error?
-        do {
+        var failure: DenseAlgebraError?
+        do throws(DenseAlgebraError) {
             for (c, component) in solved {
                 let values = try Self.eigen(component, kind: kind, vectors: false).values
                 for (i, v) in values.enumerated() {
@@ -93,9 +93,7 @@ struct DenseComponents {
         } catch {
             failure = error
         }
-        if communicator.any(failure != nil) {
-            throw failure ?? EigensolverError.invalidRequest("dense LAPACK failed on another rank")
-        }
+        try communicator.agree(failure: failure)
         local.sort { SpectrumSolver.precedes($0, $1, smallestFirst: kind.wantsSmallest) }
         var flat: [Int64] = []
         for cand in local.prefix(want) {
@@ -117,8 +115,8 @@ struct DenseComponents {
                         graph: DistributedGraph, into vectors: inout DenseMatrix) throws {
         let world = graph.communicator
         var outgoing = [[Int64]](repeating: [], count: world.size)
-        var failure: Error?
-        do {
+        var failure: DenseAlgebraError?
+        do throws(DenseAlgebraError) {
             let mine = Dictionary(grouping: chosen.filter { solved[$0.component] != nil }, by: \.component)
             for (c, pairs) in mine {
                 let component = solved[c]!
@@ -133,9 +131,7 @@ struct DenseComponents {
         } catch {
             failure = error
         }
-        if world.any(failure != nil) {
-            throw failure ?? EigensolverError.invalidRequest("dense LAPACK failed on another rank")
-        }
+        try world.agree(failure: failure)
         let (incoming, _) = world.exchange(outgoing.flatMap { $0 }, sendCounts: outgoing.map(\.count))
         for at in stride(from: 0, to: incoming.count, by: 3) {
             vectors[Int(incoming[at]) - graph.firstRow, Int(incoming[at + 1])] =
@@ -146,7 +142,7 @@ struct DenseComponents {
     /// Eigenpairs of a small component's block, in the wanted order, with the component's known
     /// eigenvector removed: its eigenvalue is moved past the unwanted end (B - (mu - tau) u u^T),
     /// so the first block.count - 1 pairs are exactly the others.
-    static func eigen(_ component: Component, kind: RelationOperatorKind, vectors: Bool) throws
+    static func eigen(_ component: Component, kind: RelationOperatorKind, vectors: Bool) throws(DenseAlgebraError)
         -> (values: [Double], vectors: DenseMatrix)
     {
         let m = component.rows.count

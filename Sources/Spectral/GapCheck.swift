@@ -82,10 +82,8 @@ extension SpectrumSolver {
                 op.project(p)
             }
         }
-        var settings = LanczosSettings()
-        settings.tolerance = Self.gapCheckTolerance
-        settings.maxRestarts = Self.gapCheckRestarts
-        settings.krylovDimension = min(Self.gapCheckKrylovDimension, dimension)
+        let settings = LanczosSettings(tolerance: Self.gapCheckTolerance, maxRestarts: Self.gapCheckRestarts,
+                                       krylovDimension: min(Self.gapCheckKrylovDimension, dimension))
         let solver = LanczosSolver(settings: settings, communicator: communicator)
         let (_, _, report) = try solver.largest(op, count: 1, globalDimension: size, start: start)
         guard let top = report.leadingRitz else { return nil }

@@ -46,9 +46,7 @@ extension SpectrumSolver {
     private struct Outcome: Codable {
         var values: [UInt64] = []
         var report: LanczosReport?
-        var arpackRoutine: String?
-        var arpackInfo: Int?
-        var message: String?
+        var failure: EigensolverError?
         var chebyshev: ChebyshevReport?
         /// The ARPACK tolerance actually used, when the method chose its own (Chebyshev).
         var arpackTolerance: Double?
@@ -71,7 +69,7 @@ extension SpectrumSolver {
         var label = "\(kind.rawValue), component \(c) (\(size) nodes)"
         var solve = ComponentSolve(component: c, nodes: size, shift: nil,
                                    report: LanczosReport(requested: count, converged: 0, restarts: 0, matvecs: 0,
-                                                         krylovDimension: 0, dimension: size, seconds: 0, info: 0))
+                                                         krylovDimension: 0, dimension: size, seconds: 0, info: .normal))
         let holding = !block.rows.isEmpty
         let participants = world.allreduceSum(holding ? 1 : 0)
         let root = world.allreduceMin(holding ? world.rank : world.size)
@@ -181,18 +179,14 @@ extension SpectrumSolver {
                 }
                 outcome.values = values.map(\.bitPattern)
                 outcome.report = counted
-            } catch EigensolverError.arpack(let routine, let info) {
-                outcome.arpackRoutine = routine
-                outcome.arpackInfo = info
+            } catch let error as EigensolverError {
+                outcome.failure = error
             } catch {
-                outcome.message = "\(error)"
+                outcome.failure = .invalidRequest("\(error)")
             }
         }
-        var bytes = world.rank == root ? try JSONEncoder().encode(outcome).map { $0 } : []
-        world.broadcast(&bytes, root: root)
-        outcome = try JSONDecoder().decode(Outcome.self, from: Data(bytes))
-        if let routine = outcome.arpackRoutine { throw EigensolverError.arpack(routine: routine, info: outcome.arpackInfo ?? 0) }
-        if let message = outcome.message { throw EigensolverError.invalidRequest(message) }
+        outcome = world.broadcast(world.rank == root ? outcome : nil, root: root)
+        if let failure = outcome.failure { throw failure }
         solve.report = outcome.report ?? solve.report
         solve.tolerance = outcome.arpackTolerance ?? tolerance
         if let filter = outcome.chebyshev { solve.chebyshev = filter }
@@ -238,8 +232,7 @@ extension SpectrumSolver {
     private func lanczosSolver(label: String, communicator: Communicator, reporting: Bool,
                                tolerance: Double) -> LanczosSolver {
         let progress = reporting ? self.progress : nil
-        var settings = self.settings
-        settings.tolerance = tolerance
+        let settings = self.settings.with(tolerance: tolerance)
         return LanczosSolver(settings: settings, communicator: communicator) { matvecs, seconds in
             progress?(String(format: "lanczos %@: %d matvecs, %.1f s", label, matvecs, seconds))
         }

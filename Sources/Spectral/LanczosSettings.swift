@@ -1,29 +1,55 @@
-/// Settings of the implicitly restarted Lanczos solve; defaults in one place.
+/// Settings of the implicitly restarted Lanczos solve, and of the choice of method around it, as
+/// one immutable value (KrylovKit style): every default is written once, in `init`; a variant is
+/// a new value (`with(tolerance:)`, or `init` with the fields that differ).
 public struct LanczosSettings: Sendable, Codable {
+    // The Lanczos iteration (ARPACK).
+
     /// ARPACK's relative tolerance: a Ritz pair is accepted when ||A v - theta v|| <= tol |theta|.
-    public var tolerance: Double = 1e-10
+    public let tolerance: Double
     /// Maximum number of implicit restarts (ARPACK's maxiter).
-    public var maxRestarts: Int = 1000
+    public let maxRestarts: Int
     /// Krylov dimension (ncv); nil means `defaultKrylovDimension(nev)`, capped by the dimension.
-    public var krylovDimension: Int? = nil
+    public let krylovDimension: Int?
+
+    // The choice of method.
+
     /// Components with at most this many nodes are solved by dense LAPACK (exact, every eigenpair).
-    public var denseLimit: Int = 256
+    public let denseLimit: Int
     /// How Lanczos reaches the smallest eigenvalues of L on a large component (docs/math.md section 7).
-    public var laplacianMethod: LaplacianMethod = .auto
+    public let laplacianMethod: LaplacianMethod
     /// Memory budget of the shift-invert factor under `.auto`: the factor of L_c + eps I is used when
     /// its estimated peak size (`CholmodFactor.estimatedBytes`: supernodal blocks and the largest
     /// update matrix, at least nnz(L) * 12 bytes) is at most
     /// max(factorBudgetBytes, factorBudgetRatio * bytes of the component's CSC matrix).
-    public var factorBudgetBytes: Int = 2_000_000_000
-    public var factorBudgetRatio: Double = 8
+    public let factorBudgetBytes: Int
+    public let factorBudgetRatio: Double
     /// How the eigenvalue after the K returned ones is found (it decides whether Z* is unique).
     /// Default `.converge`: pair K+1 converged to the tolerance. `.ritzBound` (opt-in) localises it
     /// from ARPACK's final Ritz values and a short check instead (on sbm1m at K = 16 the extra pair
     /// sits at the bulk edge and cost 822 instead of 142 matvecs); its check interval is not yet a
     /// rigorous bound, so it is not the default (docs/math.md 7.12, "Known weakness").
-    public var nextEigenvalue: NextEigenvalueMethod = .converge
+    public let nextEigenvalue: NextEigenvalueMethod
 
-    public init() {}
+    public init(tolerance: Double = 1e-10, maxRestarts: Int = 1000, krylovDimension: Int? = nil,
+                denseLimit: Int = 256, laplacianMethod: LaplacianMethod = .auto,
+                factorBudgetBytes: Int = 2_000_000_000, factorBudgetRatio: Double = 8,
+                nextEigenvalue: NextEigenvalueMethod = .converge) {
+        self.tolerance = tolerance
+        self.maxRestarts = maxRestarts
+        self.krylovDimension = krylovDimension
+        self.denseLimit = denseLimit
+        self.laplacianMethod = laplacianMethod
+        self.factorBudgetBytes = factorBudgetBytes
+        self.factorBudgetRatio = factorBudgetRatio
+        self.nextEigenvalue = nextEigenvalue
+    }
+
+    /// These settings with another ARPACK tolerance (a method that picks its own, e.g. Chebyshev).
+    public func with(tolerance: Double) -> LanczosSettings {
+        LanczosSettings(tolerance: tolerance, maxRestarts: maxRestarts, krylovDimension: krylovDimension,
+                        denseLimit: denseLimit, laplacianMethod: laplacianMethod, factorBudgetBytes: factorBudgetBytes,
+                        factorBudgetRatio: factorBudgetRatio, nextEigenvalue: nextEigenvalue)
+    }
 
     /// nev + max(nev, 32). ARPACK's customary 2 nev + 1 restarts too often when the wanted
     /// eigenvalues cluster (R-MAT's A_n at K = 16: 25-40% more matvecs and time, docs/benchmarks.md);
@@ -47,17 +73,20 @@ public struct LanczosSettings: Sendable, Codable {
     }
 
     /// The keys added with shift-invert are optional on input (settings written before them decode
-    /// to the defaults); the others are required as before.
+    /// to the defaults of `init`); the others are required as before.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        tolerance = try c.decode(Double.self, forKey: .tolerance)
-        maxRestarts = try c.decode(Int.self, forKey: .maxRestarts)
-        krylovDimension = try c.decodeIfPresent(Int.self, forKey: .krylovDimension)
-        denseLimit = try c.decode(Int.self, forKey: .denseLimit)
-        laplacianMethod = try c.decodeIfPresent(LaplacianMethod.self, forKey: .laplacianMethod) ?? .auto
-        factorBudgetBytes = try c.decodeIfPresent(Int.self, forKey: .factorBudgetBytes) ?? 2_000_000_000
-        factorBudgetRatio = try c.decodeIfPresent(Double.self, forKey: .factorBudgetRatio) ?? 8
-        nextEigenvalue = try c.decodeIfPresent(NextEigenvalueMethod.self, forKey: .nextEigenvalue) ?? .converge
+        let defaults = LanczosSettings()
+        self.init(tolerance: try c.decode(Double.self, forKey: .tolerance),
+                  maxRestarts: try c.decode(Int.self, forKey: .maxRestarts),
+                  krylovDimension: try c.decodeIfPresent(Int.self, forKey: .krylovDimension),
+                  denseLimit: try c.decode(Int.self, forKey: .denseLimit),
+                  laplacianMethod: try c.decodeIfPresent(LaplacianMethod.self, forKey: .laplacianMethod)
+                      ?? defaults.laplacianMethod,
+                  factorBudgetBytes: try c.decodeIfPresent(Int.self, forKey: .factorBudgetBytes) ?? defaults.factorBudgetBytes,
+                  factorBudgetRatio: try c.decodeIfPresent(Double.self, forKey: .factorBudgetRatio) ?? defaults.factorBudgetRatio,
+                  nextEigenvalue: try c.decodeIfPresent(NextEigenvalueMethod.self, forKey: .nextEigenvalue)
+                      ?? defaults.nextEigenvalue)
     }
 }
 
@@ -95,8 +124,8 @@ public struct LanczosReport: Sendable, Codable {
     public var krylovDimension: Int
     public var dimension: Int
     public var seconds: Double
-    /// ARPACK's info: 0 ok, 1 maximum restarts reached, 3 no shifts could be applied.
-    public var info: Int
+    /// ARPACK's info after pdsaupd (`.normal`, `.maximumRestarts` or `.noShiftsApplied`).
+    public var info: ArpackInfo
     /// The largest Ritz value past the `requested` wanted ones in ARPACK's final Krylov space, and
     /// its Ritz estimate (residual norm): an eigenvalue of the operator ARPACK ran on lies within
     /// it (docs/math.md 7.12). On that operator's scale (shifted, inverted or filtered).
@@ -106,7 +135,7 @@ public struct LanczosReport: Sendable, Codable {
     public var leadingRitz: (value: Double, bound: Double)? = nil
 
     public init(requested: Int, converged: Int, restarts: Int, matvecs: Int, krylovDimension: Int, dimension: Int,
-                seconds: Double, info: Int, nextRitzValue: Double? = nil, nextRitzBound: Double? = nil) {
+                seconds: Double, info: ArpackInfo, nextRitzValue: Double? = nil, nextRitzBound: Double? = nil) {
         self.requested = requested
         self.converged = converged
         self.restarts = restarts
@@ -129,8 +158,8 @@ public struct LanczosReport: Sendable, Codable {
 }
 
 /// Typed errors of the eigensolver.
-public enum EigensolverError: Error, CustomStringConvertible, Sendable {
-    case arpack(routine: String, info: Int)
+public enum EigensolverError: Error, CustomStringConvertible, Sendable, Codable {
+    case arpack(routine: String, info: ArpackInfo)
     case invalidRequest(String)
     /// CHOLMOD could not analyse or factorise L + eps I (shift-invert).
     case factorization(String)
@@ -138,7 +167,7 @@ public enum EigensolverError: Error, CustomStringConvertible, Sendable {
     public var description: String {
         switch self {
         case .arpack(let routine, let info):
-            return "ARPACK \(routine) failed with info = \(info) (see arpack-ng's documentation of \(routine))"
+            return "ARPACK \(routine) failed with info = \(info.code): \(info) (see arpack-ng's documentation of \(routine))"
         case .invalidRequest(let why): return why
         case .factorization(let why): return "shift-invert factorisation: " + why
         }

@@ -6,7 +6,7 @@ import Foundation
 /// 1-rank communicator this is plain ARPACK; with P ranks each holds its rows of every vector.
 /// Not reentrant (ARPACK keeps Fortran SAVE state): one solve at a time per process.
 public struct LanczosSolver {
-    public var settings: LanczosSettings
+    public let settings: LanczosSettings
     public var communicator: Communicator
     /// Called about once a second with (matvecs so far, seconds so far); coordinator only.
     public var progress: ((Int, Double) -> Void)?
@@ -69,7 +69,8 @@ public struct LanczosSolver {
                 }
             }
         } while ido == 1 || ido == -1
-        if info < 0 { throw EigensolverError.arpack(routine: "pdsaupd", info: Int(info)) }
+        let outcome = ArpackInfo(code: Int(info))
+        if outcome.isError { throw EigensolverError.arpack(routine: "pdsaupd", info: outcome) }
         let converged = Int(iparam[4])
         // pdsaup2 leaves the final Ritz values of H (ncv of them, the `count` wanted ones first) at
         // ipntr(6) of workl and their Ritz estimates |beta_m e_m' s| = ||A y - theta y|| at ipntr(7);
@@ -91,7 +92,7 @@ public struct LanczosSolver {
             pdseupd_c(comm, 1, "A", &select, &d, &z, Int32(max(n, 1)), 0, "I", Int32(n), "LA", Int32(count),
                       settings.tolerance, &resid, Int32(ncv), v, Int32(max(n, 1)), &iparam, &ipntr, &workd,
                       &workl, Int32(lworkl), &einfo)
-            if einfo != 0 { throw EigensolverError.arpack(routine: "pdseupd", info: Int(einfo)) }
+            if einfo != 0 { throw EigensolverError.arpack(routine: "pdseupd", info: ArpackInfo(code: Int(einfo))) }
             let got = min(converged, count)
             let order = (0..<got).sorted { d[$0] > d[$1] }
             values = order.map { d[$0] }
@@ -100,7 +101,7 @@ public struct LanczosSolver {
         }
         var report = LanczosReport(requested: count, converged: values.count, restarts: Int(iparam[2]),
                                    matvecs: matvecs, krylovDimension: ncv, dimension: globalDimension,
-                                   seconds: Date().timeIntervalSince(began), info: Int(info),
+                                   seconds: Date().timeIntervalSince(began), info: outcome,
                                    nextRitzValue: nextRitz?.value, nextRitzBound: nextRitz?.bound)
         report.leadingRitz = leading
         return (values, vectors, report)

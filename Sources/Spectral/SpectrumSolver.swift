@@ -14,7 +14,7 @@ import PairGraph
 /// code with P = 1, and the results do not depend on P (start vectors, component numbering,
 /// Helmert bases, candidate order and the sign rule are functions of global rows only).
 public struct SpectrumSolver {
-    public var settings: LanczosSettings
+    public let settings: LanczosSettings
     /// The ranks the whole-graph wrapper spreads its graph over; the distributed solve uses the
     /// graph's own communicator.
     public var communicator: Communicator

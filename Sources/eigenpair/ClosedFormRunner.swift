@@ -12,11 +12,14 @@ import Spectral
 /// What `embed`, `sweep` and `compare` share: which operator each loss needs, how many
 /// eigenpairs, the closed form of a loss from its operator's spectrum, and the evaluation of one
 /// Z* (loss value, ranks, label diagnostics, local/global scores) as a `LossSummary`.
-/// A failure every rank agreed on, with the exit status the job ends with (2: input or usage,
-/// 3: the eigensolver did not converge).
-struct JobFailure: Error {
+/// A failure every rank agreed on, with the exit status the job ends with (`FailureKind`: 2 input
+/// or usage, 3 the eigensolver did not converge).
+struct JobFailure: Error, Codable, ClassifiedError, CustomStringConvertible {
     var message: String
     var exitCode: Int32
+
+    var failureKind: FailureKind { FailureKind(rawValue: exitCode) ?? .internal }
+    var description: String { message }
 }
 
 enum ClosedFormRunner {
@@ -112,7 +115,7 @@ enum ClosedFormRunner {
         var lines = ["the eigensolver did not converge for \(s.kind.rawValue): \(s.values.count) of \(s.requested) eigenpairs available"]
         for solve in s.solves where solve.report.converged < solve.report.requested {
             let r = solve.report
-            lines.append("  component \(solve.component) (\(solve.nodes) nodes): \(r.converged) of \(r.requested) converged after \(r.restarts) restarts, \(r.matvecs) matvecs (ARPACK info \(r.info))")
+            lines.append("  component \(solve.component) (\(solve.nodes) nodes): \(r.converged) of \(r.requested) converged after \(r.restarts) restarts, \(r.matvecs) matvecs (ARPACK info \(r.info.code))")
         }
         let c = s.certification
         if !c.certified {
@@ -181,36 +184,23 @@ enum ClosedFormRunner {
         }
         do {
             try body(world)
-        } catch let error as JobFailure {
-            stop(error.message, code: error.exitCode)
-        } catch let error as InputError {
-            stop(error.description, code: 2)
-        } catch let error as OutputError {
-            stop(error.description, code: 2)
-        } catch let error as NpyError {
-            stop(error.description, code: 2)
         } catch {
-            stop("\(error)", code: 1)
+            stop("\(error)", code: FailureKind(of: error).exitStatus)
         }
     }
 
     /// Collective. Writes a text file into the staging directory of `out` (rank 0 writes; every
     /// rank learns whether that worked).
     static func writeText(_ name: String, _ text: @autoclosure () -> String, in out: OutputDirectory) throws {
-        var reason = ""
+        var failure: OutputError?
         if out.communicator.isCoordinator {
             do {
                 try OutputDirectory.writeFile(out.staging + "/" + name, Data(text().utf8), reportedAs: out.path + "/" + name)
             } catch {
-                reason = (error as? OutputError)?.reason ?? "cannot write"
+                failure = OutputError(path: out.path + "/" + name, reason: (error as? OutputError)?.reason ?? "cannot write")
             }
         }
-        if out.communicator.any(!reason.isEmpty) {
-            // The coordinator's reason (the errno) on every rank.
-            var bytes = Array(reason.utf8)
-            out.communicator.broadcast(&bytes)
-            throw OutputError(path: out.path + "/" + name, reason: String(decoding: bytes, as: UTF8.self))
-        }
+        try out.communicator.agree(failure: failure)
     }
 }
 
@@ -220,24 +210,24 @@ struct SolverOptions: ParsableArguments {
     var largestComponent = false
 
     @Option(parsing: .unconditional, help: "Lanczos relative tolerance (ARPACK tol).")
-    var tol: Double = 1e-10
+    var tol: Double = LanczosSettings().tolerance
 
     @Option(help: "Lanczos Krylov dimension (default nev + max(nev, 32)).")
     var ncv: Int?
 
     @Option(name: .customLong("max-restarts"), help: "Maximum implicit restarts per Lanczos solve.")
-    var maxRestarts: Int = 1000
+    var maxRestarts: Int = LanczosSettings().maxRestarts
 
     @Option(name: .customLong("laplacian-method"),
             help: "How the smallest Laplacian eigenpairs of a large component are computed. auto: shift-invert with a CHOLMOD factor of L + eps I on one rank when the factor is predicted to fit, and fits, the memory budget (--factor-budget), else spectral-shift; shift-invert: Lanczos on (L + eps I)^-1 (one rank); spectral-shift: the largest of sigma I - L; chebyshev: the largest of a Chebyshev polynomial filter of L (any rank count).")
-    var laplacianMethod: Choice<LaplacianMethod> = Choice(.auto)
+    var laplacianMethod: Choice<LaplacianMethod> = Choice(LanczosSettings().laplacianMethod)
 
     @Option(name: .customLong("factor-budget"), parsing: .unconditional, help: "Memory budget in GB for the shift-invert factor under --laplacian-method auto.")
-    var factorBudget: Double = 2
+    var factorBudget: Double = Double(LanczosSettings().factorBudgetBytes) / 1e9
 
     @Option(name: .customLong("next-eigenvalue"),
             help: "How lambda_{K+1}, which decides whether Z* is unique, is found. converge: converge pair K+1 to --tol. ritz-bound (experimental): localised by ARPACK's final Ritz value and a short check, no extra pair converged (fewer matvecs when it sits in a bulk); its interval is not yet a rigorous bound (docs/math.md 7.12).")
-    var nextEigenvalue: Choice<NextEigenvalueMethod> = Choice(.converge)
+    var nextEigenvalue: Choice<NextEigenvalueMethod> = Choice(LanczosSettings().nextEigenvalue)
 
     @Option(help: "Merge rule for entries of the same unordered pair: max keeps the largest weight (an edge listed both ways stays weight 1), sum adds them.")
     var merge: Choice<MergeRule> = Choice(.max)
@@ -251,22 +241,18 @@ struct SolverOptions: ParsableArguments {
         if let ncv, ncv <= dimension + 1 {
             throw ValidationError("--ncv must exceed \(dimensionOption) + 1 (got ncv = \(ncv), dim = \(dimension))")
         }
-        var lanczos = LanczosSettings()
-        lanczos.tolerance = tol
-        lanczos.maxRestarts = maxRestarts
-        lanczos.krylovDimension = ncv
         guard let method = laplacianMethod.value else {
             throw ValidationError("--laplacian-method must be auto, shift-invert, spectral-shift or chebyshev (got \(laplacianMethod.text))")
         }
-        lanczos.laplacianMethod = method
         guard let next = nextEigenvalue.value else {
             throw ValidationError("--next-eigenvalue must be ritz-bound or converge (got \(nextEigenvalue.text))")
         }
-        lanczos.nextEigenvalue = next
         guard factorBudget.isFinite, factorBudget >= 0 else {
             throw ValidationError("--factor-budget must be a number of GB >= 0 (got \(factorBudget))")
         }
-        lanczos.factorBudgetBytes = Int(factorBudget * 1e9)
+        let lanczos = LanczosSettings(tolerance: tol, maxRestarts: maxRestarts, krylovDimension: ncv,
+                                      laplacianMethod: method, factorBudgetBytes: Int(factorBudget * 1e9),
+                                      nextEigenvalue: next)
         guard let m = merge.value else { throw ValidationError("--merge must be max or sum (got \(merge.text))") }
         return (lanczos, m)
     }

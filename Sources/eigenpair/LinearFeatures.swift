@@ -110,27 +110,7 @@ final class FeatureSource {
 /// Collective. Runs `body` on every rank; if it failed anywhere, every rank throws the error of
 /// the lowest failing rank (as a `JobFailure` with its message and exit status), else returns.
 func agreed<T>(_ communicator: Communicator, _ body: () throws -> T) throws -> T {
-    var result: T?
-    var message = ""
-    var code: Int32 = 0
-    do {
-        result = try body()
-    } catch let error as InputError {
-        message = error.description; code = 2
-    } catch let error as JobFailure {
-        message = error.message; code = error.exitCode
-    } catch let error as NpyError {
-        message = error.description; code = 2
-    } catch {
-        message = "\(error)"; code = 1
+    try communicator.agree { () throws(JobFailure) in
+        do { return try body() } catch { throw error as? JobFailure ?? JobFailure(message: "\(error)", exitCode: FailureKind(of: error).exitStatus) }
     }
-    let failed = communicator.allgather(result == nil ? 1 : 0)
-    guard let first = failed.firstIndex(of: 1) else { return result! }
-    let text = result == nil ? "\(code)\u{0}\(message)" : ""
-    let all = communicator.allgatherv(int64: Array(text.utf8).map { Int64($0) })
-    let at = all.counts[..<first].reduce(0, +)
-    let bytes = all.values[at..<(at + all.counts[first])].map { UInt8($0) }
-    let fields = String(decoding: bytes, as: UTF8.self).split(separator: "\u{0}", maxSplits: 1,
-                                                              omittingEmptySubsequences: false).map(String.init)
-    throw JobFailure(message: fields.count > 1 ? fields[1] : "failed", exitCode: Int32(fields[0]) ?? 1)
 }

@@ -123,7 +123,7 @@ struct LinearPipeline {
         }
         if let failed = solutions.first(where: { $0.weights == nil }) {
             throw JobFailure(message: "\(failed.loss.rawValue): no closed form written: \(failed.notes.first ?? "unavailable")",
-                             exitCode: failed.failure == .numerical ? 3 : 2)
+                             exitCode: (failed.failure ?? .input).exitStatus)
         }
         for (loss, solution) in zip(options.losses, solutions) {
             var lossValue: Double?, evaluation: String?, numericalRank: Int?, file: String?, weightsFile: String?

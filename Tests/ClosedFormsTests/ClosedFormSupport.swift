@@ -65,8 +65,7 @@ func singleLoss(_ loss: LossName, graph: SparseGraph, hyper: Hyperparameters = H
 func wholeSpectrum(_ graph: SparseGraph, kind: RelationOperatorKind, count: Int,
                    denseLimit: Int = LanczosSettings().denseLimit) throws -> Spectrum {
     try withMPI {
-        var settings = LanczosSettings()
-        settings.denseLimit = denseLimit
+        let settings = LanczosSettings(denseLimit: denseLimit)
         return try SpectrumSolver(settings: settings, communicator: testMPI.single).solve(graph, kind: kind, count: count)
     }
 }

@@ -59,8 +59,7 @@ public let removeSolverLockAtExit: Void = {
 public func solveSpectrum(_ graph: SparseGraph, kind: RelationOperatorKind, count: Int,
                    denseLimit: Int = LanczosSettings().denseLimit) throws -> Spectrum {
     try withSolverLock {
-        var settings = LanczosSettings()
-        settings.denseLimit = denseLimit
+        let settings = LanczosSettings(denseLimit: denseLimit)
         let solver = SpectrumSolver(settings: settings, communicator: testMPI.world)
         return try solver.solve(graph, kind: kind, count: count)
     }

@@ -27,11 +27,10 @@ func hubGraph(seed: UInt64 = 21) throws -> SparseGraph {
 }
 
 private func solve(_ graph: SparseGraph, kind: RelationOperatorKind, count: Int,
-                   configure: (inout LanczosSettings) -> Void = { _ in }) throws -> Spectrum {
+                   laplacianMethod: LaplacianMethod = LanczosSettings().laplacianMethod,
+                   tolerance: Double = LanczosSettings().tolerance) throws -> Spectrum {
     try withSolverLock {
-        var settings = LanczosSettings()
-        settings.denseLimit = 8
-        configure(&settings)
+        let settings = LanczosSettings(tolerance: tolerance, denseLimit: 8, laplacianMethod: laplacianMethod)
         return try SpectrumSolver(settings: settings, communicator: testMPI.world).solve(graph, kind: kind, count: count)
     }
 }
@@ -101,10 +100,7 @@ private func denseCertification(_ s: Spectrum, graph: SparseGraph, tolerance: Do
     @Test func spectralShiftIsRefinedOnHubGraph() throws {
         let graph = try hubGraph()
         let tolerance = 1e-6
-        let s = try solve(graph, kind: .laplacian, count: 8) {
-            $0.laplacianMethod = .spectralShift
-            $0.tolerance = tolerance
-        }
+        let s = try solve(graph, kind: .laplacian, count: 8, laplacianMethod: .spectralShift, tolerance: tolerance)
         let solve = try #require(s.solves.first)
         let sigma = try #require(solve.shift)
         let ref = try DenseReference.spectrum(graph, kind: .laplacian)

@@ -64,10 +64,7 @@ private func expander(n: Int, seed: UInt64) throws -> SparseGraph {
         let forced = try solveLaplacian(graph, count: 6, method: .shiftInvert)
         let factorBytes = try #require(forced.solves.first?.factorBytes)
         try #require(factorBytes > budget, "premise: the factor (\(factorBytes) bytes) must exceed the budget")
-        let spectrum = try solveLaplacian(graph, count: 6, method: .auto) { s in
-            s.factorBudgetBytes = budget
-            s.factorBudgetRatio = 0
-        }
+        let spectrum = try solveLaplacian(graph, count: 6, method: .auto, factorBudgetBytes: budget, factorBudgetRatio: 0)
         let solve = try #require(spectrum.solves.first)
         let predicted = try #require(solve.predictedFactorBytes)
         #expect(predicted > budget && predicted <= 4 * factorBytes, "predicted \(predicted), analysed \(factorBytes)")

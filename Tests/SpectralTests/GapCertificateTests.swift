@@ -19,9 +19,7 @@ import Testing
     static func solve(_ graph: SparseGraph, kind: RelationOperatorKind, count: Int,
                       method: NextEigenvalueMethod, laplacian: LaplacianMethod = .auto,
                       communicator: Communicator = testMPI.world) throws -> Spectrum {
-        var settings = LanczosSettings()
-        settings.nextEigenvalue = method
-        settings.laplacianMethod = laplacian
+        let settings = LanczosSettings(laplacianMethod: laplacian, nextEigenvalue: method)
         return try SpectrumSolver(settings: settings, communicator: communicator).solve(graph, kind: kind, count: count)
     }
 
@@ -138,9 +136,8 @@ extension MPISpectrumTests {
         let graph = try GapCertificateTests.planted()
         let count = kind == .laplacian ? 3 : 4
         try withSolverLock {
-            var settings = LanczosSettings()
-            settings.laplacianMethod = .spectralShift
-            settings.nextEigenvalue = .ritzBound  // the opt-in mode whose interval is under test
+            // ritz-bound: the opt-in mode whose interval is under test.
+            let settings = LanczosSettings(laplacianMethod: .spectralShift, nextEigenvalue: .ritzBound)
             let world = try SpectrumSolver(settings: settings, communicator: testMPI.world).solve(graph, kind: kind, count: count)
             let single = try SpectrumSolver(settings: settings, communicator: testMPI.single).solve(graph, kind: kind, count: count)
             let a = try #require(world.gap), b = try #require(single.gap)

@@ -79,8 +79,7 @@ import Testing
     func matchesDenseAndSingleRankOnEveryRank(_ testCase: Case, _ kind: RelationOperatorKind) throws {
         let graph = try testCase.graph()
         let count = testCase.count(kind)
-        var settings = LanczosSettings()
-        settings.denseLimit = testCase.denseLimit
+        let settings = LanczosSettings(denseLimit: testCase.denseLimit)
         let label = "\(testCase.rawValue) \(kind.rawValue)"
         try withSolverLock {
             let world = testMPI.world
@@ -118,9 +117,7 @@ import Testing
     func chebyshevMatchesDenseAndSingleRank(_ testCase: Case) throws {
         let graph = try testCase.graph()
         let count = testCase.count(.laplacian)
-        var settings = LanczosSettings()
-        settings.denseLimit = testCase.denseLimit
-        settings.laplacianMethod = .chebyshev
+        let settings = LanczosSettings(denseLimit: testCase.denseLimit, laplacianMethod: .chebyshev)
         try withSolverLock {
             let world = testMPI.world
             let distributed = DistributedGraph.scatter(graph, communicator: world)

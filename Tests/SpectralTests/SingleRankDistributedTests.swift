@@ -13,8 +13,7 @@ import Testing
     func distributedEntryPointMatchesTheWrapper(_ family: SpectralFamily, _ kind: RelationOperatorKind) throws {
         let graph = try family.graph()
         let count = family.count(kind)
-        var settings = LanczosSettings()
-        settings.denseLimit = 8
+        let settings = LanczosSettings(denseLimit: 8)
         try withSolverLock {
             let single = testMPI.single
             let solver = SpectrumSolver(settings: settings, communicator: single)

@@ -138,7 +138,7 @@ func expectMatchesDense(_ spectrum: Spectrum, graph: SparseGraph, kind: Relation
                     #expect(spectrum.count(from: .lanczos) > 0, "\(label): no pair came from Lanczos")
                 }
                 for solve in spectrum.solves {
-                    #expect(solve.report.info == 0 && solve.report.converged == solve.report.requested)
+                    #expect(solve.report.info == .normal && solve.report.converged == solve.report.requested)
                     #expect((solve.shift != nil) == (kind == .laplacian))
                 }
             }

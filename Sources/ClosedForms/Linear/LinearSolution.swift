@@ -1,4 +1,5 @@
 import DenseAlgebra
+import Distributed
 
 /// One loss's closed-form optimal linear map W* (P x K) for Z = X W (docs/math.md section 5).
 public struct LinearSolution: Sendable {
@@ -22,8 +23,9 @@ public struct LinearSolution: Sendable {
     /// Null directions of B left out (`GeneralizedSymmetricEigen`): P minus the rank of the
     /// features under this loss's centring.
     public var droppedDirections: Int = 0
-    /// Why `weights` is nil: the input (features, K) or the numerics (LAPACK); nil when solved.
-    public var failure: LinearFailureKind?
+    /// Why `weights` is nil: `.input` (the features or K: e.g. K above the rank of the features,
+    /// or above r for BarlowTwins) or `.numerical` (a dense LAPACK kernel failed); nil when solved.
+    public var failure: FailureKind?
     public var notes: [String]
 
     public init(loss: LossName, weights: DenseMatrix?, eigenvalues: [Double], scales: [Double], rank: Int,
@@ -40,20 +42,12 @@ public struct LinearSolution: Sendable {
     }
 
     static func unavailable(_ loss: LossName, _ note: String, conditionNumber: Double? = nil,
-                            failure: LinearFailureKind = .input) -> LinearSolution {
+                            failure: FailureKind = .input) -> LinearSolution {
         var s = LinearSolution(loss: loss, weights: nil, eigenvalues: [], scales: [], rank: 0, minLoss: nil, unique: false,
                                conditionNumber: conditionNumber, notes: [note])
         s.failure = failure
         return s
     }
-}
-
-/// Why a linear closed form could not be written.
-public enum LinearFailureKind: String, Sendable {
-    /// The features or K: e.g. K above the rank of the features, or above r for BarlowTwins.
-    case input
-    /// A dense LAPACK kernel failed.
-    case numerical
 }
 
 /// Shared steps of the linear closed forms.

@@ -143,8 +143,9 @@ public final class DistributedGraph: @unchecked Sendable {
         clock.record(halo: t1 - t0, spmv: MatvecClock.now() - t1)
     }
 
-    /// The layout of the local product (`SpMVOrder.configured` unless the caller chose).
-    public var spmvOrder: SpMVOrder = .configured {
+    /// The layout of the local product (`SpMVOrder.standard` unless the caller chose): a speed
+    /// setting only, every layout gives the same sums.
+    public var spmvOrder: SpMVOrder = .standard {
         didSet { if spmvOrder != orderedBlock?.order { orderedBlock = nil } }
     }
     /// The block in `spmvOrder`'s layout, built by the first product that needs it (a graph

@@ -9,13 +9,11 @@ extension DistributedGraphBuilder {
     static func readSerially(path: String, communicator: Communicator) throws(InputError)
         -> (list: EdgeList, format: GraphFormat)? {
         let root = communicator.rank == 0
-        var chosen: [UInt8] = []
-        try agree(communicator) { () throws(InputError) in
-            if root { chosen = [try SerialGraphInput.form(of: path)?.rawValue ?? 0] }
+        let chosen = try communicator.agree { () throws(InputError) in
+            root ? try SerialGraphInput.form(of: path)?.rawValue ?? 0 : 0
         }
-        communicator.broadcast(&chosen)
-        guard let form = SerialGraphInput.Form(rawValue: chosen[0]) else { return nil }
-        let whole = try agree(communicator) { () throws(InputError) -> (list: EdgeList, format: GraphFormat)? in
+        guard let form = SerialGraphInput.Form(rawValue: communicator.broadcast(root ? chosen : nil)) else { return nil }
+        let whole = try communicator.agree { () throws(InputError) -> (list: EdgeList, format: GraphFormat)? in
             root ? try SerialGraphInput.read(path: path, form: form) : nil
         }
         let list = whole?.list ?? EdgeList()

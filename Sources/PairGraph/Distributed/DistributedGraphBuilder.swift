@@ -68,51 +68,27 @@ public enum DistributedGraphBuilder {
     private static func readByteRanges(path: String, communicator: Communicator) throws(InputError)
         -> (list: EdgeList, format: GraphFormat) {
         let available = DeclaredSizeBudget.availableToThisJob()
-        let probe = try agree(communicator) { () throws(InputError) in
+        let probe = try communicator.agree { () throws(InputError) in
             let probe = try GraphReader.probe(path: path)
             try DeclaredSizeBudget.check(probe, path: path, available: available)
             return probe
         }
 
-        var lineCounts: [Int] = []
-        let part = try agree(communicator, lineOffset: { rank in probe.lineOffset(part: rank, lineCounts: lineCounts) },
-                             before: { parse in lineCounts = communicator.allgather(parse?.lines ?? 0) }) {
-            () throws(InputError) in try GraphReader.parse(path: path, part: communicator.rank, of: communicator.size, probe: probe)
+        let parsed = Result { () throws(InputError) in
+            try GraphReader.parse(path: path, part: communicator.rank, of: communicator.size, probe: probe)
         }
+        // A failing part's line numbers count from its start: the offset needs every part's count.
+        let lineCounts = communicator.allgather((try? parsed.get())?.lines ?? 0)
+        let part = try communicator.agree(parsed.mapError {
+            $0.offsetting(by: probe.lineOffset(part: communicator.rank, lineCounts: lineCounts))
+        })
         if probe.format == .matrixMarket {
             let entryCounts = communicator.allgather(part.entries)
-            try agree(communicator) { () throws(InputError) in
+            try communicator.agree { () throws(InputError) in
                 try MatrixMarketParser.checkEntryCount(path: path, probe: probe, entryCounts: entryCounts,
                                                        lineCounts: lineCounts)
             }
         }
         return (part.edges, probe.format)
-    }
-
-    /// Collective. Runs `body` on every rank; if it failed anywhere, every rank throws the error of
-    /// the lowest failing rank (offset by `lineOffset(rank)` lines when given), else returns.
-    /// `before` runs on every rank between the body and the agreement (with nil on failure), for
-    /// collectives the offset needs.
-    static func agree<T>(_ communicator: Communicator, lineOffset: ((Int) -> Int)? = nil,
-                         before: ((T?) -> Void)? = nil,
-                         _ body: () throws(InputError) -> T) throws(InputError) -> T {
-        var result: T?
-        var failure: InputError?
-        do throws(InputError) { result = try body() } catch { failure = error }
-        before?(result)
-        let failed = communicator.allgather(failure == nil ? 0 : 1)
-        guard let first = failed.firstIndex(of: 1) else { return result! }
-        var shifted = failure
-        if let offset = lineOffset, let f = failure { shifted = f.offsetting(by: offset(communicator.rank)) }
-        // The first failing rank's error, shipped to everyone as (line, file, reason) text.
-        let text = shifted.map { "\($0.line ?? -1)\u{0}\($0.file)\u{0}\($0.reason)" } ?? ""
-        let all = communicator.allgatherv(int64: Array(text.utf8).map { Int64($0) })
-        var at = 0
-        for r in 0..<first { at += all.counts[r] }
-        let bytes = all.values[at..<(at + all.counts[first])].map { UInt8($0) }
-        let fields = String(decoding: bytes, as: UTF8.self).split(separator: "\u{0}", maxSplits: 2,
-                                                                  omittingEmptySubsequences: false).map(String.init)
-        let line = Int(fields[0]) ?? -1
-        throw InputError(file: fields[1], line: line < 0 ? nil : line, reason: fields[2])
     }
 }

@@ -53,18 +53,9 @@ public struct DistributedRowBlock: Sendable, Equatable {
     public func apply(x: UnsafePointer<Double>, y: UnsafeMutablePointer<Double>) {
         rowPointers.withUnsafeBufferPointer { ptr in
             columnIndices.withUnsafeBufferPointer { col in
-                guard let c = col.baseAddress else {
-                    for i in 0..<rowCount { y[i] = 0 }
-                    return
-                }
-                if hasUnitValues {
-                    for i in 0..<rowCount { y[i] = RowSums.pattern(x, columns: c, from: ptr[i], to: ptr[i + 1]) }
-                    return
-                }
                 values.withUnsafeBufferPointer { val in
-                    let v = val.baseAddress!
-                    for i in 0..<rowCount {
-                        y[i] = RowSums.weighted(x, columns: c, values: v, from: ptr[i], to: ptr[i + 1])
+                    RowSums.products(rows: rowCount, x: x, columns: col, values: hasUnitValues ? nil : val, into: y) { i in
+                        (i, ptr[i], ptr[i + 1])
                     }
                 }
             }

@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// How the local product lays out a block's rows and columns in memory (docs/hardware-limit.md,
 /// "SpMV locality"). Every layout computes the same sums bit for bit: a row's entries are added
 /// in their stored order (ascending global column, `RowSums`), whatever index x's entries carry
@@ -16,18 +12,11 @@ public enum SpMVOrder: String, Sendable, CaseIterable {
     /// the block's row order once per product.
     case hub
 
-    /// The order of every distributed product unless `EIGENPAIR_SPMV_ORDER` names another (a
-    /// switch for measuring one build both ways, read once per process). `.hub`: faster than
-    /// `.natural` in every micro-benchmark run on R-MAT 18-20 (1.15-3.5x, loaded machine) and in
-    /// most solve rounds; `.hubColumns` gained less (docs/hardware-limit.md, "SpMV locality").
+    /// The order of every distributed product unless the caller sets `DistributedGraph.spmvOrder`.
+    /// `.hub`: faster than `.natural` in every micro-benchmark run on R-MAT 18-20 (1.15-3.5x,
+    /// loaded machine) and in most solve rounds; `.hubColumns` gained less (docs/hardware-limit.md,
+    /// "SpMV locality").
     public static let standard: SpMVOrder = .hub
-
-    /// `EIGENPAIR_SPMV_ORDER` (`natural`, `hub-columns` or `hub`), else `standard`; an unknown
-    /// value keeps `standard` (every layout gives the same results, so a typo costs speed only).
-    public static let configured: SpMVOrder = {
-        guard let raw = getenv("EIGENPAIR_SPMV_ORDER") else { return standard }
-        return SpMVOrder(rawValue: String(cString: raw)) ?? standard
-    }()
 }
 
 /// A copy of a `DistributedRowBlock`'s CSR arrays in a hub-first layout (`SpMVOrder`), with the
@@ -120,25 +109,16 @@ public final class HubOrderedBlock: @unchecked Sendable {
         rowPointers.withUnsafeBufferPointer { ptr in
             columnIndices.withUnsafeBufferPointer { col in
                 rowOfSlot.withUnsafeBufferPointer { rows in
-                    guard let c = col.baseAddress else {
-                        for i in 0..<rowCount { y[i] = 0 }
-                        return
-                    }
-                    if values.isEmpty {
-                        if rows.isEmpty {
-                            for t in 0..<rowCount { y[t] = RowSums.pattern(g, columns: c, from: ptr[t], to: ptr[t + 1]) }
-                        } else {
-                            for t in 0..<rowCount {
-                                y[Int(rows[t])] = RowSums.pattern(g, columns: c, from: ptr[t], to: ptr[t + 1])
-                            }
-                        }
-                        return
-                    }
                     values.withUnsafeBufferPointer { val in
-                        let v = val.baseAddress!
-                        for t in 0..<rowCount {
-                            y[rows.isEmpty ? t : Int(rows[t])] = RowSums.weighted(g, columns: c, values: v,
-                                                                                  from: ptr[t], to: ptr[t + 1])
+                        let weights = values.isEmpty ? nil : val
+                        if rows.isEmpty {
+                            RowSums.products(rows: rowCount, x: g, columns: col, values: weights, into: y) { t in
+                                (t, ptr[t], ptr[t + 1])
+                            }
+                        } else {
+                            RowSums.products(rows: rowCount, x: g, columns: col, values: weights, into: y) { t in
+                                (Int(rows[t]), ptr[t], ptr[t + 1])
+                            }
                         }
                     }
                 }

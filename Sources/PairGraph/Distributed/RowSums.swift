@@ -42,4 +42,29 @@ public enum RowSums {
         if q + 2 < hi { s2 += w[q + 2] * x[Int(col[q + 2])] }
         return (s0 + s1) + (s2 + s3)
     }
+
+    /// Every row's sum, in the order above: row t spans entries `row(t).lo..<row(t).hi` and goes
+    /// to y[row(t).slot]; weighted by `values` unless they are nil (every stored value is 1), and
+    /// 0 for every row when there are no entries at all. The loop every local product runs
+    /// (`DistributedRowBlock`, `HubOrderedBlock`, the component operators of Spectral).
+    @inlinable @inline(__always)
+    public static func products(rows count: Int, x: UnsafePointer<Double>, columns: UnsafeBufferPointer<Int32>,
+                                values: UnsafeBufferPointer<Double>?, into y: UnsafeMutablePointer<Double>,
+                                row: (Int) -> (slot: Int, lo: Int, hi: Int)) {
+        guard let c = columns.baseAddress else {
+            for t in 0..<count { y[row(t).slot] = 0 }
+            return
+        }
+        if let v = values?.baseAddress {
+            for t in 0..<count {
+                let r = row(t)
+                y[r.slot] = weighted(x, columns: c, values: v, from: r.lo, to: r.hi)
+            }
+        } else {
+            for t in 0..<count {
+                let r = row(t)
+                y[r.slot] = pattern(x, columns: c, from: r.lo, to: r.hi)
+            }
+        }
+    }
 }

@@ -391,6 +391,17 @@ enum ChunkedLineReader {
         }
     }
 
+    /// Feeds every line of the file to a fresh `State` and returns its edges: the whole-file parse
+    /// of every line-oriented format.
+    static func parseWhole<State: WholeFileParse>(_: State.Type, path: String,
+                                                  chunkSize: Int) throws(InputError) -> EdgeList {
+        var state = State(file: path)
+        try forEachLine(path: path, chunkSize: chunkSize) { (line, location) throws(InputError) in
+            try state.consume(&line, at: location)
+        }
+        return try state.finish()
+    }
+
     /// Calls `body` for every line whose first byte lies in `range` (a nominal part from
     /// `ByteRangePlan`), with line numbers counted from 1 at the first such line, and returns how
     /// many lines that was and which bytes they span. `body` returns whether to go on; `false`
@@ -560,4 +571,12 @@ enum ChunkedLineReader {
         }
         return LineScan(lines: lineNumber, bytes: firstLine..<max(firstLine, consumedEnd))
     }
+}
+
+/// The state of a line-oriented format's parse (`EdgeListParser`, `MatrixMarketParser`), which
+/// `ChunkedLineReader.parseWhole` feeds a whole file.
+protocol WholeFileParse {
+    init(file: String)
+    mutating func consume(_ line: inout ByteScanner, at location: LineLocation) throws(InputError)
+    func finish() throws(InputError) -> EdgeList
 }

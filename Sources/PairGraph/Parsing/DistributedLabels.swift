@@ -18,7 +18,7 @@ public struct OwnedLabels: Sendable {
     /// An integer `.npy` (row i = node ID i) is read whole by every rank (8 bytes per node).
     /// - Parameter nodeIDs: the owned rows' node IDs, ascending, and above every lower rank's.
     public static func read(path: String, nodeIDs: [UInt64], communicator: Communicator) throws -> OwnedLabels {
-        let head = try DistributedGraphBuilder.agree(communicator) { () throws(InputError) in
+        let head = try communicator.agree { () throws(InputError) in
             try ChunkedLineReader.peek(path: path, count: 6)
         }
         if head == [0x93] + Array("NUMPY".utf8) || GraphReader.fileExtension(of: path) == "npy" {
@@ -123,7 +123,7 @@ public struct OwnedLabels: Sendable {
         }
         let conflictLine = communicator.allreduceMin(conflict?.line ?? Int.max)
         if conflictLine != Int.max {
-            try DistributedGraphBuilder.agree(communicator) { () throws(InputError) in
+            try communicator.agree { () throws(InputError) in
                 if let c = conflict, c.line == conflictLine {
                     throw InputError(file: path, line: c.line,
                                      reason: "node \(c.id) has label '\(names[c.label])' here but '\(names[c.previous.label])' on line \(c.previous.line)")
@@ -131,10 +131,7 @@ public struct OwnedLabels: Sendable {
             }
         }
         if firstFailing != nil {
-            _ = try DistributedGraphBuilder.agree(communicator,
-                                                  lineOffset: { r in lineCounts.prefix(r).reduce(0, +) }) { () throws(InputError) in
-                if let parseError { throw parseError }
-            }
+            try communicator.agree(failure: parseError?.offsetting(by: offset))
         }
         let owned = Set(nodeIDs)
         let notInGraph = communicator.allreduceSum(first.keys.filter { !owned.contains($0) }.count)

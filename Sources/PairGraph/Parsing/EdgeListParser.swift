@@ -11,11 +11,7 @@ public enum EdgeListParser {
 
     /// `chunkSize` is exposed for tests, which use tiny chunks to exercise carry-over.
     static func parse(path: String, chunkSize: Int) throws(InputError) -> EdgeList {
-        var state = EdgeListState(file: path)
-        try ChunkedLineReader.forEachLine(path: path, chunkSize: chunkSize) { (line, location) throws(InputError) in
-            try state.consume(&line, at: location)
-        }
-        return state.edgeList
+        try ChunkedLineReader.parseWhole(EdgeListState.self, path: path, chunkSize: chunkSize)
     }
 
     /// Parses only the lines that part `part` of `parts` owns (see `ByteRangePlan`), with the same
@@ -81,7 +77,7 @@ public enum EdgeListParser {
 }
 
 /// The growing result plus what the first data line decided. One per whole-file parse or part.
-private struct EdgeListState {
+private struct EdgeListState: WholeFileParse {
     let file: String
     var sources: [UInt64] = []
     var targets: [UInt64] = []
@@ -98,7 +94,11 @@ private struct EdgeListState {
     /// Where the read began (0 for a whole file), for the extrapolation.
     let rangeStart: Int
 
-    init(file: String, fieldCount: Int = 0, firstDataLine: Int = 0, rangeStart: Int = 0) {
+    init(file: String) {
+        self.init(file: file, fieldCount: 0, firstDataLine: 0, rangeStart: 0)
+    }
+
+    init(file: String, fieldCount: Int, firstDataLine: Int, rangeStart: Int) {
         self.file = file
         self.fieldCount = fieldCount
         self.firstDataLine = firstDataLine
@@ -109,6 +109,8 @@ private struct EdgeListState {
         EdgeList(sources: sources, targets: targets, weights: fieldCount == 3 ? weights : nil,
                  zeroWeightEdges: zeroWeightEdges)
     }
+
+    func finish() -> EdgeList { edgeList }
 
     @inline(__always)
     mutating func consume(_ line: inout ByteScanner, at location: LineLocation) throws(InputError) {

@@ -11,11 +11,7 @@ public enum MatrixMarketParser {
     }
 
     static func parse(path: String, chunkSize: Int) throws(InputError) -> EdgeList {
-        var state = MatrixMarketState(file: path)
-        try ChunkedLineReader.forEachLine(path: path, chunkSize: chunkSize) { (line, location) throws(InputError) in
-            try state.consume(&line, at: location)
-        }
-        return try state.finish()
+        try ChunkedLineReader.parseWhole(MatrixMarketState.self, path: path, chunkSize: chunkSize)
     }
 
     /// Parses only the entry lines that part `part` of `parts` owns (see `ByteRangePlan`; the
@@ -189,7 +185,7 @@ struct MatrixMarketHeaderError: Error {
 
 /// A whole file: the preamble, then entries up to the declared count (later ones are counted,
 /// not parsed, and reported by `finish`).
-private struct MatrixMarketState {
+private struct MatrixMarketState: WholeFileParse {
     var preamble: MatrixMarketPreamble
     var entries: MatrixMarketEntries
     var inData = false
