@@ -1,3 +1,4 @@
+import EigenpairTestSupport
 import ClosedForms
 import DenseAlgebra
 import Foundation

@@ -1,3 +1,4 @@
+import EigenpairTestSupport
 import ClosedForms
 import DenseAlgebra
 import Distributed
@@ -48,9 +49,9 @@ import Testing
     }
 
     @Test func labelDiagnosticsMatchOneRank() throws {
-        let world = diagnosticsMPI.world
+        let world = testMPI.world
         let (graph, nodeLabels) = try Self.labelledGraph()
-        let distributed = DistributedGraph.scatter(graph, communicator: world)
+        let distributed = try graph.distributed(over: world)
         let one = singleGraph(graph)
         let rows = distributed.ownedRows
         #expect(distributed.nodeIDs == Array(graph.nodeIDs[rows]))
@@ -119,7 +120,7 @@ import Testing
     /// A bad label on the last rank only: every rank throws the same error (no rank is left
     /// waiting in a collective), naming the global row.
     @Test func invalidLabelFailsEveryRank() throws {
-        let world = diagnosticsMPI.world
+        let world = testMPI.world
         let n = 20
         let part = RowPartition(uniformRows: n, ranks: world.size)
         let mine = part.rows(of: world.rank)

@@ -1,4 +1,5 @@
 import DenseAlgebra
+import EigenpairTestSupport
 import Distributed
 import Foundation
 import PairGraph
@@ -59,54 +60,3 @@ func centreColumns(_ m: DenseMatrix) -> DenseMatrix {
 }
 
 func sumOfSquares(_ m: DenseMatrix) -> Double { m.storage.reduce(0) { $0 + $1 * $1 } }
-
-// MARK: - MPI under the process-wide lock
-
-/// The label measures are collective over a communicator, so these tests initialise MPI. The
-/// other test targets linked into the same binary use MPI too (PARPACK solves), and MPI is
-/// initialised single-threaded, so every test case here runs under the process-wide solver lock
-/// (the `flock` convention of EigenpairTestSupport's `withSolverLock`, which this target does not
-/// link: the lock file `eigenpair-solver-<pid>.lock` in the temporary directory).
-nonisolated(unsafe) let diagnosticsMPI: MPIEnvironment = {
-    let environment = MPIEnvironment()
-    MPIEnvironment.finalizeAtExit()
-    return environment
-}()
-
-/// MPI_COMM_SELF: the distributed code with one rank. Use only under the lock (`.mpiLock`).
-var single: Communicator { diagnosticsMPI.single }
-
-enum MPILockState {
-    @TaskLocal static var held = false
-}
-
-/// Holds the process-wide lock around every test case of the suite it is attached to.
-struct MPILock: SuiteTrait, TestTrait, TestScoping {
-    var isRecursive: Bool { true }
-
-    func provideScope(for test: Test, testCase: Test.Case?,
-                      performing function: @Sendable () async throws -> Void) async throws {
-        guard testCase != nil, !MPILockState.held else {
-            try await function()
-            return
-        }
-        let path = NSTemporaryDirectory() + "eigenpair-solver-\(getpid()).lock"
-        let fd = open(path, O_RDWR | O_CREAT, 0o600)
-        precondition(fd >= 0, "cannot open the solver lock file \(path)")
-        while flock(fd, LOCK_EX) != 0 { precondition(errno == EINTR, "flock failed") }
-        defer {
-            flock(fd, LOCK_UN)
-            close(fd)
-        }
-        try await MPILockState.$held.withValue(true) { try await function() }
-    }
-}
-
-extension Trait where Self == MPILock {
-    static var mpiLock: MPILock { MPILock() }
-}
-
-/// The whole graph as a 1-rank distributed graph.
-func singleGraph(_ graph: SparseGraph) -> DistributedGraph {
-    DistributedGraph.scatter(graph, communicator: single)
-}

@@ -110,7 +110,7 @@ import Testing
             let world = testMPI.world
             let sparse = try TestMatrices.rmat(scale: 9, seed: 13)
             let a = GlobalCSR(sparse.matrix)
-            let graph = DistributedGraph.scatter(sparse, communicator: world)
+            let graph = try sparse.distributed(over: world)
             let mine = graph.ownedRows
             let x = TestMatrices.vector(a.n, seed: 43)
             let xs = Array(x[mine]) + [0]

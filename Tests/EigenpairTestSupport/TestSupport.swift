@@ -1,14 +1,15 @@
-// Test-only helpers: a seeded RNG, small graph families, dense reference operators and a
-// process-wide lock around every spectrum solve.
+// Test-only helpers: a seeded RNG, small graph families, dense reference operators and the
+// process-wide MPI lock.
 //
-// Shared by the SpectralTests and ClosedFormsTests targets (a library target of its own, so one
-// copy serves both and one MPI environment serves the process).
+// Shared by every test target (a library target of its own, so one copy serves all of them and
+// one MPI environment serves the process).
 
 import DenseAlgebra
 import Distributed
 import Foundation
 import PairGraph
 import Spectral
+import Testing
 
 // MARK: - MPI and the solver lock
 
@@ -21,29 +22,66 @@ nonisolated(unsafe) public let testMPI: MPIEnvironment = {
     return environment
 }()
 
-/// Runs `body` while holding a process-wide lock.
+/// MPI_COMM_SELF: the distributed code with one rank. Use only under the lock.
+public var single: Communicator { testMPI.single }
+
+/// Runs `body` while holding the process-wide MPI lock (at once if this task already holds it:
+/// `flock` is not reentrant).
 ///
 /// ARPACK keeps Fortran SAVE state (not reentrant) and MPI is initialised single-threaded, so no
-/// two solves may run at once in one process. `.serialized` only orders the tests inside one
-/// suite: other suites, and the suites of the other test targets linked into the same
-/// `EigenpairPackageTests` binary, still run in parallel. An in-module lock cannot exclude
-/// another module, so the lock is `flock` on a per-process file: separate `open`s give separate
-/// open file descriptions, which exclude each other even inside one process.
-/// Convention for every test target that solves: lock `eigenpair-solver-<pid>.lock` in the
-/// temporary directory around each solve.
+/// two tests may use MPI (a solve, a collective, building a distributed graph) at once in one
+/// process. `.serialized` only orders the tests inside one suite: other suites, and the suites of
+/// the other test targets linked into the same `EigenpairPackageTests` binary, still run in
+/// parallel. The lock is `flock` on a per-process file: separate `open`s give separate open file
+/// descriptions, which exclude each other even inside one process.
 public func withSolverLock<T>(_ body: () throws -> T) rethrows -> T {
+    if MPILockState.held { return try body() }
+    let fd = lockMPI()
+    defer { unlockMPI(fd) }
+    return try MPILockState.$held.withValue(true) { try body() }
+}
+
+/// Whether the current task holds the process-wide MPI lock.
+public enum MPILockState {
+    @TaskLocal public static var held = false
+}
+
+/// Holds the process-wide MPI lock around every test case of the suite or test it is attached to
+/// (`withSolverLock` inside it then runs at once).
+public struct MPILock: SuiteTrait, TestTrait, TestScoping {
+    public var isRecursive: Bool { true }
+
+    public func provideScope(for test: Test, testCase: Test.Case?,
+                             performing function: @Sendable () async throws -> Void) async throws {
+        guard testCase != nil, !MPILockState.held else {
+            try await function()
+            return
+        }
+        let fd = lockMPI()
+        defer { unlockMPI(fd) }
+        try await MPILockState.$held.withValue(true) { try await function() }
+    }
+}
+
+extension Trait where Self == MPILock {
+    /// Hold the process-wide MPI lock around every test case.
+    public static var mpiLock: MPILock { MPILock() }
+}
+
+private func lockMPI() -> Int32 {
     _ = removeSolverLockAtExit
     let path = solverLockPath()
     let fd = open(path, O_RDWR | O_CREAT, 0o600)
-    precondition(fd >= 0, "cannot open the solver lock file \(path)")
+    precondition(fd >= 0, "cannot open the MPI lock file \(path)")
     while flock(fd, LOCK_EX) != 0 {
         precondition(errno == EINTR, "flock failed on \(path)")
     }
-    defer {
-        flock(fd, LOCK_UN)
-        close(fd)
-    }
-    return try body()
+    return fd
+}
+
+private func unlockMPI(_ fd: Int32) {
+    flock(fd, LOCK_UN)
+    close(fd)
 }
 
 public func solverLockPath() -> String { NSTemporaryDirectory() + "eigenpair-solver-\(getpid()).lock" }
@@ -54,16 +92,14 @@ public let removeSolverLockAtExit: Void = {
     atexit { _ = unlink(solverLockPath()) }
 }()
 
-/// Solves `count` eigenpairs of `kind` under the solver lock. `denseLimit` small forces the
-/// Lanczos path on every component larger than it.
+/// Solves `count` eigenpairs of `kind` under the MPI lock, the graph spread over the world
+/// communicator, the vectors gathered whole. `denseLimit` small forces the Lanczos path on every
+/// component larger than it.
 public func solveSpectrum(_ graph: SparseGraph, kind: RelationOperatorKind, count: Int,
                    denseLimit: Int = LanczosSettings().denseLimit) throws -> Spectrum {
-    try withSolverLock {
-        var settings = LanczosSettings()
-        settings.denseLimit = denseLimit
-        let solver = SpectrumSolver(settings: settings, communicator: testMPI.world)
-        return try solver.solve(graph, kind: kind, count: count)
-    }
+    var settings = LanczosSettings()
+    settings.denseLimit = denseLimit
+    return try solveWhole(graph, kind: kind, count: count, settings: settings, communicator: testMPI.world)
 }
 
 // MARK: - Random numbers

@@ -32,7 +32,7 @@ private func solve(_ graph: SparseGraph, kind: RelationOperatorKind, count: Int,
         var settings = LanczosSettings()
         settings.denseLimit = 8
         configure(&settings)
-        return try SpectrumSolver(settings: settings, communicator: testMPI.world).solve(graph, kind: kind, count: count)
+        return try solveWhole(graph, kind: kind, count: count, settings: settings, communicator: testMPI.world)
     }
 }
 

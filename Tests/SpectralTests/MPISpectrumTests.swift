@@ -84,11 +84,10 @@ import Testing
         let label = "\(testCase.rawValue) \(kind.rawValue)"
         try withSolverLock {
             let world = testMPI.world
-            let distributed = DistributedGraph.scatter(graph, communicator: world)
-            let spectrum = try SpectrumSolver(settings: settings, communicator: world)
+            let distributed = try graph.distributed(over: world)
+            let spectrum = try SpectrumSolver(settings: settings)
                 .solve(distributed, kind: kind, count: count)
-            let single = try SpectrumSolver(settings: settings, communicator: testMPI.single)
-                .solve(graph, kind: kind, count: count)
+            let single = try solveWhole(graph, kind: kind, count: count, settings: settings, communicator: testMPI.single)
             let reference = try DenseReference.spectrum(graph, kind: kind)
             let check = try compare(spectrum, on: distributed, reference: reference, single: single, count: count,
                                     label: label)
@@ -123,11 +122,10 @@ import Testing
         settings.laplacianMethod = .chebyshev
         try withSolverLock {
             let world = testMPI.world
-            let distributed = DistributedGraph.scatter(graph, communicator: world)
-            let spectrum = try SpectrumSolver(settings: settings, communicator: world)
+            let distributed = try graph.distributed(over: world)
+            let spectrum = try SpectrumSolver(settings: settings)
                 .solve(distributed, kind: .laplacian, count: count)
-            let single = try SpectrumSolver(settings: settings, communicator: testMPI.single)
-                .solve(graph, kind: .laplacian, count: count)
+            let single = try solveWhole(graph, kind: .laplacian, count: count, settings: settings, communicator: testMPI.single)
             #expect(!spectrum.solves.isEmpty && spectrum.solves.allSatisfy { $0.method == "chebyshev" })
             #expect(spectrum.certification.certified, "\(testCase.rawValue): \(spectrum.certification.values)")
             _ = try compare(spectrum, on: distributed, reference: try DenseReference.spectrum(graph, kind: .laplacian),

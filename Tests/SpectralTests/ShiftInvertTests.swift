@@ -9,14 +9,11 @@ import Testing
 /// that Lanczos runs on every component larger than the request).
 func solveLaplacian(_ graph: SparseGraph, count: Int, method: LaplacianMethod,
                             configure: (inout LanczosSettings) -> Void = { _ in }) throws -> Spectrum {
-    try withSolverLock {
-        var settings = LanczosSettings()
-        settings.denseLimit = 8
-        settings.laplacianMethod = method
-        configure(&settings)
-        let solver = SpectrumSolver(settings: settings, communicator: testMPI.world)
-        return try solver.solve(graph, kind: .laplacian, count: count)
-    }
+    var settings = LanczosSettings()
+    settings.denseLimit = 8
+    settings.laplacianMethod = method
+    configure(&settings)
+    return try solveWhole(graph, kind: .laplacian, count: count, settings: settings, communicator: testMPI.world)
 }
 
 /// Anderson-Morley bound of one component: max over its edges of d_i + d_j.

@@ -1,4 +1,7 @@
-/// Edge list -> compacted IDs -> merged undirected edges -> symmetric CHOLMOD matrix + components.
+import CCHOLMOD
+import PairGraph
+
+/// The tests' one-process reference assembly (see SparseGraph.swift). Edge list -> compacted IDs -> merged undirected edges -> symmetric CHOLMOD matrix + components.
 public enum GraphAssembler {
     /// Collective over nothing yet (one process assembles the whole graph); `file` names the
     /// input in error messages.
@@ -31,7 +34,7 @@ public enum GraphAssembler {
             componentsWithEdges: withEdges, largestComponent: components.size(0), totalWeight: total,
             weighted: weighted || rule == .sum && upper.weights != nil, mergeRule: rule.rawValue,
             nodesBeforeRestriction: nil)
-        return SparseGraph(nodeIDs: compacted.nodeIDs, matrix: matrix, components: components, statistics: stats)
+        return SparseGraph(edges: edges, mergeRule: rule, nodeIDs: compacted.nodeIDs, matrix: matrix, components: components, statistics: stats)
     }
 
     /// Both triangles, columns sorted: the lower entries of each column come first (written in
