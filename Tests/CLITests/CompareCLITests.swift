@@ -209,7 +209,7 @@ extension CLITests {
             #expect(vl < sl && sg < vg, "local \(vl) vs \(sl), global \(vg) vs \(sg)")
         }
 
-        @Test(.enabled(if: MultiRank.mpirun != nil, "mpirun is not on PATH"))
+        @Test(.needsMPIRun)
         func twoAndThreeRanksGiveTheSameReport() throws {
             let dir = try TempDir("cmp-ranks")
             defer { dir.cleanup() }

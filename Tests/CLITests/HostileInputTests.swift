@@ -177,11 +177,11 @@ extension CLITests {
             #expect(help.status == 0 && help.stdout.contains("USAGE: eigenpair embed") && help.stderr.isEmpty)
         }
 
-        @Test(.enabled(if: MPIRun.mpirun != nil, "mpirun is not on PATH; the one-rank-prints check needs it"))
+        @Test(.needsMPIRun)
         func usageErrorUnderMpirunIsPrintedOnce() throws {
             let dir = try TempDir("usage-mpi")
             defer { dir.cleanup() }
-            let run = try runProcess(try #require(MPIRun.mpirun),
+            let run = try runProcess(try #require(mpirunPath),
                                      ["-np", "2", "--oversubscribe", try EigenpairBinary.require(), "embed", "--bogus"],
                                      in: dir.path)
             #expect(run.status == 2, "\(run.summary)")

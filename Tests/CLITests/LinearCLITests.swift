@@ -224,8 +224,7 @@ extension CLITests {
         }
 
         /// mpirun -np 1, 2, 3 give the plain run's W, Z and report numbers (1e-9).
-        @Test func sameResultsOnOneTwoAndThreeRanks() throws {
-            guard MultiRank.mpirun != nil else { return }
+        @Test(.needsMPIRun) func sameResultsOnOneTwoAndThreeRanks() throws {
             let dir = try TempDir("linear-mpi")
             defer { dir.cleanup() }
             _ = try Self.setup(dir)
@@ -369,6 +368,16 @@ extension CLITests {
         /// Exit 2, one `error:` line, nothing written; on 1 rank and under mpirun -np 2.
         @Test(arguments: badCases)
         func badInputExitsTwo(_ c: BadCase) throws {
+            try Self.expectExitTwo(c, ranks: 0)
+        }
+
+        @Test(.needsMPIRun, arguments: badCases)
+        func badInputExitsTwoOnTwoRanks(_ c: BadCase) throws {
+            try Self.expectExitTwo(c, ranks: 2)
+        }
+
+        /// One `error:` line, exit 2, nothing written, run plainly (`ranks` 0) or under mpirun.
+        static func expectExitTwo(_ c: BadCase, ranks: Int) throws {
             let dir = try TempDir("linear-bad")
             defer { dir.cleanup() }
             let x = try Self.setup(dir)
@@ -380,15 +389,13 @@ extension CLITests {
             var nan = x
             nan[3 * Self.p + 2] = .nan
             try Self.writeNpy(dir.file("nan.npy"), nan, shape: [Self.n, Self.p])
-            for ranks in MultiRank.mpirun == nil ? [0] : [0, 2] {
-                let r = try Self.run(ranks: ranks, ["linear"] + c.arguments + ["--out", "out"], in: dir)
-                #expect(r.status == 2, "np \(ranks): \(r.summary)")
-                #expect(r.errorLines.count == 1, "np \(ranks): \(r.summary)")
-                let line = String(r.errorLines.first ?? "")
-                for e in c.expected { #expect(line.contains(e), "np \(ranks): '\(line)' lacks '\(e)'") }
-                #expect(!dir.exists("out"), "np \(ranks): output written")
-                #expect(!dir.listing().contains { $0.hasPrefix(".out") }, "np \(ranks): staging left: \(dir.listing())")
-            }
+            let r = try Self.run(ranks: ranks, ["linear"] + c.arguments + ["--out", "out"], in: dir)
+            #expect(r.status == 2, "np \(ranks): \(r.summary)")
+            #expect(r.errorLines.count == 1, "np \(ranks): \(r.summary)")
+            let line = String(r.errorLines.first ?? "")
+            for e in c.expected { #expect(line.contains(e), "np \(ranks): '\(line)' lacks '\(e)'") }
+            #expect(!dir.exists("out"), "np \(ranks): output written")
+            #expect(!dir.listing().contains { $0.hasPrefix(".out") }, "np \(ranks): staging left: \(dir.listing())")
         }
     }
 }

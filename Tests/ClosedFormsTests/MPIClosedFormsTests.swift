@@ -16,7 +16,7 @@ import Testing
 /// `swift test` the world has one rank (the check is then P = 1 against P = 1, still the
 /// distributed code); run it for real with
 /// `mpirun -np 3 --oversubscribe <EigenpairPackageTests.xctest> --testing-library swift-testing --no-parallel --filter MPIClosedForms`.
-@Suite(.serialized, .mpiLock) struct MPIClosedFormsTests {
+@Suite(.serialized, .mpiLock, .tags(.mpi)) struct MPIClosedFormsTests {
     static func graphs() throws -> [(name: String, graph: SparseGraph)] {
         [("er", try TestGraphs.erdosRenyi(n: 40, p: 0.15, seed: 71)),
          ("sbm", try TestGraphs.sbm(sizes: [14, 14, 14], pIn: 0.4, pOut: 0.04, seed: 72)),

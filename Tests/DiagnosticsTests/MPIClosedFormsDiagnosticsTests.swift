@@ -12,7 +12,7 @@ import Testing
 /// probe, within-class weight and the label counts must agree to 1e-9 relative on every rank.
 /// Part of the `MPIClosedForms` MPI run (the closed forms' half is `MPIClosedFormsTests` in
 /// ClosedFormsTests); under `swift test` the world has one rank.
-@Suite(.serialized, .mpiLock) struct MPIClosedFormsDiagnosticsTests {
+@Suite(.serialized, .mpiLock, .tags(.mpi)) struct MPIClosedFormsDiagnosticsTests {
     /// A labelled planted-partition graph (3 classes), every 7th node unlabelled.
     static func labelledGraph() throws -> (graph: SparseGraph, labels: NodeLabels) {
         let generated = try PlantedPartition.generate(nodes: 96, classes: 3, pIn: 0.25, pOut: 0.03, seed: 81)

@@ -14,7 +14,7 @@ import Testing
 /// and checks its own rows, so one test at a time (`--filter` naming one test) can also run as
 /// a real multi-rank job under `mpirun -np P` on the test binary. Everything touching MPI runs
 /// under the process-wide lock, since other test targets may be using MPI concurrently.
-@Suite(.serialized) struct MPIHaloTests {
+@Suite(.serialized, .tags(.mpi)) struct MPIHaloTests {
     @Test func collectivesOnTheWorld() {
         withSolverLock {
             let world = testMPI.world

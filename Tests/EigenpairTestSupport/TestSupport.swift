@@ -22,6 +22,13 @@ nonisolated(unsafe) public let testMPI: MPIEnvironment = {
     return environment
 }()
 
+extension Tag {
+    /// Suites that exercise real multi-rank MPI (halo exchange, collectives, MPI-IO, PARPACK on the
+    /// world communicator). `swift test` runs them on one rank; scripts/mpi-tests.sh runs exactly
+    /// the suites carrying this tag again under `mpirun -np 3`, where rank-offset bugs show.
+    @Tag public static var mpi: Self
+}
+
 /// MPI_COMM_SELF: the distributed code with one rank. Use only under the lock.
 public var single: Communicator { testMPI.single }
 

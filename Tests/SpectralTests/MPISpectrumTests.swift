@@ -6,14 +6,14 @@ import PairGraph
 import Spectral
 import Testing
 
-/// The distributed spectrum solver on the real world communicator: every rank scatters the same
-/// small graph (`DistributedGraph.scatter`), solves, and checks its own rows against a dense LAPACK
+/// The distributed spectrum solver on the real world communicator: every rank builds the same
+/// small graph from its edges (`DistributedGraph.fromEdges`), solves, and checks its own rows against a dense LAPACK
 /// reference and against the 1-rank solve (`testMPI.single`) of the whole graph it computes
 /// itself. Inner products of distributed vectors are summed over ranks.
 ///
 /// Under `swift test` P = 1; `scripts/mpi-tests.sh` runs the suite under `mpirun -np 3`. Every test
 /// holds the solver lock for its whole body (all ranks run the same collectives in the same order).
-@Suite(.serialized) struct MPISpectrumTests {
+@Suite(.serialized, .tags(.mpi)) struct MPISpectrumTests {
     enum Case: String, CaseIterable, Sendable, CustomTestStringConvertible {
         /// Components of every kind with ids shuffled across ranks; denseLimit 8 sends the ER (30)
         /// and two-block (24) components to Lanczos.
