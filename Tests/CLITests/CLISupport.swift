@@ -49,6 +49,16 @@ extension Trait where Self == ConditionTrait {
     static var needsMPIRun: Self { .enabled(if: mpirunPath != nil, "mpirun is not on PATH") }
 }
 
+/// A float64 .npy file (NumPy's C order) of `values` with `shape`.
+func writeNpy(_ path: String, _ values: [Double], shape: [Int]) throws {
+    try Data(NpyEncoder.encode(values, shape: shape)).write(to: URL(fileURLWithPath: path))
+}
+
+/// An int64 .npy file (NumPy's C order) of `values` with `shape`.
+func writeNpy(_ path: String, _ values: [Int64], shape: [Int]) throws {
+    try Data(NpyEncoder.encode(values, shape: shape)).write(to: URL(fileURLWithPath: path))
+}
+
 /// The executable `name` on PATH, if any.
 func findOnPath(_ name: String) -> String? {
     let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"

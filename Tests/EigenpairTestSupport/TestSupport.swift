@@ -133,6 +133,13 @@ public struct SeededRNG: RandomNumberGenerator {
 
     public mutating func index(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 
+    /// A Fisher-Yates permutation of 0..<n.
+    public mutating func permutation(_ n: Int) -> [Int] {
+        var p = Array(0..<n)
+        if n > 1 { for i in stride(from: n - 1, to: 0, by: -1) { p.swapAt(i, index(i + 1)) } }
+        return p
+    }
+
     public mutating func normalMatrix(rows: Int, columns: Int) -> DenseMatrix {
         DenseMatrix(rows: rows, columns: columns, columnMajor: (0..<(rows * columns)).map { _ in normal() })
     }
@@ -360,6 +367,26 @@ public enum DenseReference {
 
 public func maxAbs(_ m: DenseMatrix) -> Double { m.storage.reduce(0) { max($0, abs($1)) } }
 
+public func sumOfSquares(_ m: DenseMatrix) -> Double { m.storage.reduce(0) { $0 + $1 * $1 } }
+
+/// Rows `rows` of m, by plain loops (independent of the modules' helpers).
+public func rowsOf(_ m: DenseMatrix, _ rows: [Int]) -> DenseMatrix {
+    var out = DenseMatrix(rows: rows.count, columns: m.columns)
+    for (i, r) in rows.enumerated() { for j in 0..<m.columns { out[i, j] = m[r, j] } }
+    return out
+}
+
+/// Column means subtracted, by plain loops.
+public func centreColumns(_ m: DenseMatrix) -> DenseMatrix {
+    var out = m
+    for j in 0..<m.columns {
+        var s = 0.0
+        for i in 0..<m.rows { s += m[i, j] }
+        for i in 0..<m.rows { out[i, j] -= s / Double(m.rows) }
+    }
+    return out
+}
+
 public func dot(_ a: [Double], _ b: [Double]) -> Double {
     var s = 0.0
     for i in 0..<a.count { s += a[i] * b[i] }
@@ -375,4 +402,16 @@ public func orthonormalityError(_ v: DenseMatrix) -> Double {
 /// (the sines of the principal angles, in the Frobenius norm, when V is orthonormal).
 public func outsideSpan(_ v: DenseMatrix, of w: DenseMatrix) -> Double {
     (v - w * w.transposeTimes(v)).frobeniusNorm
+}
+
+// MARK: - Hand-made input files
+
+/// An .npy file of format version `major`.0 with the given header text (shape as written) and
+/// `data` after it, for hostile-input tests: nothing is checked, so any header can be made.
+public func npyFileBytes(descr: String, shape: String, data: [UInt8] = [], major: UInt8 = 1) -> [UInt8] {
+    var dict = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(shape), }"
+    let total = (10 + dict.utf8.count + 1 + 63) / 64 * 64
+    dict += String(repeating: " ", count: total - 10 - dict.utf8.count - 1) + "\n"
+    let n = dict.utf8.count
+    return [0x93] + Array("NUMPY".utf8) + [major, 0, UInt8(n & 0xff), UInt8(n >> 8)] + Array(dict.utf8) + data
 }
