@@ -53,6 +53,16 @@ public func solveWhole(_ graph: SparseGraph, kind: RelationOperatorKind, count: 
     }
 }
 
+/// Solves `count` eigenpairs of `kind` under the MPI lock, the graph spread over the world
+/// communicator, the vectors gathered whole. `denseLimit` small forces the Lanczos path on every
+/// component larger than it.
+public func solveSpectrum(_ graph: SparseGraph, kind: RelationOperatorKind, count: Int,
+                   denseLimit: Int = LanczosSettings().denseLimit) throws -> Spectrum {
+    var settings = LanczosSettings()
+    settings.denseLimit = denseLimit
+    return try solveWhole(graph, kind: kind, count: count, settings: settings, communicator: testMPI.world)
+}
+
 /// Collective. Every rank's rows of a column-major block, stacked by the partition.
 public func gatherRows(_ local: DenseMatrix, partition: RowPartition, communicator: Communicator) -> DenseMatrix {
     let k = local.columns
