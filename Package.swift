@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "Distributed", dependencies: ["CMPI"]),
         .target(name: "NpyFormat"),
         .target(name: "DenseAlgebra", dependencies: ["CLAPACKE"]),
-        .target(name: "PairGraph", dependencies: ["Distributed", "NpyFormat", "DenseAlgebra", "CCHOLMOD", "CZlib"]),
+        .target(name: "PairGraph", dependencies: ["Distributed", "NpyFormat", "DenseAlgebra", "CZlib"]),
         .target(name: "Spectral", dependencies: ["Distributed", "PairGraph", "DenseAlgebra", "CPARPACK", "CCHOLMOD"]),
         .target(name: "ClosedForms", dependencies: ["PairGraph", "Spectral", "DenseAlgebra"]),
         .target(name: "Diagnostics", dependencies: ["PairGraph", "Spectral", "ClosedForms", "DenseAlgebra"]),
@@ -40,13 +40,15 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .target(name: "EigenpairTestSupport", dependencies: ["DenseAlgebra", "Distributed", "PairGraph", "Spectral"],
+        // Shared by every test target: graphs built from edges, the one-process reference assembly
+        // (CHOLMOD-backed, test-only), dense references, the MPI lock and the `mpi` tag.
+        .target(name: "EigenpairTestSupport", dependencies: ["DenseAlgebra", "Distributed", "PairGraph", "Spectral", "CCHOLMOD"],
                 path: "Tests/EigenpairTestSupport"),
-        .testTarget(name: "PairGraphTests", dependencies: ["PairGraph", "NpyFormat"]),
+        .testTarget(name: "PairGraphTests", dependencies: ["PairGraph", "NpyFormat", "EigenpairTestSupport"]),
         .testTarget(name: "SpectralTests", dependencies: ["Spectral", "PairGraph", "DenseAlgebra", "EigenpairTestSupport"]),
         .testTarget(name: "ClosedFormsTests", dependencies: ["ClosedForms", "Spectral", "PairGraph", "DenseAlgebra", "EigenpairTestSupport"]),
-        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "ClosedForms", "PairGraph", "DenseAlgebra"]),
-        .testTarget(name: "CLITests", dependencies: ["NpyFormat", "Output"], exclude: ["Fixtures"]),
+        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "ClosedForms", "PairGraph", "DenseAlgebra", "EigenpairTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["NpyFormat", "Output", "EigenpairTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "DistributedTests", dependencies: ["Distributed", "Spectral", "PairGraph", "DenseAlgebra", "EigenpairTestSupport"]),
     ]
 )

@@ -88,7 +88,7 @@ extension BarlowTwinsClosedForm {
 }
 
 /// The weighted Helmert basis of span{sqrt(w) 1_c} intersected with v0-perp, over all components
-/// in index order, on this rank's rows (as `KnownEigenvectors.helmertVector` over a whole graph):
+/// in index order, on this rank's rows (the basis of `KnownEigenvectors.helmertCoefficients`):
 /// vector j is sqrt(w)/V_j on components 0...j and -sqrt(w)/vol_{j+1} on component j+1, normalised
 /// (V_j the volume of components 0...j). Needs only the component volumes (one all-reduce).
 struct HelmertRows {

@@ -12,34 +12,16 @@ import Spectral
 /// its gradient) is a local partial sum followed by one all-reduce, and M Z comes from the
 /// distributed operator products, so `value` is collective and the same on every rank, and the
 /// gradient comes back on the owned rows. One rank is the same code with P = 1.
-///
-/// `wholeRows`: the convenience for callers (tests) that hold the whole Z on every rank: Z and the
-/// gradient then have all N rows; the owned block is sliced out, and the gradient's rows are
-/// all-gathered back.
 public struct LossFunction: Sendable {
     public var loss: LossName
     public let graph: DistributedGraph
     public var hyper: Hyperparameters
-    /// Whether `value`/`valueAndGradient` take and return all N rows instead of the owned rows.
-    public let wholeRows: Bool
 
     /// Z and gradients on the owned rows of `graph`.
     public init(_ loss: LossName, graph: DistributedGraph, hyper: Hyperparameters = Hyperparameters()) {
-        self.init(loss, graph: graph, hyper: hyper, wholeRows: false)
-    }
-
-    /// Collective over `communicator`: scatters a whole graph (replicated on every rank) into row
-    /// blocks; Z and gradients are then whole N x K matrices, the same on every rank.
-    public init(_ loss: LossName, graph: SparseGraph, hyper: Hyperparameters = Hyperparameters(),
-                communicator: Communicator) {
-        self.init(loss, graph: DistributedGraph.scatter(graph, communicator: communicator), hyper: hyper, wholeRows: true)
-    }
-
-    private init(_ loss: LossName, graph: DistributedGraph, hyper: Hyperparameters, wholeRows: Bool) {
         self.loss = loss
         self.graph = graph
         self.hyper = hyper
-        self.wholeRows = wholeRows
     }
 
     private var communicator: Communicator { graph.communicator }
@@ -51,7 +33,6 @@ public struct LossFunction: Sendable {
     /// needs only G Z (L Z = D Z - G Z, and Barlow's G Z_std follows from G 1 = d), so a caller that
     /// also needs G Z for other measures pays the K matvecs once.
     public func value(_ z: DenseMatrix, adjacencyProduct gz: DenseMatrix) -> Double {
-        precondition(!wholeRows, "value(_:adjacencyProduct:) takes owned rows")
         precondition(z.rows == graph.localRowCount && gz.rows == z.rows && gz.columns == z.columns,
                      "Z and G Z must both be this rank's rows")
         return evaluate(z, gradient: false, gz: gz).value
@@ -60,15 +41,10 @@ public struct LossFunction: Sendable {
     /// Collective. The gradient has the rows Z was given with.
     public func valueAndGradient(_ z: DenseMatrix) -> (value: Double, gradient: DenseMatrix) {
         let r = evaluate(ownedRows(z), gradient: true)
-        let g = wholeRows ? RowBlocks.allgather(r.gradient!, communicator: communicator) : r.gradient!
-        return (r.value, g)
+        return (r.value, r.gradient!)
     }
 
     private func ownedRows(_ z: DenseMatrix) -> DenseMatrix {
-        if wholeRows {
-            precondition(z.rows == graph.nodeCount, "\(z.rows) rows given for a graph of \(graph.nodeCount)")
-            return graph.communicator.size == 1 ? z : RowBlocks.slice(z, rows: graph.ownedRows)
-        }
         precondition(z.rows == graph.localRowCount, "\(z.rows) rows given for a block of \(graph.localRowCount)")
         return z
     }

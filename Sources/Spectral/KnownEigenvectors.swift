@@ -47,18 +47,6 @@ public enum KnownEigenvectors {
         return (0...(j + 1)).map { t in (t <= j ? 1 / head : -1 / volumes[j + 1]) / norm }
     }
 
-    /// The j-th Helmert vector over components `comps[0...j+1]` of a whole graph held in memory
-    /// (the closed forms build bases of tied eigenspaces with it).
-    public static func helmertVector(_ j: Int, graph: SparseGraph, comps: [Int], weights: [Double]) -> [Double] {
-        let volumes = (0...(j + 1)).map { t in graph.components.rows(comps[t]).reduce(0) { $0 + weights[Int($1)] } }
-        let coefficient = helmertCoefficients(j, volumes: volumes)
-        var v = [Double](repeating: 0, count: graph.nodeCount)
-        for t in 0...(j + 1) {
-            for r in graph.components.rows(comps[t]) { v[Int(r)] = coefficient[t] * weights[Int(r)].squareRoot() }
-        }
-        return v
-    }
-
     /// Not collective. This rank's rows of the j-th Helmert vector (components 0...j+1).
     static func helmertEntries(_ j: Int, graph: DistributedGraph, weights: [Double], volumes: [Double]) -> [Double] {
         let coefficient = helmertCoefficients(j, volumes: volumes)

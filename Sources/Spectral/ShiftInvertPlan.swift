@@ -70,8 +70,8 @@ extension SpectrumSolver {
             if forced { throw EigensolverError.invalidRequest(why) }
             return ShiftInvertPlan(note: why)
         }
-        // Bytes of the component's CSC matrix (column pointers, row indices, values), as
-        // CholmodMatrix.storageBytes counts them.
+        // Bytes of the component's CSC matrix as CHOLMOD stores it (32-bit column pointers and row
+        // indices, 64-bit values).
         let componentBytes = (block.rows.count + 1) * 4 + block.nonzeros * 12
         let budget = settings.factorBudget(componentBytes: componentBytes)
         var prediction: (bytes: Int, bounds: SpectrumBounds)?

@@ -70,8 +70,7 @@ public struct Spectrum: Sendable {
     /// Descending for G and A_n; ascending (lambda_1 <= lambda_2 ...) for L on 1-perp.
     public var values: [Double]
     /// Rows `firstRow..<firstRow + vectors.rows` of the eigenvectors (column j belongs to
-    /// values[j], sign rule applied): this rank's owned rows from a distributed solve, all N rows
-    /// from the whole-graph wrapper.
+    /// values[j], sign rule applied): this rank's owned rows of the graph (all N rows on one rank).
     public var vectors: DenseMatrix
     public var sources: [EigenpairSource]
     /// ||M v - value v|| of every returned pair, with M the operator itself.

@@ -15,16 +15,20 @@ import PairGraph
 /// Helmert bases, candidate order and the sign rule are functions of global rows only).
 public struct SpectrumSolver {
     public let settings: LanczosSettings
-    /// The ranks the whole-graph wrapper spreads its graph over; the distributed solve uses the
-    /// graph's own communicator.
-    public var communicator: Communicator
     /// Progress lines (stderr on the coordinator), called at most about once a second.
     public var progress: ((String) -> Void)?
 
-    public init(settings: LanczosSettings, communicator: Communicator, progress: ((String) -> Void)? = nil) {
+    /// The solve runs on the communicator of the graph it is given.
+    public init(settings: LanczosSettings, progress: ((String) -> Void)? = nil) {
         self.settings = settings
-        self.communicator = communicator
         self.progress = progress
+    }
+
+    /// Transitional for the command-line pipelines, which still pass their communicator: the
+    /// solve uses `graph.communicator`, so `communicator` is ignored.
+    @available(*, deprecated, message: "the solve runs on graph.communicator; use init(settings:progress:)")
+    public init(settings: LanczosSettings, communicator: Communicator, progress: ((String) -> Void)? = nil) {
+        self.init(settings: settings, progress: progress)
     }
 
     enum Origin {
@@ -196,33 +200,5 @@ public struct SpectrumSolver {
                 lanczosResults[c] = result
             }
         }
-    }
-
-    /// Collective over `communicator`. For callers holding one whole graph in memory (tests, small
-    /// inputs): spreads it over `communicator` (`DistributedGraph.scatter`), solves distributed, and
-    /// gathers the rows, so `vectors` is N x taken on every rank (`firstRow` 0).
-    public func solve(_ graph: SparseGraph, kind: RelationOperatorKind, count: Int) throws -> Spectrum {
-        let distributed = DistributedGraph.scatter(graph, communicator: communicator)
-        var spectrum = try solve(distributed, kind: kind, count: count)
-        spectrum.vectors = Self.gatherRows(spectrum.vectors, partition: distributed.partition, communicator: communicator)
-        spectrum.firstRow = 0
-        return spectrum
-    }
-
-    /// Collective. Every rank's rows of a column-major block, stacked by the partition.
-    static func gatherRows(_ local: DenseMatrix, partition: RowPartition, communicator: Communicator) -> DenseMatrix {
-        let k = local.columns
-        let (all, counts) = communicator.allgatherv(double: local.storage)
-        var full = DenseMatrix(rows: partition.rowCount, columns: k)
-        var at = 0
-        for s in 0..<counts.count {
-            let rows = partition.rows(of: s)
-            precondition(counts[s] == rows.count * k, "rank \(s) sent \(counts[s]) values for \(rows.count) rows")
-            for j in 0..<k {
-                for i in 0..<rows.count { full[rows.lowerBound + i, j] = all[at + j * rows.count + i] }
-            }
-            at += counts[s]
-        }
-        return full
     }
 }

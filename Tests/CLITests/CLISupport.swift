@@ -40,7 +40,26 @@ enum EigenpairBinary {
     }
 }
 
-/// `mpirun` on PATH, if any.
+/// `mpirun` on PATH (nil where it is missing): the one lookup every test that launches it uses.
+let mpirunPath = findOnPath("mpirun")
+
+extension Trait where Self == ConditionTrait {
+    /// On every test that launches mpirun: where mpirun is missing the test is reported as
+    /// skipped, with this reason, instead of passing without running.
+    static var needsMPIRun: Self { .enabled(if: mpirunPath != nil, "mpirun is not on PATH") }
+}
+
+/// A float64 .npy file (NumPy's C order) of `values` with `shape`.
+func writeNpy(_ path: String, _ values: [Double], shape: [Int]) throws {
+    try Data(NpyEncoder.encode(values, shape: shape)).write(to: URL(fileURLWithPath: path))
+}
+
+/// An int64 .npy file (NumPy's C order) of `values` with `shape`.
+func writeNpy(_ path: String, _ values: [Int64], shape: [Int]) throws {
+    try Data(NpyEncoder.encode(values, shape: shape)).write(to: URL(fileURLWithPath: path))
+}
+
+/// The executable `name` on PATH, if any.
 func findOnPath(_ name: String) -> String? {
     let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
     for dir in path.split(separator: ":") {

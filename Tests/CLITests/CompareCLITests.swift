@@ -18,14 +18,6 @@ extension CLITests {
             try #require(e.status == 0, "\(e.summary)")
         }
 
-        static func writeNpy(_ path: String, _ values: [Double], shape: [Int]) throws {
-            try Data(NpyEncoder.encode(values, shape: shape)).write(to: URL(fileURLWithPath: path))
-        }
-
-        static func writeNpy(_ path: String, _ values: [Int64], shape: [Int]) throws {
-            try Data(NpyEncoder.encode(values, shape: shape)).write(to: URL(fileURLWithPath: path))
-        }
-
         /// float32 C-order .npy, written by hand (the encoder writes float64 and int64 only).
         static func writeFloat32Npy(_ path: String, _ values: [Double], rows: Int, columns: Int) throws {
             var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(rows), \(columns)), }"
@@ -83,9 +75,9 @@ extension CLITests {
                 return Double(state >> 11) * 0x1.0p-53 - 0.5
             }
             let perturbed = z.doubles.map { $0 + 0.05 * uniform() }
-            try Self.writeNpy(dir.file("p.npy"), perturbed, shape: [120, 4])
+            try writeNpy(dir.file("p.npy"), perturbed, shape: [120, 4])
             let random = z.doubles.map { _ in uniform() }
-            try Self.writeNpy(dir.file("r.npy"), random, shape: [120, 4])
+            try writeNpy(dir.file("r.npy"), random, shape: [120, 4])
             let p = try eigenpair(["compare", "g.tsv", "--embedding", "p.npy", "--out", "cp", "--quiet"], in: dir.path)
             try #require(p.status == 0, "\(p.summary)")
             let pv = try #require(try Self.losses(dir.file("cp/report.json")).object("vicreg"))
@@ -119,8 +111,8 @@ extension CLITests {
             }
             shuffled += [Double](repeating: 1, count: 12)
             shuffledIDs += [100_000, 100_001, 100_002]
-            try Self.writeNpy(dir.file("zs.npy"), shuffled, shape: [123, 4])
-            try Self.writeNpy(dir.file("ids.npy"), shuffledIDs, shape: [123])
+            try writeNpy(dir.file("zs.npy"), shuffled, shape: [123, 4])
+            try writeNpy(dir.file("ids.npy"), shuffledIDs, shape: [123])
             let r = try eigenpair(["compare", "g.tsv", "--embedding", "zs.npy", "--nodes", "ids.npy", "--out", "c", "--quiet"],
                                   in: dir.path)
             try #require(r.status == 0, "\(r.summary)")
@@ -187,7 +179,7 @@ extension CLITests {
             let zv = try readNpy(dir.file("e/vicreg.npy")).doubles
             var user: [Double] = []
             for i in 0..<n { user += [Double(i) / Double(n), zv[i * 4] + zv[i * 4 + 1], sin(Double(i))] }
-            try Self.writeNpy(dir.file("u.npy"), user, shape: [n, 3])
+            try writeNpy(dir.file("u.npy"), user, shape: [n, 3])
             let r = try eigenpair(["compare", "g.tsv", "--embedding", "u.npy", "--dim", "4", "--out", "c", "--quiet"], in: dir.path)
             try #require(r.status == 0, "\(r.summary)")
             let report = try readJSON(dir.file("c/report.json"))
@@ -209,7 +201,7 @@ extension CLITests {
             #expect(vl < sl && sg < vg, "local \(vl) vs \(sl), global \(vg) vs \(sg)")
         }
 
-        @Test(.enabled(if: MultiRank.mpirun != nil, "mpirun is not on PATH"))
+        @Test(.needsMPIRun)
         func twoAndThreeRanksGiveTheSameReport() throws {
             let dir = try TempDir("cmp-ranks")
             defer { dir.cleanup() }
@@ -221,7 +213,7 @@ extension CLITests {
             // A perturbed Z* so that every number is nonzero.
             let z = try readNpy(dir.file("e/simclr.npy"))
             let zp = z.doubles.enumerated().map { $0.element + 0.01 * sin(Double($0.offset)) }
-            try Self.writeNpy(dir.file("z.npy"), zp, shape: z.header.shape)
+            try writeNpy(dir.file("z.npy"), zp, shape: z.header.shape)
             let args = ["compare", "g.tsv", "--embedding", "z.npy", "--labels", "g.tsv.labels", "--quiet", "--out"]
             let plain = try MultiRank.run(ranks: 0, args + ["p1"], in: dir)
             try #require(plain.status == 0, "\(plain.summary)")
@@ -255,10 +247,10 @@ extension CLITests {
             try Self.setUp(dir)
             let z = try readNpy(dir.file("e/vicreg.npy"))
             // Missing rows: only the first 100 node IDs have a row.
-            try Self.writeNpy(dir.file("short.npy"), Array(z.doubles.prefix(400)), shape: [100, 4])
-            try Self.writeNpy(dir.file("flat.npy"), z.doubles, shape: [480])
-            try Self.writeNpy(dir.file("ids.npy"), (0..<50).map { Int64($0) }, shape: [50])
-            try Self.writeNpy(dir.file("ids-missing.npy"), (0..<120).map { Int64($0 == 7 ? 5000 : $0) }, shape: [120])
+            try writeNpy(dir.file("short.npy"), Array(z.doubles.prefix(400)), shape: [100, 4])
+            try writeNpy(dir.file("flat.npy"), z.doubles, shape: [480])
+            try writeNpy(dir.file("ids.npy"), (0..<50).map { Int64($0) }, shape: [50])
+            try writeNpy(dir.file("ids-missing.npy"), (0..<120).map { Int64($0 == 7 ? 5000 : $0) }, shape: [120])
             let before = dir.listing()
             let cases: [([String], String)] = [
                 (["--embedding", "short.npy"], "no row for graph node ID 100"),

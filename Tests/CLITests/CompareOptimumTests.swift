@@ -132,7 +132,7 @@ extension CLITests {
             }
             for loss in ["vicreg", "simclr", "barlow"] {
                 let zStar = try readNpy(dir.file("e/\(loss).npy")).doubles
-                try CompareCLI.writeNpy(dir.file("\(loss)-3.npy"), zStar.map { 3 * $0 }, shape: [n, k])
+                try writeNpy(dir.file("\(loss)-3.npy"), zStar.map { 3 * $0 }, shape: [n, k])
                 let l = try #require(try Self.compare(dir, "\(loss)-3.npy", "c3-\(loss)", ["--loss", loss]).object(loss))
                 let minLoss = try #require(l.double("min_loss"))
                 let gap = try #require(l.double("gap")), best = try #require(l.double("gap_at_best_scale"))
@@ -148,7 +148,7 @@ extension CLITests {
 
                 // A random Z: the best scale against a dense golden-section search.
                 let random = (0..<(n * k)).map { _ in uniform() }
-                try CompareCLI.writeNpy(dir.file("r-\(loss).npy"), random, shape: [n, k])
+                try writeNpy(dir.file("r-\(loss).npy"), random, shape: [n, k])
                 let lr = try #require(try Self.compare(dir, "r-\(loss).npy", "cr-\(loss)", ["--loss", loss]).object(loss))
                 // BarlowTwins is the same at every c > 0 (c = 0 would be a different, all-constant Z).
                 let denseBest = Self.goldenMinimum({ c in dense.loss(loss, random.map { c * $0 }, k: k, gamma: gamma) },
@@ -169,9 +169,9 @@ extension CLITests {
             defer { dir.cleanup() }
             let (_, n, k, _) = try Self.sbm(dir)
             let zStar = try readNpy(dir.file("e/simclr.npy")).doubles
-            try CompareCLI.writeNpy(dir.file("big.npy"), zStar.map { 1e200 * $0 }, shape: [n, k])
-            try CompareCLI.writeNpy(dir.file("tiny.npy"), zStar.map { 1e-200 * $0 }, shape: [n, k])
-            try CompareCLI.writeNpy(dir.file("zero.npy"), [Double](repeating: 0, count: n * k), shape: [n, k])
+            try writeNpy(dir.file("big.npy"), zStar.map { 1e200 * $0 }, shape: [n, k])
+            try writeNpy(dir.file("tiny.npy"), zStar.map { 1e-200 * $0 }, shape: [n, k])
+            try writeNpy(dir.file("zero.npy"), [Double](repeating: 0, count: n * k), shape: [n, k])
             for name in ["big", "tiny", "zero"] {
                 let losses = try Self.compare(dir, "\(name).npy", "c-\(name)", [])
                 let text = try String(contentsOfFile: dir.file("c-\(name)/report.json"), encoding: .utf8)
@@ -205,7 +205,7 @@ extension CLITests {
                 for (tag, value) in [("const", 5.0), ("zero", 0.0)] {
                     var z = zStar
                     for i in 0..<n { z[i * k + 1] = value }
-                    try CompareCLI.writeNpy(dir.file("\(tag)-\(loss).npy"), z, shape: [n, k])
+                    try writeNpy(dir.file("\(tag)-\(loss).npy"), z, shape: [n, k])
                     let l = try #require(try Self.compare(dir, "\(tag)-\(loss).npy", "c-\(tag)-\(loss)", ["--loss", loss]).object(loss))
                     let minLoss = try #require(l.double("min_loss"))
                     let gap = try #require(l.double("gap"))
@@ -229,7 +229,7 @@ extension CLITests {
             var z = try readNpy(dir.file("e2/vicreg.npy")).doubles
             #expect(column(z, columns: k, 3).allSatisfy { $0 == 0 }, "t_4 = 0 gives a zero column")
             for i in 0..<n { z[i * k + 3] = 2.5 }
-            try CompareCLI.writeNpy(dir.file("off.npy"), z, shape: [n, k])
+            try writeNpy(dir.file("off.npy"), z, shape: [n, k])
             let l = try #require(try Self.compare(dir, "off.npy", "c-off", ["--loss", "vicreg", "--gamma", "\(g)"]).object("vicreg"))
             let minLoss = try #require(l.double("min_loss"))
             for key in ["gap", "gap_at_best_scale"] {
@@ -286,7 +286,7 @@ extension CLITests {
                 ("barlow", rowMajor(centredBasis, scale: 1)),
             ]
             for (loss, z) in candidates {
-                try CompareCLI.writeNpy(dir.file("\(loss).npy"), z, shape: [n, k])
+                try writeNpy(dir.file("\(loss).npy"), z, shape: [n, k])
                 let r = try eigenpair(["compare", "g.tsv", "--embedding", "\(loss).npy", "--out", "c-\(loss)", "--loss", loss], in: dir.path)
                 try #require(r.status == 0, "\(r.summary)")
                 let l = try #require(try readJSON(dir.file("c-\(loss)/report.json")).object("losses")?.object(loss))
@@ -309,7 +309,7 @@ extension CLITests {
                 state = state &* 6364136223846793005 &+ 1442695040888963407
                 return Double(state >> 11) * 0x1.0p-53 - 0.5
             }
-            try CompareCLI.writeNpy(dir.file("random.npy"), random, shape: [n, k])
+            try writeNpy(dir.file("random.npy"), random, shape: [n, k])
             let r = try eigenpair(["compare", "g.tsv", "--embedding", "random.npy", "--out", "c-random", "--loss", "vicreg", "--quiet"], in: dir.path)
             try #require(r.status == 0, "\(r.summary)")
             let l = try #require(try readJSON(dir.file("c-random/report.json")).object("losses")?.object("vicreg"))

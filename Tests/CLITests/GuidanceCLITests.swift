@@ -128,7 +128,7 @@ extension CLITests {
             let e = try eigenpair(["embed", "g.tsv", "--out", "e", "--dim", "4", "--loss", "vicreg", "--gamma", "0.02", "--quiet"], in: dir.path)
             try #require(e.status == 0, "\(e.summary)")
             let z = try readNpy(dir.file("e/vicreg.npy"))
-            try CompareCLI.writeNpy(dir.file("z3.npy"), z.doubles.map { 3 * $0 }, shape: [z.rows, z.columns])
+            try writeNpy(dir.file("z3.npy"), z.doubles.map { 3 * $0 }, shape: [z.rows, z.columns])
             let r = try eigenpair(["compare", "g.tsv", "--embedding", "z3.npy", "--out", "c", "--loss", "vicreg", "--gamma", "0.02", "--quiet"],
                                   in: dir.path)
             try #require(r.status == 0, "\(r.summary)")

@@ -1,3 +1,4 @@
+import EigenpairTestSupport
 import Foundation
 import NpyFormat
 import Testing
@@ -15,12 +16,7 @@ extension CLITests {
 
         /// An .npy v1.0 file with a hand-written header (shape text as given) and `data` after it.
         static func npy(descr: String, shape: String, data: [UInt8] = []) -> Data {
-            var dict = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(shape), }"
-            let total = (10 + dict.utf8.count + 1 + 63) / 64 * 64
-            dict += String(repeating: " ", count: total - 10 - dict.utf8.count - 1) + "\n"
-            let length = dict.utf8.count
-            return Data([0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(length & 0xff), UInt8(length >> 8)]
-                        + Array(dict.utf8) + data)
+            Data(npyFileBytes(descr: descr, shape: shape, data: data))
         }
 
         /// Runs `arguments` in a fresh directory holding `square` as g.txt plus `files`, and checks
@@ -177,11 +173,11 @@ extension CLITests {
             #expect(help.status == 0 && help.stdout.contains("USAGE: eigenpair embed") && help.stderr.isEmpty)
         }
 
-        @Test(.enabled(if: MPIRun.mpirun != nil, "mpirun is not on PATH; the one-rank-prints check needs it"))
+        @Test(.needsMPIRun)
         func usageErrorUnderMpirunIsPrintedOnce() throws {
             let dir = try TempDir("usage-mpi")
             defer { dir.cleanup() }
-            let run = try runProcess(try #require(MPIRun.mpirun),
+            let run = try runProcess(try #require(mpirunPath),
                                      ["-np", "2", "--oversubscribe", try EigenpairBinary.require(), "embed", "--bogus"],
                                      in: dir.path)
             #expect(run.status == 2, "\(run.summary)")

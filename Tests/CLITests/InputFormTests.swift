@@ -39,7 +39,7 @@ extension CLITests {
                           ranks: Int = 1) throws -> ProcessResult {
             let args = ["embed", graph, "--out", out, "--dim", "4", "--loss", "all", "--quiet"]
             if ranks == 1 { return try runProcess(try EigenpairBinary.require(), args, in: dir.path, stdin: stdin) }
-            let mpirun = try #require(MultiRank.mpirun)
+            let mpirun = try #require(mpirunPath)
             return try runProcess(mpirun, ["-np", "\(ranks)", "--oversubscribe", try EigenpairBinary.require()] + args,
                                   in: dir.path, stdin: stdin)
         }
@@ -89,7 +89,7 @@ extension CLITests {
 
         /// Rank 0 reads standard input, .gz and .npz and deals the edges out: 3 ranks give the
         /// 1-rank outputs of the plain file.
-        @Test(.enabled(if: MultiRank.mpirun != nil, "needs mpirun"),
+        @Test(.needsMPIRun,
               arguments: [("graph.mtx.gz", true), ("graph.npz", false), ("edges-weighted.npy", false)])
         func threeRanksReadSerialFormsAsOne(_ input: String, _ viaStdin: Bool) throws {
             let dir = try TempDir("forms")

@@ -21,14 +21,6 @@ extension CLITests {
             }
         }
 
-        static func writeNpy(_ path: String, _ values: [Double], shape: [Int]) throws {
-            try Data(NpyEncoder.encode(values, shape: shape)).write(to: URL(fileURLWithPath: path))
-        }
-
-        static func writeNpy(_ path: String, _ values: [Int64], shape: [Int]) throws {
-            try Data(NpyEncoder.encode(values, shape: shape)).write(to: URL(fileURLWithPath: path))
-        }
-
         /// An SBM graph with labels, and X.npy for node IDs 0..<n.
         static func setup(_ dir: TempDir) throws -> [Double] {
             let gen = try eigenpair(["generate", "sbm", "--nodes", "\(n)", "--classes", "3", "--p-in", "0.12", "--p-out", "0.01",
@@ -224,8 +216,7 @@ extension CLITests {
         }
 
         /// mpirun -np 1, 2, 3 give the plain run's W, Z and report numbers (1e-9).
-        @Test func sameResultsOnOneTwoAndThreeRanks() throws {
-            guard MultiRank.mpirun != nil else { return }
+        @Test(.needsMPIRun) func sameResultsOnOneTwoAndThreeRanks() throws {
             let dir = try TempDir("linear-mpi")
             defer { dir.cleanup() }
             _ = try Self.setup(dir)
@@ -280,8 +271,8 @@ extension CLITests {
                 ids.append(Int64(id))
                 shuffled += x[(id * Self.p)..<((id + 1) * Self.p)]
             }
-            try Self.writeNpy(dir.file("Xs.npy"), shuffled, shape: [ids.count, Self.p])
-            try Self.writeNpy(dir.file("ids.npy"), ids, shape: [ids.count])
+            try writeNpy(dir.file("Xs.npy"), shuffled, shape: [ids.count, Self.p])
+            try writeNpy(dir.file("ids.npy"), ids, shape: [ids.count])
             let r = try eigenpair(base + ["Xs.npy", "--nodes", "ids.npy", "--out", "ids"], in: dir.path)
             try #require(r.status == 0, "\(r.summary)")
             _ = try Self.expectSame(dir, "plain", "ids", context: "--nodes")
@@ -305,7 +296,7 @@ extension CLITests {
             var f32 = NpyHeader(dtype: .float32, shape: [Self.n, Self.p]).encoded()
             x.map { Float($0) }.withUnsafeBytes { f32.append(contentsOf: $0) }
             try Data(f32).write(to: URL(fileURLWithPath: dir.file("X32.npy")))
-            try Self.writeNpy(dir.file("X32as64.npy"), single, shape: [Self.n, Self.p])
+            try writeNpy(dir.file("X32as64.npy"), single, shape: [Self.n, Self.p])
             try #require(try eigenpair(base + ["X32.npy", "--out", "f32"], in: dir.path).status == 0)
             try #require(try eigenpair(base + ["X32as64.npy", "--out", "f32as64"], in: dir.path).status == 0)
             _ = try Self.expectSame(dir, "f32", "f32as64", context: "float32")
@@ -369,26 +360,34 @@ extension CLITests {
         /// Exit 2, one `error:` line, nothing written; on 1 rank and under mpirun -np 2.
         @Test(arguments: badCases)
         func badInputExitsTwo(_ c: BadCase) throws {
+            try Self.expectExitTwo(c, ranks: 0)
+        }
+
+        @Test(.needsMPIRun, arguments: badCases)
+        func badInputExitsTwoOnTwoRanks(_ c: BadCase) throws {
+            try Self.expectExitTwo(c, ranks: 2)
+        }
+
+        /// One `error:` line, exit 2, nothing written, run plainly (`ranks` 0) or under mpirun.
+        static func expectExitTwo(_ c: BadCase, ranks: Int) throws {
             let dir = try TempDir("linear-bad")
             defer { dir.cleanup() }
             let x = try Self.setup(dir)
-            try Self.writeNpy(dir.file("short.npy"), Array(x[..<(100 * Self.p)]), shape: [100, Self.p])
-            try Self.writeNpy(dir.file("int.npy"), (0..<(Self.n * Self.p)).map { Int64($0) }, shape: [Self.n, Self.p])
-            try Self.writeNpy(dir.file("fewids.npy"), (0..<10).map { Int64($0) }, shape: [10])
-            try Self.writeNpy(dir.file("shiftedids.npy"), (0..<Self.n).map { Int64($0 + 1) }, shape: [Self.n])
-            try Self.writeNpy(dir.file("cube.npy"), Array(x[..<60]), shape: [3, 4, 5])
+            try writeNpy(dir.file("short.npy"), Array(x[..<(100 * Self.p)]), shape: [100, Self.p])
+            try writeNpy(dir.file("int.npy"), (0..<(Self.n * Self.p)).map { Int64($0) }, shape: [Self.n, Self.p])
+            try writeNpy(dir.file("fewids.npy"), (0..<10).map { Int64($0) }, shape: [10])
+            try writeNpy(dir.file("shiftedids.npy"), (0..<Self.n).map { Int64($0 + 1) }, shape: [Self.n])
+            try writeNpy(dir.file("cube.npy"), Array(x[..<60]), shape: [3, 4, 5])
             var nan = x
             nan[3 * Self.p + 2] = .nan
-            try Self.writeNpy(dir.file("nan.npy"), nan, shape: [Self.n, Self.p])
-            for ranks in MultiRank.mpirun == nil ? [0] : [0, 2] {
-                let r = try Self.run(ranks: ranks, ["linear"] + c.arguments + ["--out", "out"], in: dir)
-                #expect(r.status == 2, "np \(ranks): \(r.summary)")
-                #expect(r.errorLines.count == 1, "np \(ranks): \(r.summary)")
-                let line = String(r.errorLines.first ?? "")
-                for e in c.expected { #expect(line.contains(e), "np \(ranks): '\(line)' lacks '\(e)'") }
-                #expect(!dir.exists("out"), "np \(ranks): output written")
-                #expect(!dir.listing().contains { $0.hasPrefix(".out") }, "np \(ranks): staging left: \(dir.listing())")
-            }
+            try writeNpy(dir.file("nan.npy"), nan, shape: [Self.n, Self.p])
+            let r = try Self.run(ranks: ranks, ["linear"] + c.arguments + ["--out", "out"], in: dir)
+            #expect(r.status == 2, "np \(ranks): \(r.summary)")
+            #expect(r.errorLines.count == 1, "np \(ranks): \(r.summary)")
+            let line = String(r.errorLines.first ?? "")
+            for e in c.expected { #expect(line.contains(e), "np \(ranks): '\(line)' lacks '\(e)'") }
+            #expect(!dir.exists("out"), "np \(ranks): output written")
+            #expect(!dir.listing().contains { $0.hasPrefix(".out") }, "np \(ranks): staging left: \(dir.listing())")
         }
     }
 }

@@ -6,8 +6,6 @@ extension CLITests {
     /// `mpirun -np 1 eigenpair embed` must be the same run as a plain `eigenpair embed`. The graph
     /// has 300 nodes in one component, above the dense limit (256), so the Lanczos (PARPACK) path runs.
     @Suite struct MPIRun {
-        static let mpirun = findOnPath("mpirun")
-
         static func makeGraph(_ dir: TempDir) throws {
             let gen = try eigenpair(["generate", "sbm", "--nodes", "300", "--classes", "3", "--p-in", "0.1",
                                      "--p-out", "0.01", "--seed", "5", "--out", "h.tsv"], in: dir.path)
@@ -25,9 +23,9 @@ extension CLITests {
             return out
         }
 
-        @Test(.enabled(if: mpirun != nil, "mpirun is not on PATH; skipping the mpirun -np 1 comparison"))
+        @Test(.needsMPIRun)
         func mpirunOneRankMatchesPlainRun() throws {
-            let mpirun = try #require(Self.mpirun)
+            let mpirun = try #require(mpirunPath)
             let binary = try EigenpairBinary.require()
             let dir = try TempDir("mpi1")
             defer { dir.cleanup() }

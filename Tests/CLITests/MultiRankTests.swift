@@ -8,11 +8,9 @@ import Testing
 /// their projectors), loss values, ranks and label numbers to 1e-9.
 extension CLITests {
     @Suite(.serialized) struct MultiRank {
-        static let mpirun = findOnPath("mpirun")
-
         static func run(ranks: Int, _ args: [String], in dir: TempDir, tcpOnly: Bool = false) throws -> ProcessResult {
             if ranks == 0 { return try eigenpair(args, in: dir.path) }
-            let mpirun = try #require(Self.mpirun)
+            let mpirun = try #require(mpirunPath)
             var launch = ["-np", "\(ranks)", "--oversubscribe"]
             if tcpOnly { launch += ["--mca", "pml", "ob1", "--mca", "btl", "tcp,self"] }
             return try runProcess(mpirun, launch + [try EigenpairBinary.require()] + args, in: dir.path)
@@ -123,7 +121,7 @@ extension CLITests {
             }
         }
 
-        @Test(.enabled(if: mpirun != nil, "mpirun is not on PATH"))
+        @Test(.needsMPIRun)
         func twoToFourRanksMatchThePlainRun() throws {
             let dir = try TempDir("ranks")
             defer { dir.cleanup() }
@@ -151,7 +149,7 @@ extension CLITests {
 
         /// The Chebyshev-filtered Laplacian solve gives the same VICReg result at P = 1, 2, 3, 4
         /// (eigenvalues to 1e-10 relative, Z* by subspace), certified at every P.
-        @Test(.enabled(if: mpirun != nil, "mpirun is not on PATH"))
+        @Test(.needsMPIRun)
         func chebyshevMatchesForOneToFourRanks() throws {
             let dir = try TempDir("cheb")
             defer { dir.cleanup() }
@@ -176,7 +174,7 @@ extension CLITests {
         /// Disconnected graph with identical components (tied eigenvalues across components),
         /// isolated nodes (Matrix Market declares more nodes than the entries use), an augmentation
         /// structure for BarlowTwins' collapse, over TCP only.
-        @Test(.enabled(if: mpirun != nil, "mpirun is not on PATH"))
+        @Test(.needsMPIRun)
         func disconnectedGraphOverTCPMatchesThePlainRun() throws {
             let dir = try TempDir("tcp")
             defer { dir.cleanup() }
@@ -196,7 +194,7 @@ extension CLITests {
         /// G and A_n only: their Lanczos solves run the same way on any P, while L's solve is
         /// shift-invert on one rank and the (slow, on this graph) spectral shift on several; the
         /// 600-node test above covers L across rank counts.
-        @Test(.enabled(if: mpirun != nil, "mpirun is not on PATH"))
+        @Test(.needsMPIRun)
         func hundredThousandNodeGraphMatchesForEveryRankCount() throws {
             let dir = try TempDir("sbm100k")
             defer { dir.cleanup() }
@@ -223,7 +221,7 @@ extension CLITests {
 
         /// A bad line that only the last rank's byte range holds: one error line from the
         /// coordinator with the file's own line number, status 2, no output.
-        @Test(.enabled(if: mpirun != nil, "mpirun is not on PATH"))
+        @Test(.needsMPIRun)
         func badInputOnOneRankStopsTheJobWithOneMessage() throws {
             let dir = try TempDir("bad")
             defer { dir.cleanup() }

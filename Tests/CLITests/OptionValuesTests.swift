@@ -107,15 +107,23 @@ extension CLITests {
 
         @Test(arguments: badValues)
         func badEnumValueIsOneErrorLine(_ c: BadValue) throws {
+            try Self.expectOneErrorLine(c, ranks: 0)
+        }
+
+        @Test(.needsMPIRun, arguments: badValues)
+        func badEnumValueIsOneErrorLineOnTwoRanks(_ c: BadValue) throws {
+            try Self.expectOneErrorLine(c, ranks: 2)
+        }
+
+        /// Exit 2, exactly the expected `error:` line, nothing written; plainly (`ranks` 0) or under mpirun.
+        static func expectOneErrorLine(_ c: BadValue, ranks: Int) throws {
             let dir = try TempDir("badvalue")
             defer { dir.cleanup() }
             try dir.write("g.txt", "0 1\n1 2\n2 0\n")
-            for ranks in MultiRank.mpirun == nil ? [0] : [0, 2] {
-                let run = try MultiRank.run(ranks: ranks, c.arguments + ["--out", "out", "--quiet"], in: dir)
-                #expect(run.status == 2, "np \(ranks): \(run.summary)")
-                #expect(run.errorLines.map(String.init) == [c.expected], "np \(ranks): \(run.summary)")
-                #expect(!dir.exists("out"))
-            }
+            let run = try MultiRank.run(ranks: ranks, c.arguments + ["--out", "out", "--quiet"], in: dir)
+            #expect(run.status == 2, "np \(ranks): \(run.summary)")
+            #expect(run.errorLines.map(String.init) == [c.expected], "np \(ranks): \(run.summary)")
+            #expect(!dir.exists("out"))
         }
     }
 }

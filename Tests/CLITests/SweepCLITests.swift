@@ -157,7 +157,7 @@ extension CLITests {
             #expect(SVGSeriesCounter.parse(dir.file("s/spectrum.svg"))?.panels == 2)
         }
 
-        @Test(.enabled(if: MultiRank.mpirun != nil, "mpirun is not on PATH"))
+        @Test(.needsMPIRun)
         func twoAndThreeRanksGiveTheSameSweep() throws {
             let dir = try TempDir("sweep-ranks")
             defer { dir.cleanup() }

@@ -7,67 +7,18 @@ import PairGraph
 import Spectral
 import Testing
 
-// MARK: - MPI under the process-wide lock
-
-/// Whether the current task holds the process-wide solver lock (set by `MPILock`).
-enum MPILockState {
-    @TaskLocal static var held = false
-}
-
-/// Runs each test case of the suite it is attached to while holding the process-wide solver lock
-/// (`solverLockPath()`, the convention of `withSolverLock`): the losses now all-reduce over MPI on
-/// every evaluation, and MPI is initialised single-threaded, so no other test target may use MPI
-/// (a PARPACK solve) at the same time. Spectrum solves inside the test use `wholeSpectrum`, which
-/// sees the lock is held and does not take it again (flock is not reentrant).
-struct MPILock: SuiteTrait, TestTrait, TestScoping {
-    var isRecursive: Bool { true }
-
-    func provideScope(for test: Test, testCase: Test.Case?,
-                      performing function: @Sendable () async throws -> Void) async throws {
-        guard testCase != nil, !MPILockState.held else {
-            try await function()
-            return
-        }
-        _ = removeSolverLockAtExit
-        let fd = open(solverLockPath(), O_RDWR | O_CREAT, 0o600)
-        precondition(fd >= 0, "cannot open the solver lock file")
-        while flock(fd, LOCK_EX) != 0 { precondition(errno == EINTR, "flock failed") }
-        defer {
-            flock(fd, LOCK_UN)
-            close(fd)
-        }
-        try await MPILockState.$held.withValue(true) { try await function() }
-    }
-}
-
-extension Trait where Self == MPILock {
-    /// Hold the process-wide MPI/solver lock around every test case.
-    static var mpiLock: MPILock { MPILock() }
-}
-
-/// `body` under the process-wide lock unless the task already holds it.
-func withMPI<T>(_ body: () throws -> T) rethrows -> T {
-    MPILockState.held ? try body() : try withSolverLock(body)
-}
-
-/// The whole graph as a 1-rank distributed graph (MPI_COMM_SELF).
-func singleGraph(_ graph: SparseGraph) -> DistributedGraph {
-    withMPI { DistributedGraph.scatter(graph, communicator: testMPI.single) }
-}
-
 /// A loss over the whole graph on one rank: the distributed code with P = 1.
+/// With one rank the owned rows are all N rows, so Z and the gradient are whole N x K matrices.
 func singleLoss(_ loss: LossName, graph: SparseGraph, hyper: Hyperparameters = Hyperparameters()) -> LossFunction {
-    withMPI { LossFunction(loss, graph: graph, hyper: hyper, communicator: testMPI.single) }
+    LossFunction(loss, graph: singleGraph(graph), hyper: hyper)
 }
 
 /// `count` eigenpairs of `kind` of the whole graph, solved by this process alone (MPI_COMM_SELF),
 /// so that every rank of an MPI job holds the same full spectrum.
 func wholeSpectrum(_ graph: SparseGraph, kind: RelationOperatorKind, count: Int,
                    denseLimit: Int = LanczosSettings().denseLimit) throws -> Spectrum {
-    try withMPI {
-        let settings = LanczosSettings(denseLimit: denseLimit)
-        return try SpectrumSolver(settings: settings, communicator: testMPI.single).solve(graph, kind: kind, count: count)
-    }
+    let settings = LanczosSettings(denseLimit: denseLimit)
+    return try solveWhole(graph, kind: kind, count: count, settings: settings, communicator: testMPI.single)
 }
 
 /// Connected graphs of N = 50..60 for the optimiser checks (docs/math.md section 9).

@@ -93,7 +93,7 @@ func linearSolve(_ loss: LossName, _ stats: LinearStatistics, k: Int, hyper: Hyp
         let graph = try family.graph()
         let p = family.featureCount
         let x = linearTestFeatures(graph, p: p, seed: 100 + UInt64(p))
-        let stats = withMPI { LinearStatistics.graph(singleGraph(graph), features: x) }
+        let stats = withSolverLock { LinearStatistics.graph(singleGraph(graph), features: x) }
         let settings: [(LossName, Hyperparameters, Int)] = [
             (.vicreg, linearHyper(graph, gammaFactor: 1), min(3, p)),       // the CLI default gamma = beta N / S
             (.vicreg, linearHyper(graph, gammaFactor: 0.05), min(3, p)),    // small gamma: full rank
@@ -110,12 +110,12 @@ func linearSolve(_ loss: LossName, _ stats: LinearStatistics, k: Int, hyper: Hyp
             let minLoss = try #require(solution.minLoss)
             let f = singleLoss(loss, graph: graph, hyper: hyper)
             let scale = max(1, abs(minLoss))
-            let atW = withMPI { f.value(x * w) }
+            let atW = withSolverLock { f.value(x * w) }
             #expect(abs(atW - minLoss) <= 1e-9 * scale, "\(label): loss(XW*) = \(atW), closed form \(minLoss)")
             let fromStats = stats.loss(loss, weights: w, hyper: hyper)
             #expect(abs(fromStats - atW) <= 1e-9 * scale, "\(label): statistics give \(fromStats), LossFunction \(atW)")
             let objective = linearObjective(f, features: x, columns: k)
-            let (_, g) = withMPI { objective(w.storage) }
+            let (_, g) = withSolverLock { objective(w.storage) }
             let stationarity = norm(g) * max(w.frobeniusNorm, 1) / scale
             #expect(stationarity <= 1e-8, "\(label): gradient in W at W* (scaled) \(stationarity)")
             var best = Double.infinity
@@ -123,7 +123,7 @@ func linearSolve(_ loss: LossName, _ stats: LinearStatistics, k: Int, hyper: Hyp
             for _ in 0..<10 {
                 var w0 = rng.normalMatrix(rows: p, columns: k)
                 w0 = (max(w.frobeniusNorm, 0.1) / w0.frobeniusNorm) * w0
-                let r = withMPI { LBFGS.minimize(w0.storage, maxIterations: 4000, objective) }
+                let r = withSolverLock { LBFGS.minimize(w0.storage, maxIterations: 4000, objective) }
                 values.append(r.value)
                 best = min(best, r.value)
             }
@@ -147,8 +147,8 @@ func linearSolve(_ loss: LossName, _ stats: LinearStatistics, k: Int, hyper: Hyp
         var x = linearTestFeatures(graph, p: 4, seed: 5)
         // Column 3 = 2 column 0 - column 1: rank X = 3 < P.
         for i in 0..<x.rows { x[i, 3] = 2 * x[i, 0] - x[i, 1] }
-        let stats = withMPI { LinearStatistics.graph(singleGraph(graph), features: x) }
-        let reduced = withMPI { LinearStatistics.graph(singleGraph(graph), features: x.columns(0..<3)) }
+        let stats = withSolverLock { LinearStatistics.graph(singleGraph(graph), features: x) }
+        let reduced = withSolverLock { LinearStatistics.graph(singleGraph(graph), features: x.columns(0..<3)) }
         for loss in [LossName.vicreg, .simclr, .barlow] {
             let s = linearSolve(loss, stats, k: 2, hyper: hyper)
             let w = try #require(s.weights, "\(loss.rawValue): \(s.notes)")
@@ -166,8 +166,8 @@ func linearSolve(_ loss: LossName, _ stats: LinearStatistics, k: Int, hyper: Hyp
         // A constant feature: a null direction of Sigma and S_d (not of Gamma, the uncentred moment).
         var y = linearTestFeatures(graph, p: 3, seed: 6)
         for i in 0..<y.rows { y[i, 2] = 4 }
-        let constant = withMPI { LinearStatistics.graph(singleGraph(graph), features: y) }
-        let withoutIt = withMPI { LinearStatistics.graph(singleGraph(graph), features: y.columns(0..<2)) }
+        let constant = withSolverLock { LinearStatistics.graph(singleGraph(graph), features: y) }
+        let withoutIt = withSolverLock { LinearStatistics.graph(singleGraph(graph), features: y.columns(0..<2)) }
         for loss in [LossName.vicreg, .barlow] {
             let s = linearSolve(loss, constant, k: 2, hyper: hyper)
             #expect(s.weights != nil && s.droppedDirections == 1, "\(loss.rawValue): \(s.notes)")
@@ -182,7 +182,7 @@ func linearSolve(_ loss: LossName, _ stats: LinearStatistics, k: Int, hyper: Hyp
     @Test func statisticsMatchDenseFormulas() throws {
         let graph = try LinearFamily.sbm.graph()
         let x = linearTestFeatures(graph, p: 4, seed: 9)
-        let stats = withMPI { LinearStatistics.graph(singleGraph(graph), features: x) }
+        let stats = withSolverLock { LinearStatistics.graph(singleGraph(graph), features: x) }
         let g = DenseReference.operatorMatrix(graph, kind: .adjacency)
         let l = DenseReference.operatorMatrix(graph, kind: .laplacian)
         let n = Double(graph.nodeCount), s = graph.totalWeight

@@ -114,7 +114,7 @@ func largestAngleDegrees(_ a: DenseMatrix, _ b: DenseMatrix) throws -> Double {
     static let unbalanced = Case(sizes: [10, 30, 60, 100])
 
     func labelStatistics(_ x: DenseMatrix, _ classes: [Int], classCount: Int, _ weighting: LabelWeighting) -> LinearStatistics {
-        withMPI {
+        withSolverLock {
             LinearStatistics.labelGraph(features: x, classOfRow: classes, classCount: classCount, weighting: weighting,
                                         communicator: testMPI.single).statistics
         }
@@ -174,7 +174,7 @@ func largestAngleDegrees(_ a: DenseMatrix, _ b: DenseMatrix) throws -> Double {
             }
         }
         let graph = try edges.assemble()
-        let explicit = withMPI { LinearStatistics.graph(singleGraph(graph), features: x) }
+        let explicit = withSolverLock { LinearStatistics.graph(singleGraph(graph), features: x) }
         let fromSums = labelStatistics(x, classes, classCount: sizes.count, weighting)
         #expect(abs(explicit.totalWeight - fromSums.totalWeight) <= 1e-12 * explicit.totalWeight)
         #expect(fromSums.nodes == n)
@@ -195,7 +195,7 @@ func largestAngleDegrees(_ a: DenseMatrix, _ b: DenseMatrix) throws -> Double {
         for loss in [LossName.vicreg, .simclr, .barlow] {
             let s = linearSolve(loss, fromSums, k: 2, hyper: hyper)
             guard let w = s.weights else { continue }
-            let overGraph = withMPI { singleLoss(loss, graph: graph, hyper: hyper).value(x * w) }
+            let overGraph = withSolverLock { singleLoss(loss, graph: graph, hyper: hyper).value(x * w) }
             let fromStats = fromSums.loss(loss, weights: w, hyper: hyper)
             #expect(abs(overGraph - fromStats) <= 1e-9 * max(1, abs(overGraph)), "\(weighting.rawValue) \(loss.rawValue)")
             #expect(abs(overGraph - (s.minLoss ?? .nan)) <= 1e-9 * max(1, abs(overGraph)), "\(weighting.rawValue) \(loss.rawValue) min")

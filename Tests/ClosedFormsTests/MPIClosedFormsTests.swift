@@ -16,7 +16,7 @@ import Testing
 /// `swift test` the world has one rank (the check is then P = 1 against P = 1, still the
 /// distributed code); run it for real with
 /// `mpirun -np 3 --oversubscribe <EigenpairPackageTests.xctest> --testing-library swift-testing --no-parallel --filter MPIClosedForms`.
-@Suite(.serialized, .mpiLock) struct MPIClosedFormsTests {
+@Suite(.serialized, .mpiLock, .tags(.mpi)) struct MPIClosedFormsTests {
     static func graphs() throws -> [(name: String, graph: SparseGraph)] {
         [("er", try TestGraphs.erdosRenyi(n: 40, p: 0.15, seed: 71)),
          ("sbm", try TestGraphs.sbm(sizes: [14, 14, 14], pIn: 0.4, pOut: 0.04, seed: 72)),
@@ -54,7 +54,7 @@ import Testing
             #expect(d <= 1e-9, "\(label): \(what) differs by \(d) relative on rank \(world.rank) of \(world.size)")
         }
         for (name, graph) in try Self.graphs() {
-            let distributed = DistributedGraph.scatter(graph, communicator: world)
+            let distributed = try graph.distributed(over: world)
             let one = singleGraph(graph)
             let rows = distributed.ownedRows
             #expect(world.allreduceSum(rows.count) == graph.nodeCount)
@@ -95,12 +95,14 @@ import Testing
                     }
                 }
             }
-            // The whole-matrix convenience over the world: full Z in, full gradient out.
-            let whole = LossFunction(.barlow, graph: graph, hyper: Hyperparameters(lambda: 0.7), communicator: world)
+            // A whole Z held on every rank: each rank gives its owned rows, the gradient's rows are
+            // gathered back, and all N of them match the 1-rank loss.
+            let distributedLoss = LossFunction(.barlow, graph: distributed, hyper: Hyperparameters(lambda: 0.7))
             let reference = LossFunction(.barlow, graph: one, hyper: Hyperparameters(lambda: 0.7))
             var rng = SeededRNG(seed: 950)
             let z = rng.normalMatrix(rows: graph.nodeCount, columns: 4)
-            let (v, g) = whole.valueAndGradient(z)
+            let (v, owned) = distributedLoss.valueAndGradient(RowBlocks.slice(z, rows: rows))
+            let g = gatherRows(owned, partition: distributed.partition, communicator: world)
             let (vr, gr) = reference.valueAndGradient(z)
             record("whole-row loss", Self.difference(v, vr), "\(name) whole rows")
             record("whole-row gradient", Self.rowDifference(g, gr, rows: 0..<graph.nodeCount, floor: 1), "\(name) whole rows")
@@ -118,14 +120,14 @@ import Testing
         var e = TestEdges(n: 30)
         for g in 0..<5 { for a in 0..<6 { for b in (a + 1)..<6 where !(g == 4 && a == 0 && b == 1) { e.add(6 * g + a, 6 * g + b) } } }
         let broken = try e.assemble()
-        let distributed = DistributedGraph.scatter(broken, communicator: world)
+        let distributed = try broken.distributed(over: world)
         let spectrum = try spectrumFor(.barlow, graph: broken, k: 6)
         var local = spectrum
         local.vectors = RowBlocks.slice(spectrum.vectors, rows: distributed.ownedRows)
         let a = BarlowTwinsClosedForm.solve(local, graph: distributed, dimension: 6, lambda: 0.5)
         #expect(a.embedding == nil && a.minLoss == nil, "the broken clique must rule out docs/math.md 4b on every rank")
         let intact = try TestGraphs.augmentation(groups: 5, views: 6, cross: 0, seed: 3)
-        let d2 = DistributedGraph.scatter(intact, communicator: world)
+        let d2 = try intact.distributed(over: world)
         let s2 = try spectrumFor(.barlow, graph: intact, k: 6)
         var l2 = s2
         l2.vectors = RowBlocks.slice(s2.vectors, rows: d2.ownedRows)

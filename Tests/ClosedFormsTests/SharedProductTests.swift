@@ -22,9 +22,9 @@ import Testing
                 points.append(z)
             }
             for z in points {
-                let gz = withMPI { OperatorProducts.apply(d, kind: .adjacency, to: z) }
-                let shared = withMPI { f.value(z, adjacencyProduct: gz) }
-                let scratch = withMPI { f.value(z) }
+                let gz = withSolverLock { OperatorProducts.apply(d, kind: .adjacency, to: z) }
+                let shared = withSolverLock { f.value(z, adjacencyProduct: gz) }
+                let scratch = withSolverLock { f.value(z) }
                 #expect(abs(shared - scratch) <= 1e-12 * max(1, abs(scratch)), "\(loss): \(shared) vs \(scratch)")
             }
         }

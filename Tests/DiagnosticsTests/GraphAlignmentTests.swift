@@ -1,3 +1,4 @@
+import EigenpairTestSupport
 import DenseAlgebra
 import Foundation
 import PairGraph

@@ -1,3 +1,4 @@
+import EigenpairTestSupport
 import ClosedForms
 import DenseAlgebra
 import Foundation
@@ -105,7 +106,7 @@ import Testing
 
         // Consistency over many inputs: a loss is called recovering exactly when its deciding energy
         // passes the threshold, and low-data advice appears exactly when low_data is true and G aligned.
-        var rng = TestRNG(5)
+        var rng = SeededRNG(seed: 5)
         for _ in 0..<200 {
             var per: [LossName: LossLabelNumbers] = [:]
             for loss in LossName.allCases where rng.uniform() < 0.8 {
@@ -113,7 +114,7 @@ import Testing
                                              bestOptimalLabelEnergy: rng.uniform() < 0.3 ? rng.uniform() : nil)
             }
             let x = Guidance.evaluate(GuidanceInputs(withinClassFraction: rng.uniform(), operatorEnergies: [Self.energy("A_n", rng.uniform())],
-                                                      perLoss: per, dimension: 8, labelledCount: 10 + rng.int(400), classCount: 4))
+                                                      perLoss: per, dimension: 8, labelledCount: 10 + rng.index(400), classCount: 4))
             for (loss, numbers) in per {
                 let e = numbers.bestOptimalLabelEnergy ?? numbers.labelEnergy!
                 let verdict = try #require(x.perLoss[loss.rawValue]?.verdict)
@@ -133,9 +134,9 @@ import Testing
 
 @Suite(.mpiLock) struct RankDiagnosticsTests {
     @Test func numericalRankOfCentredEmbedding() throws {
-        var rng = TestRNG(21)
+        var rng = SeededRNG(seed: 21)
         let n = 30
-        let a = rng.matrix(n, 1), b = rng.matrix(n, 1)
+        let a = rng.normalMatrix(rows: n, columns: 1), b = rng.normalMatrix(rows: n, columns: 1)
         var z = DenseMatrix(rows: n, columns: 5)
         z.setColumn(0, a.column(0))
         z.setColumn(1, a.column(0).map { 2 * $0 })            // dependent
@@ -145,9 +146,9 @@ import Testing
         #expect(try RankDiagnostics.numericalRank(z, communicator: single) == 2)
         // A direction at 1e-12 relative is below the 1e-9 tolerance; at 1e-6 it counts.
         var tiny = z
-        tiny.setColumn(3, rng.matrix(n, 1).column(0).map { 1e-12 * $0 })
+        tiny.setColumn(3, rng.normalMatrix(rows: n, columns: 1).column(0).map { 1e-12 * $0 })
         #expect(try RankDiagnostics.numericalRank(tiny, communicator: single) == 2)
-        tiny.setColumn(3, rng.matrix(n, 1).column(0).map { 1e-6 * $0 })
+        tiny.setColumn(3, rng.normalMatrix(rows: n, columns: 1).column(0).map { 1e-6 * $0 })
         #expect(try RankDiagnostics.numericalRank(tiny, communicator: single) == 3)
 
         let r = try RankDiagnostics.report(embedding: z, closedFormRank: 2, communicator: single)

@@ -1,3 +1,4 @@
+import EigenpairTestSupport
 import DenseAlgebra
 import Foundation
 import Testing
@@ -5,8 +6,8 @@ import Testing
 
 @Suite(.mpiLock) struct LabelAlignmentTests {
     /// Labels with some unlabelled rows, every class present.
-    static func labels(_ n: Int, classes c: Int, rng: inout TestRNG) throws -> LabelMatrix {
-        var cls = (0..<n).map { i in i < c ? i : rng.int(c) }
+    static func labels(_ n: Int, classes c: Int, rng: inout SeededRNG) throws -> LabelMatrix {
+        var cls = (0..<n).map { i in i < c ? i : rng.index(c) }
         for i in stride(from: c, to: n, by: 7) { cls[i] = -1 }
         return try LabelMatrix(classes: cls, classCount: c, communicator: single)
     }
@@ -29,11 +30,11 @@ import Testing
     }
 
     @Test func energyIsOneAndAnglesZeroWhenZSpansHY() throws {
-        var rng = TestRNG(1)
+        var rng = SeededRNG(seed: 1)
         let n = 60, c = 4
         let labels = try Self.labels(n, classes: c, rng: &rng)
         // Z = Y R with R random invertible, plus junk in the unlabelled rows (excluded).
-        var z = labels.oneHot() * rng.matrix(c, c)
+        var z = labels.oneHot() * rng.normalMatrix(rows: c, columns: c)
         for i in 0..<n where labels.classes[i] < 0 { for j in 0..<c { z[i, j] = 100 * rng.normal() } }
         let m = try LabelAlignment.measure(z, labels: labels)
         #expect(abs(m.capturedLabelEnergy! - 1) < 1e-12)
@@ -42,7 +43,7 @@ import Testing
         // Adding more directions keeps the energy at 1.
         var wider = DenseMatrix(rows: n, columns: c + 3)
         for j in 0..<c { wider.setColumn(j, z.column(j)) }
-        let extra = rng.matrix(n, 3)
+        let extra = rng.normalMatrix(rows: n, columns: 3)
         for j in 0..<3 { wider.setColumn(c + j, extra.column(j)) }
         #expect(abs(try LabelAlignment.capturedLabelEnergy(wider, labels: labels)! - 1) < 1e-12)
     }
@@ -64,14 +65,14 @@ import Testing
     /// projectors (Ky Fan: the top eigenvalues of R^T P_M R, R the label residual off F, M the part
     /// of T off F), never beaten by random choices, and 1 when a part of T holds the labels.
     @Test func bestLabelEnergyOverATiedSpaceMatchesDenseKyFan() throws {
-        var rng = TestRNG(8)
+        var rng = SeededRNG(seed: 8)
         let n = 80, c = 4
         let labels = try Self.labels(n, classes: c, rng: &rng)
         let rows = labels.labelledRows
-        let f = rng.matrix(n, 2)
+        let f = rng.normalMatrix(rows: n, columns: 2)
         var t = DenseMatrix(rows: n, columns: 6)
-        let signal = labels.oneHot() * rng.matrix(c, 2)
-        let noise = rng.matrix(n, 6)
+        let signal = labels.oneHot() * rng.normalMatrix(rows: c, columns: 2)
+        let noise = rng.normalMatrix(rows: n, columns: 6)
         for j in 0..<6 { t.setColumn(j, (0..<n).map { i in noise[i, j] * 0.7 + (j < 2 ? signal[i, j] : 0) }) }
         for choose in [1, 2, 3] {
             let best = try #require(try LabelAlignment.bestLabelEnergy(fixed: f, tied: t, choose: choose, labels: labels))
@@ -89,7 +90,7 @@ import Testing
             #expect(abs(best - dense) <= 1e-10, "choose \(choose): \(best) vs dense \(dense)")
             // No choose-dimensional part of span(T) does better.
             for _ in 0..<100 {
-                let pick = t * rng.matrix(6, choose)
+                let pick = t * rng.normalMatrix(rows: 6, columns: choose)
                 var z = DenseMatrix(rows: n, columns: 2 + choose)
                 for j in 0..<2 { z.setColumn(j, f.column(j)) }
                 for j in 0..<choose { z.setColumn(2 + j, pick.column(j)) }
@@ -99,7 +100,7 @@ import Testing
         // T holds the whole label signal in 3 = c - 1 directions: the best 3 of them capture it all,
         // while the first 3 columns of a basis mixing noise in do not.
         var t2 = DenseMatrix(rows: n, columns: 5)
-        let full = labels.oneHot() * rng.matrix(c, 3), junk = rng.matrix(n, 2)
+        let full = labels.oneHot() * rng.normalMatrix(rows: c, columns: 3), junk = rng.normalMatrix(rows: n, columns: 2)
         for j in 0..<3 { t2.setColumn(j + 2, full.column(j)) }
         for j in 0..<2 { t2.setColumn(j, junk.column(j)) }
         #expect(abs(try LabelAlignment.bestLabelEnergy(fixed: DenseMatrix(rows: n, columns: 0), tied: t2, choose: 3, labels: labels)! - 1) < 1e-10)
@@ -107,7 +108,7 @@ import Testing
     }
 
     @Test func energyIsZeroAndAngles90WhenOrthogonal() throws {
-        var rng = TestRNG(2)
+        var rng = SeededRNG(seed: 2)
         let n = 50, c = 3, k = 4
         let labels = try Self.labels(n, classes: c, rng: &rng)
         let rows = labels.labelledRows
@@ -123,7 +124,7 @@ import Testing
         #expect(basis.count == c - 1)
         var z = DenseMatrix(rows: n, columns: k)
         for j in 0..<k {
-            var v = Array(centreColumns(rng.matrix(rows.count, 1)).column(0))
+            var v = Array(centreColumns(rng.normalMatrix(rows: rows.count, columns: 1)).column(0))
             for b in basis { let d = zip(v, b).reduce(0) { $0 + $1.0 * $1.1 }; for i in v.indices { v[i] -= d * b[i] } }
             for (i, r) in rows.enumerated() { z[r, j] = v[i] }
         }
@@ -144,11 +145,11 @@ import Testing
     }
 
     @Test func energyMatchesExplicitProjector() throws {
-        var rng = TestRNG(3)
+        var rng = SeededRNG(seed: 3)
         let n = 40, c = 4, k = 3
         let labels = try Self.labels(n, classes: c, rng: &rng)
         // Mix of label signal and noise, so the energy is strictly between 0 and 1.
-        let z = labels.oneHot() * rng.matrix(c, k) + 0.8 * rng.matrix(n, k)
+        let z = labels.oneHot() * rng.normalMatrix(rows: c, columns: k) + 0.8 * rng.normalMatrix(rows: n, columns: k)
         let expected = try Self.projectorEnergy(z, labels)
         let got = try LabelAlignment.capturedLabelEnergy(z, labels: labels)!
         #expect(expected > 0.05 && expected < 0.95)
@@ -164,16 +165,16 @@ import Testing
 
     @Test func undefinedWithOneClassAndShapeChecked() throws {
         let labels = try LabelMatrix(classes: [0, 0, -1, 0], classCount: 2, communicator: single)
-        var rng = TestRNG(4)
-        #expect(try LabelAlignment.capturedLabelEnergy(rng.matrix(4, 2), labels: labels) == nil)
-        #expect(throws: DiagnosticsError.self) { try LabelAlignment.measure(rng.matrix(3, 2), labels: labels) }
+        var rng = SeededRNG(seed: 4)
+        #expect(try LabelAlignment.capturedLabelEnergy(rng.normalMatrix(rows: 4, columns: 2), labels: labels) == nil)
+        #expect(throws: DiagnosticsError.self) { try LabelAlignment.measure(rng.normalMatrix(rows: 3, columns: 2), labels: labels) }
     }
 
     @Test func labelReportEncodesSnakeCase() throws {
-        var rng = TestRNG(5)
+        var rng = SeededRNG(seed: 5)
         let n = 80, c = 3
         let labels = try Self.labels(n, classes: c, rng: &rng)
-        let z = labels.oneHot() * rng.matrix(c, 2) + 0.1 * rng.matrix(n, 2)
+        let z = labels.oneHot() * rng.normalMatrix(rows: c, columns: 2) + 0.1 * rng.normalMatrix(rows: n, columns: 2)
         let report = try LabelReport(embedding: z, labels: labels, nodeIDs: (0..<UInt64(n)).map { $0 })
         #expect(report.labelled == labels.labelledCount)
         #expect(report.numericalRank == 2)

@@ -1,3 +1,4 @@
+import EigenpairTestSupport
 import DenseAlgebra
 import PairGraph
 import Testing
@@ -7,11 +8,11 @@ import Testing
     /// Gaussian clusters around 10 e_c (plus extra noise dimensions), class of row i drawn at random.
     static func clusters(n: Int, classes c: Int, dims k: Int, spread: Double, seed: UInt64)
         -> (z: DenseMatrix, labels: [Int], ids: [UInt64]) {
-        var rng = TestRNG(seed)
+        var rng = SeededRNG(seed: seed)
         var z = DenseMatrix(rows: n, columns: k)
         var labels = [Int]()
         for i in 0..<n {
-            let cls = rng.int(c)
+            let cls = rng.index(c)
             labels.append(cls)
             for j in 0..<k { z[i, j] = (j == cls ? 10 : 0) + spread * rng.normal() }
         }
@@ -42,10 +43,10 @@ import Testing
     }
 
     @Test func noiseLabelsGiveChanceAccuracy() throws {
-        var rng = TestRNG(12)
+        var rng = SeededRNG(seed: 12)
         let n = 4000, c = 4
-        let z = rng.matrix(n, 5)
-        let labels = try LabelMatrix(classes: (0..<n).map { _ in rng.int(c) }, classCount: c, communicator: single)
+        let z = rng.normalMatrix(rows: n, columns: 5)
+        let labels = try LabelMatrix(classes: (0..<n).map { _ in rng.index(c) }, classCount: c, communicator: single)
         let r = try LinearProbe.evaluate(features: z, labels: labels, nodeIDs: (0..<UInt64(n)).map { $0 * 3 + 1 })
         let acc = try #require(r.accuracy)
         #expect(abs(acc - 1.0 / Double(c)) < 0.07, "accuracy \(acc)")
@@ -60,7 +61,7 @@ import Testing
         #expect(acc > 0.4 && acc < 0.97, "a case where errors happen: \(acc)")
         #expect(r.train + r.test == labels.labelledCount)
 
-        var rng = TestRNG(14)
+        var rng = SeededRNG(seed: 14)
         let perm = rng.permutation(500)
         let zp = rowsOf(z, perm)
         let labelsP = try LabelMatrix(classes: perm.map { cls[$0] }, classCount: 3, communicator: single)

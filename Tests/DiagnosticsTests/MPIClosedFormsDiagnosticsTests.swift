@@ -1,3 +1,4 @@
+import EigenpairTestSupport
 import ClosedForms
 import DenseAlgebra
 import Distributed
@@ -11,7 +12,7 @@ import Testing
 /// probe, within-class weight and the label counts must agree to 1e-9 relative on every rank.
 /// Part of the `MPIClosedForms` MPI run (the closed forms' half is `MPIClosedFormsTests` in
 /// ClosedFormsTests); under `swift test` the world has one rank.
-@Suite(.serialized, .mpiLock) struct MPIClosedFormsDiagnosticsTests {
+@Suite(.serialized, .mpiLock, .tags(.mpi)) struct MPIClosedFormsDiagnosticsTests {
     /// A labelled planted-partition graph (3 classes), every 7th node unlabelled.
     static func labelledGraph() throws -> (graph: SparseGraph, labels: NodeLabels) {
         let generated = try PlantedPartition.generate(nodes: 96, classes: 3, pIn: 0.25, pOut: 0.03, seed: 81)
@@ -35,7 +36,7 @@ import Testing
         }
         let eig = try SymmetricEigen(a)
         var z = DenseMatrix(rows: n, columns: 6)
-        var rng = TestRNG(82)
+        var rng = SeededRNG(seed: 82)
         for c in 0..<3 { z.setColumn(c, eig.vectors.column(n - 2 - c)) }
         z.setColumn(3, (0..<n).map { _ in 0.05 * rng.normal() })
         z.setColumn(5, z.column(1).map { -3 * $0 })
@@ -48,9 +49,9 @@ import Testing
     }
 
     @Test func labelDiagnosticsMatchOneRank() throws {
-        let world = diagnosticsMPI.world
+        let world = testMPI.world
         let (graph, nodeLabels) = try Self.labelledGraph()
-        let distributed = DistributedGraph.scatter(graph, communicator: world)
+        let distributed = try graph.distributed(over: world)
         let one = singleGraph(graph)
         let rows = distributed.ownedRows
         #expect(distributed.nodeIDs == Array(graph.nodeIDs[rows]))
@@ -119,7 +120,7 @@ import Testing
     /// A bad label on the last rank only: every rank throws the same error (no rank is left
     /// waiting in a collective), naming the global row.
     @Test func invalidLabelFailsEveryRank() throws {
-        let world = diagnosticsMPI.world
+        let world = testMPI.world
         let n = 20
         let part = RowPartition(uniformRows: n, ranks: world.size)
         let mine = part.rows(of: world.rank)

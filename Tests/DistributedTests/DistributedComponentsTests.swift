@@ -189,7 +189,7 @@ struct ComponentReference: Equatable {
 /// `mpirun -np 3 ... --filter MPIComponentsTests`): every rank builds the same graph, computes the
 /// components of its rows over the communicator, and checks them against the one-process
 /// `Components` and against the simulation of the same number of ranks.
-@Suite(.serialized) struct MPIComponentsTests {
+@Suite(.serialized, .tags(.mpi)) struct MPIComponentsTests {
     @Test func componentsEqualReferenceAndSimulation() throws {
         try withSolverLock {
             let world = testMPI.world

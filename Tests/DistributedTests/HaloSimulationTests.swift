@@ -1,3 +1,4 @@
+import EigenpairTestSupport
 import Distributed
 import PairGraph
 import Spectral

@@ -15,7 +15,7 @@ private struct RankError: Error, Codable, Equatable {
 /// them on one rank, `scripts/mpi-tests.sh` under `mpirun -np 3`. Every rank makes the same
 /// collective calls in the same order; the expected result is computed independently on each rank
 /// from the failing set (the lowest failing rank), never received.
-@Suite(.serialized) struct MPIAgreementTests {
+@Suite(.serialized, .tags(.mpi)) struct MPIAgreementTests {
     /// Failing sets for a world of p ranks: none, all, all but rank 0, the last rank only, rank 0 only.
     static func failingSets(_ p: Int) -> [Set<Int>] {
         [[], Set(0..<p), Set(1..<max(p, 1)), [p - 1], [0]]

@@ -8,7 +8,7 @@ import Testing
 /// compaction, edges to owners, merge, balanced rows) against the one-process assembly
 /// (`GraphReader` + `GraphAssembler`), which every rank also runs on the whole file. Written for
 /// any P; `scripts/mpi-tests.sh` runs it under mpirun.
-@Suite(.serialized) struct MPIAssemblyTests {
+@Suite(.serialized, .tags(.mpi)) struct MPIAssemblyTests {
     /// A directory every rank of the job sees under the same name (ranks share the launcher as
     /// parent); rank 0 writes, the others wait at a barrier.
     final class SharedFiles {

@@ -14,7 +14,7 @@ import Testing
 /// and checks its own rows, so one test at a time (`--filter` naming one test) can also run as
 /// a real multi-rank job under `mpirun -np P` on the test binary. Everything touching MPI runs
 /// under the process-wide lock, since other test targets may be using MPI concurrently.
-@Suite(.serialized) struct MPIHaloTests {
+@Suite(.serialized, .tags(.mpi)) struct MPIHaloTests {
     @Test func collectivesOnTheWorld() {
         withSolverLock {
             let world = testMPI.world
@@ -110,7 +110,7 @@ import Testing
             let world = testMPI.world
             let sparse = try TestMatrices.rmat(scale: 9, seed: 13)
             let a = GlobalCSR(sparse.matrix)
-            let graph = DistributedGraph.scatter(sparse, communicator: world)
+            let graph = try sparse.distributed(over: world)
             let mine = graph.ownedRows
             let x = TestMatrices.vector(a.n, seed: 43)
             let xs = Array(x[mine]) + [0]

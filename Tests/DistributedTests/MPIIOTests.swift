@@ -12,7 +12,7 @@ import Testing
 /// rows and rank 0 reads the file back. Every rank runs the same collective calls in the same
 /// order; checks that only rank 0 can make use `#expect` (never a throwing `#require`), so a failed
 /// check cannot leave the other ranks waiting in a collective.
-@Suite(.serialized) struct MPIIOTests {
+@Suite(.serialized, .tags(.mpi)) struct MPIIOTests {
     static let n = 1001
     static let k = 7
 

@@ -409,7 +409,7 @@ enum DistributedInputs {
 /// `mpirun -np 3 ... --filter MPICompactionTests`): every rank builds the same edges, compacts its
 /// slice, and checks its share against the one-process reference and against the simulation of
 /// the same number of ranks.
-@Suite(.serialized) struct MPICompactionTests {
+@Suite(.serialized, .tags(.mpi)) struct MPICompactionTests {
     @Test func newCollectivesOnTheWorld() {
         withSolverLock {
             let world = testMPI.world

@@ -1,69 +1,15 @@
-// Test-only helpers: a seeded RNG, small graph families, dense reference operators and a
-// process-wide lock around every spectrum solve.
+// Test-only helpers: a seeded RNG, small graph families, dense reference operators, small matrix
+// utilities and hand-made input files. The MPI lock is in MPILock.swift, distributed graphs and
+// whole spectra in DistributedGraphs.swift, the one-process reference assembly in ReferenceAssembly/.
 //
-// Shared by the SpectralTests and ClosedFormsTests targets (a library target of its own, so one
-// copy serves both and one MPI environment serves the process).
+// Shared by every test target (a library target of its own, so one copy serves all of them and
+// one MPI environment serves the process).
 
 import DenseAlgebra
 import Distributed
 import Foundation
 import PairGraph
 import Spectral
-
-// MARK: - MPI and the solver lock
-
-/// One MPI environment per test module; MPIEnvironment() initialises MPI only once per process,
-/// and it is only ever touched inside `withSolverLock`, so two modules never race on MPI_Init.
-nonisolated(unsafe) public let testMPI: MPIEnvironment = {
-    let environment = MPIEnvironment()
-    // Under `mpirun -np P` (make test runs the MPI suites that way) every rank must finalise.
-    MPIEnvironment.finalizeAtExit()
-    return environment
-}()
-
-/// Runs `body` while holding a process-wide lock.
-///
-/// ARPACK keeps Fortran SAVE state (not reentrant) and MPI is initialised single-threaded, so no
-/// two solves may run at once in one process. `.serialized` only orders the tests inside one
-/// suite: other suites, and the suites of the other test targets linked into the same
-/// `EigenpairPackageTests` binary, still run in parallel. An in-module lock cannot exclude
-/// another module, so the lock is `flock` on a per-process file: separate `open`s give separate
-/// open file descriptions, which exclude each other even inside one process.
-/// Convention for every test target that solves: lock `eigenpair-solver-<pid>.lock` in the
-/// temporary directory around each solve.
-public func withSolverLock<T>(_ body: () throws -> T) rethrows -> T {
-    _ = removeSolverLockAtExit
-    let path = solverLockPath()
-    let fd = open(path, O_RDWR | O_CREAT, 0o600)
-    precondition(fd >= 0, "cannot open the solver lock file \(path)")
-    while flock(fd, LOCK_EX) != 0 {
-        precondition(errno == EINTR, "flock failed on \(path)")
-    }
-    defer {
-        flock(fd, LOCK_UN)
-        close(fd)
-    }
-    return try body()
-}
-
-public func solverLockPath() -> String { NSTemporaryDirectory() + "eigenpair-solver-\(getpid()).lock" }
-
-/// Removes the lock file when the test process exits (registered once per module; a second
-/// unlink is harmless).
-public let removeSolverLockAtExit: Void = {
-    atexit { _ = unlink(solverLockPath()) }
-}()
-
-/// Solves `count` eigenpairs of `kind` under the solver lock. `denseLimit` small forces the
-/// Lanczos path on every component larger than it.
-public func solveSpectrum(_ graph: SparseGraph, kind: RelationOperatorKind, count: Int,
-                   denseLimit: Int = LanczosSettings().denseLimit) throws -> Spectrum {
-    try withSolverLock {
-        let settings = LanczosSettings(denseLimit: denseLimit)
-        let solver = SpectrumSolver(settings: settings, communicator: testMPI.world)
-        return try solver.solve(graph, kind: kind, count: count)
-    }
-}
 
 // MARK: - Random numbers
 
@@ -88,6 +34,13 @@ public struct SeededRNG: RandomNumberGenerator {
     }
 
     public mutating func index(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+
+    /// A Fisher-Yates permutation of 0..<n.
+    public mutating func permutation(_ n: Int) -> [Int] {
+        var p = Array(0..<n)
+        if n > 1 { for i in stride(from: n - 1, to: 0, by: -1) { p.swapAt(i, index(i + 1)) } }
+        return p
+    }
 
     public mutating func normalMatrix(rows: Int, columns: Int) -> DenseMatrix {
         DenseMatrix(rows: rows, columns: columns, columnMajor: (0..<(rows * columns)).map { _ in normal() })
@@ -316,6 +269,26 @@ public enum DenseReference {
 
 public func maxAbs(_ m: DenseMatrix) -> Double { m.storage.reduce(0) { max($0, abs($1)) } }
 
+public func sumOfSquares(_ m: DenseMatrix) -> Double { m.storage.reduce(0) { $0 + $1 * $1 } }
+
+/// Rows `rows` of m, by plain loops (independent of the modules' helpers).
+public func rowsOf(_ m: DenseMatrix, _ rows: [Int]) -> DenseMatrix {
+    var out = DenseMatrix(rows: rows.count, columns: m.columns)
+    for (i, r) in rows.enumerated() { for j in 0..<m.columns { out[i, j] = m[r, j] } }
+    return out
+}
+
+/// Column means subtracted, by plain loops.
+public func centreColumns(_ m: DenseMatrix) -> DenseMatrix {
+    var out = m
+    for j in 0..<m.columns {
+        var s = 0.0
+        for i in 0..<m.rows { s += m[i, j] }
+        for i in 0..<m.rows { out[i, j] -= s / Double(m.rows) }
+    }
+    return out
+}
+
 public func dot(_ a: [Double], _ b: [Double]) -> Double {
     var s = 0.0
     for i in 0..<a.count { s += a[i] * b[i] }
@@ -331,4 +304,16 @@ public func orthonormalityError(_ v: DenseMatrix) -> Double {
 /// (the sines of the principal angles, in the Frobenius norm, when V is orthonormal).
 public func outsideSpan(_ v: DenseMatrix, of w: DenseMatrix) -> Double {
     (v - w * w.transposeTimes(v)).frobeniusNorm
+}
+
+// MARK: - Hand-made input files
+
+/// An .npy file of format version `major`.0 with the given header text (shape as written) and
+/// `data` after it, for hostile-input tests: nothing is checked, so any header can be made.
+public func npyFileBytes(descr: String, shape: String, data: [UInt8] = [], major: UInt8 = 1) -> [UInt8] {
+    var dict = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(shape), }"
+    let total = (10 + dict.utf8.count + 1 + 63) / 64 * 64
+    dict += String(repeating: " ", count: total - 10 - dict.utf8.count - 1) + "\n"
+    let n = dict.utf8.count
+    return [0x93] + Array("NUMPY".utf8) + [major, 0, UInt8(n & 0xff), UInt8(n >> 8)] + Array(dict.utf8) + data
 }

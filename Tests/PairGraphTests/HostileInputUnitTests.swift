@@ -1,3 +1,4 @@
+import EigenpairTestSupport
 import Foundation
 import Testing
 @testable import NpyFormat
@@ -10,19 +11,10 @@ import Glibc
 /// Unit tests of issue 14's fixes (docs/hardening.md): checked .npy sizes, the non-blocking
 /// open, escaping, the declared-size budget. The crashes the fuzzers find are added here too.
 @Suite struct HostileInputUnitTests {
-    /// An .npy v1.0 file with the given header text and data.
-    static func npy(descr: String, shape: String, data: [UInt8] = [], major: UInt8 = 1) -> [UInt8] {
-        var dict = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(shape), }"
-        let total = (10 + dict.utf8.count + 1 + 63) / 64 * 64
-        dict += String(repeating: " ", count: total - 10 - dict.utf8.count - 1) + "\n"
-        let n = dict.utf8.count
-        return [0x93] + Array("NUMPY".utf8) + [major, 0, UInt8(n & 0xff), UInt8(n >> 8)] + Array(dict.utf8) + data
-    }
-
     @Test(arguments: ["(4611686018427387904, 4)", "(2305843009213693952,)", "(3, 6148914691236517206)",
                       "(0, 4611686018427387904, 4)", "(9223372036854775807, 9223372036854775807)"])
     func overflowingShapesAreUnsupportedEverywhere(shape: String) throws {
-        let bytes = Self.npy(descr: "<f8", shape: shape, data: [UInt8](repeating: 0, count: 64))
+        let bytes = npyFileBytes(descr: "<f8", shape: shape, data: [UInt8](repeating: 0, count: 64))
         #expect(throws: NpyError.self) { try NpyHeader.parse(bytes, file: "x.npy") }
         let dir = try ScratchDirectory()
         let path = dir.write("x.npy", bytes: bytes)

@@ -31,7 +31,7 @@ private func solve(_ graph: SparseGraph, kind: RelationOperatorKind, count: Int,
                    tolerance: Double = LanczosSettings().tolerance) throws -> Spectrum {
     try withSolverLock {
         let settings = LanczosSettings(tolerance: tolerance, denseLimit: 8, laplacianMethod: laplacianMethod)
-        return try SpectrumSolver(settings: settings, communicator: testMPI.world).solve(graph, kind: kind, count: count)
+        return try solveWhole(graph, kind: kind, count: count, settings: settings, communicator: testMPI.world)
     }
 }
 

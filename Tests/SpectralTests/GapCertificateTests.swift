@@ -20,7 +20,7 @@ import Testing
                       method: NextEigenvalueMethod, laplacian: LaplacianMethod = .auto,
                       communicator: Communicator = testMPI.world) throws -> Spectrum {
         let settings = LanczosSettings(laplacianMethod: laplacian, nextEigenvalue: method)
-        return try SpectrumSolver(settings: settings, communicator: communicator).solve(graph, kind: kind, count: count)
+        return try solveWhole(graph, kind: kind, count: count, settings: settings, communicator: communicator)
     }
 
     /// The wanted-direction rank of the dense values: descending for G and A_n, ascending for L on 1-perp.
@@ -138,8 +138,8 @@ extension MPISpectrumTests {
         try withSolverLock {
             // ritz-bound: the opt-in mode whose interval is under test.
             let settings = LanczosSettings(laplacianMethod: .spectralShift, nextEigenvalue: .ritzBound)
-            let world = try SpectrumSolver(settings: settings, communicator: testMPI.world).solve(graph, kind: kind, count: count)
-            let single = try SpectrumSolver(settings: settings, communicator: testMPI.single).solve(graph, kind: kind, count: count)
+            let world = try solveWhole(graph, kind: kind, count: count, settings: settings, communicator: testMPI.world)
+            let single = try solveWhole(graph, kind: kind, count: count, settings: settings, communicator: testMPI.single)
             let a = try #require(world.gap), b = try #require(single.gap)
             #expect(a.certified == b.certified, "\(kind.rawValue): \(a) / \(b)")
             #expect(a.certified || kind == .adjacency, "\(kind.rawValue): \(a)")

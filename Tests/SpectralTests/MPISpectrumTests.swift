@@ -6,14 +6,14 @@ import PairGraph
 import Spectral
 import Testing
 
-/// The distributed spectrum solver on the real world communicator: every rank scatters the same
-/// small graph (`DistributedGraph.scatter`), solves, and checks its own rows against a dense LAPACK
-/// reference and against the 1-rank solve (`testMPI.single`) of the whole graph it computes
-/// itself. Inner products of distributed vectors are summed over ranks.
+/// The distributed spectrum solver on the real world communicator: every rank builds the same
+/// small graph from its edges (`DistributedGraph.fromEdges`), solves, and checks its own rows
+/// against a dense LAPACK reference and against the 1-rank solve (`testMPI.single`) of the whole
+/// graph it computes itself. Inner products of distributed vectors are summed over ranks.
 ///
 /// Under `swift test` P = 1; `scripts/mpi-tests.sh` runs the suite under `mpirun -np 3`. Every test
 /// holds the solver lock for its whole body (all ranks run the same collectives in the same order).
-@Suite(.serialized) struct MPISpectrumTests {
+@Suite(.serialized, .tags(.mpi)) struct MPISpectrumTests {
     enum Case: String, CaseIterable, Sendable, CustomTestStringConvertible {
         /// Components of every kind with ids shuffled across ranks; denseLimit 8 sends the ER (30)
         /// and two-block (24) components to Lanczos.
@@ -83,11 +83,11 @@ import Testing
         let label = "\(testCase.rawValue) \(kind.rawValue)"
         try withSolverLock {
             let world = testMPI.world
-            let distributed = DistributedGraph.scatter(graph, communicator: world)
-            let spectrum = try SpectrumSolver(settings: settings, communicator: world)
+            let distributed = try graph.distributed(over: world)
+            let spectrum = try SpectrumSolver(settings: settings)
                 .solve(distributed, kind: kind, count: count)
-            let single = try SpectrumSolver(settings: settings, communicator: testMPI.single)
-                .solve(graph, kind: kind, count: count)
+            let single = try solveWhole(graph, kind: kind, count: count, settings: settings,
+                                        communicator: testMPI.single)
             let reference = try DenseReference.spectrum(graph, kind: kind)
             let check = try compare(spectrum, on: distributed, reference: reference, single: single, count: count,
                                     label: label)
@@ -120,11 +120,11 @@ import Testing
         let settings = LanczosSettings(denseLimit: testCase.denseLimit, laplacianMethod: .chebyshev)
         try withSolverLock {
             let world = testMPI.world
-            let distributed = DistributedGraph.scatter(graph, communicator: world)
-            let spectrum = try SpectrumSolver(settings: settings, communicator: world)
+            let distributed = try graph.distributed(over: world)
+            let spectrum = try SpectrumSolver(settings: settings)
                 .solve(distributed, kind: .laplacian, count: count)
-            let single = try SpectrumSolver(settings: settings, communicator: testMPI.single)
-                .solve(graph, kind: .laplacian, count: count)
+            let single = try solveWhole(graph, kind: .laplacian, count: count, settings: settings,
+                                        communicator: testMPI.single)
             #expect(!spectrum.solves.isEmpty && spectrum.solves.allSatisfy { $0.method == "chebyshev" })
             #expect(spectrum.certification.certified, "\(testCase.rawValue): \(spectrum.certification.values)")
             _ = try compare(spectrum, on: distributed, reference: try DenseReference.spectrum(graph, kind: .laplacian),

@@ -10,12 +10,9 @@ import Testing
 func solveLaplacian(_ graph: SparseGraph, count: Int, method: LaplacianMethod,
                     factorBudgetBytes: Int = LanczosSettings().factorBudgetBytes,
                     factorBudgetRatio: Double = LanczosSettings().factorBudgetRatio) throws -> Spectrum {
-    try withSolverLock {
-        let settings = LanczosSettings(denseLimit: 8, laplacianMethod: method, factorBudgetBytes: factorBudgetBytes,
-                                       factorBudgetRatio: factorBudgetRatio)
-        let solver = SpectrumSolver(settings: settings, communicator: testMPI.world)
-        return try solver.solve(graph, kind: .laplacian, count: count)
-    }
+    let settings = LanczosSettings(denseLimit: 8, laplacianMethod: method, factorBudgetBytes: factorBudgetBytes,
+                                   factorBudgetRatio: factorBudgetRatio)
+    return try solveWhole(graph, kind: .laplacian, count: count, settings: settings, communicator: testMPI.world)
 }
 
 /// Anderson-Morley bound of one component: max over its edges of d_i + d_j.

@@ -6,8 +6,9 @@ import Spectral
 import Testing
 
 /// The DistributedGraph entry point on `testMPI.single` (MPI_COMM_SELF, one rank inside any job):
-/// the whole-graph wrapper is the same code, so the two agree bit for bit, and the distributed
-/// result holds all N rows from row 0.
+/// the whole-graph solve of the tests (`solveWhole` on the world communicator, one rank under
+/// `swift test`) is the same code, so the two agree bit for bit, and the distributed result holds
+/// all N rows from row 0.
 @Suite(.serialized) struct SingleRankDistributedTests {
     @Test(arguments: [SpectralFamily.disconnected, .sbm], RelationOperatorKind.allCases)
     func distributedEntryPointMatchesTheWrapper(_ family: SpectralFamily, _ kind: RelationOperatorKind) throws {
@@ -16,10 +17,9 @@ import Testing
         let settings = LanczosSettings(denseLimit: 8)
         try withSolverLock {
             let single = testMPI.single
-            let solver = SpectrumSolver(settings: settings, communicator: single)
-            let distributed = DistributedGraph.scatter(graph, communicator: single)
-            let direct = try solver.solve(distributed, kind: kind, count: count)
-            let wrapped = try solver.solve(graph, kind: kind, count: count)
+            let distributed = try graph.distributed(over: single)
+            let direct = try SpectrumSolver(settings: settings).solve(distributed, kind: kind, count: count)
+            let wrapped = try solveWhole(graph, kind: kind, count: count, settings: settings, communicator: testMPI.world)
             #expect(direct.firstRow == 0 && direct.vectors.rows == graph.nodeCount)
             #expect(direct.values == wrapped.values && direct.vectors == wrapped.vectors)
             #expect(direct.sources == wrapped.sources && direct.residuals == wrapped.residuals)

@@ -20,6 +20,27 @@ public struct GraphStatistics: Codable, Sendable, Equatable {
     /// Set when the graph was restricted to its largest component: the node count before.
     public var nodesBeforeRestriction: Int?
 
+    public init(nodes: Int, edges: Int, nonzeros: Int, inputEntries: Int, selfLoopsDropped: Int, duplicatesMerged: Int,
+                zeroWeightDropped: Int, isolatedNodes: Int, components: Int, componentsWithEdges: Int,
+                largestComponent: Int, totalWeight: Double, weighted: Bool, mergeRule: String,
+                nodesBeforeRestriction: Int?) {
+        self.nodes = nodes
+        self.edges = edges
+        self.nonzeros = nonzeros
+        self.inputEntries = inputEntries
+        self.selfLoopsDropped = selfLoopsDropped
+        self.duplicatesMerged = duplicatesMerged
+        self.zeroWeightDropped = zeroWeightDropped
+        self.isolatedNodes = isolatedNodes
+        self.components = components
+        self.componentsWithEdges = componentsWithEdges
+        self.largestComponent = largestComponent
+        self.totalWeight = totalWeight
+        self.weighted = weighted
+        self.mergeRule = mergeRule
+        self.nodesBeforeRestriction = nodesBeforeRestriction
+    }
+
     enum CodingKeys: String, CodingKey {
         case nodes, edges, nonzeros
         case inputEntries = "input_entries"

@@ -7,15 +7,16 @@ public struct AssembledRows: Sendable {
     public var rowPointers: [Int]
     public var columns: [Int32]
     public var weights: [Double]
-    /// Global counts, equal to the one-process `GraphAssembler`'s.
+    /// Global counts, the same for every rank count.
     public var selfLoopsDropped: Int
     public var duplicatesMerged: Int
     public var edges: Int
 }
 
-/// Edges parsed on every rank -> rows on their owners, as `GraphAssembler` does on one process:
+/// Edges parsed on every rank -> rows on their owners:
 /// self-loops dropped, both directions of each edge stored, entries for the same pair merged by
-/// the rule, every count identical to the one-process assembly.
+/// the rule, every count the same for every rank count (the tests check it against a one-process
+/// reference assembly).
 ///
 /// Two exchanges: (1) each entry (row, column, weight) to the rank owning its row under a uniform
 /// split of the rows, where rows are merged; (2) whole rows to the owners under the final

@@ -52,7 +52,7 @@ public struct ComponentSizeClass: Sendable, Equatable, CustomStringConvertible {
 /// 100k isolated ones 3.8 s in 23 rounds.
 ///
 /// - Precondition (of the input): the adjacency is symmetric (each edge listed in the rows of both
-///   its ends, as `CholmodMatrix` and `DistributedRowBlock` hold it); diagonal entries are allowed.
+///   its ends, as `DistributedRowBlock` holds it); diagonal entries are allowed.
 public struct DistributedComponents: Sendable, Equatable {
     public let partition: RowPartition
     public let rank: Int

@@ -2,8 +2,8 @@ import Distributed
 
 extension DistributedGraph {
     /// Collective. The subgraph of component 0 (the largest), renumbered 0..<size in the same
-    /// (ascending node ID) order and re-balanced by nonzeros; statistics as
-    /// `SparseGraph.largestComponent()` gives them.
+    /// (ascending node ID) order and re-balanced by nonzeros; statistics describe the component
+    /// (`nodesBeforeRestriction` keeps the node count before).
     public func largestComponent() -> DistributedGraph {
         if components.count == 1 { return self }
         let kept = localRows(ofComponent: 0).map { Int($0) }

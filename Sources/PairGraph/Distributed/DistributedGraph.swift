@@ -8,7 +8,7 @@ import Glibc
 /// whole graph and the halo is empty, which is how a plain run works (same code path).
 ///
 /// Row `r` of the global graph is node `nodeIDs[r - firstRow]` on its owner; rows are in ascending
-/// node-ID order, exactly the one-process `IDCompaction` order, so results do not depend on P.
+/// node-ID order, the same for every rank count, so results do not depend on P.
 public final class DistributedGraph: @unchecked Sendable {
     public let communicator: Communicator
     public let partition: RowPartition
@@ -24,7 +24,7 @@ public final class DistributedGraph: @unchecked Sendable {
     /// Component of each owned row, and the sizes of all components (numbered as `Components`:
     /// largest first, ties by smallest row).
     public let components: DistributedComponents
-    /// Global statistics, identical on every rank (and to the one-process assembly's); the
+    /// Global statistics, identical on every rank and for every rank count; the
     /// component fields are filled from `components`.
     public let statistics: GraphStatistics
     /// Largest weighted degree over all ranks.
@@ -171,31 +171,6 @@ public final class DistributedGraph: @unchecked Sendable {
 
     /// Bytes of this rank's CSR block.
     public var storageBytes: Int { block.storageBytes }
-
-    /// Collective. One graph replicated on every rank, split into the rows each rank owns
-    /// (partition balanced by nonzeros). What tests use to run the distributed code on small graphs;
-    /// the CLI builds the distributed graph from the file directly (`DistributedGraphBuilder`).
-    public static func scatter(_ graph: SparseGraph, communicator: Communicator) -> DistributedGraph {
-        let n = graph.nodeCount
-        let rowNonzeros = (0..<n).map { graph.neighbours(of: $0).columns.count }
-        let partition = RowPartition.balanced(rowNonzeros: rowNonzeros, ranks: communicator.size)
-        let mine = partition.rows(of: communicator.rank)
-        var pointers = [0]
-        var columns: [Int32] = []
-        var weights: [Double] = []
-        for r in mine {
-            let (cols, w) = graph.neighbours(of: r)
-            let order = cols.indices.sorted { cols[$0] < cols[$1] }
-            for q in order {
-                columns.append(cols[q])
-                weights.append(w[q])
-            }
-            pointers.append(columns.count)
-        }
-        return DistributedGraph(communicator: communicator, partition: partition, nodeIDs: Array(graph.nodeIDs[mine]),
-                                rowPointers: pointers, globalColumns: columns, weights: weights,
-                                statistics: graph.statistics)
-    }
 }
 
 /// Cumulative seconds of the two halves of every distributed matvec on this rank. The halo

@@ -22,19 +22,31 @@ public enum DistributedGraphBuilder {
         var edges = try readSerially(path: path, communicator: communicator)
             ?? readByteRanges(path: path, communicator: communicator)
         phase("parse")
-        let inputEntries = communicator.allreduceSum(edges.list.count)
-        let zeroWeights = communicator.allreduceSum(edges.list.zeroWeightEdges)
+        let graph = try assemble(&edges.list, merge: rule, file: path, communicator: communicator, phase: phase)
+        phase("halo_plan_components")
+        return (graph, edges.format, phases)
+    }
+
+    /// Collective. This rank's share of the edges (any split: each edge on one rank) -> the
+    /// distributed graph: IDs compacted in parallel, edges routed to their rows' owners and merged
+    /// by `rule`, rows balanced by nonzeros. `list` is emptied once its IDs are compacted; `phase`
+    /// is called as each input phase ends; `file` names the input in errors.
+    public static func assemble(_ list: inout EdgeList, merge rule: MergeRule, file path: String,
+                                communicator: Communicator, phase: (String) -> Void = { _ in }) throws
+        -> DistributedGraph {
+        let inputEntries = communicator.allreduceSum(list.count)
+        let zeroWeights = communicator.allreduceSum(list.zeroWeightEdges)
         guard inputEntries > 0 else {
             throw InputError(file: path, reason: "empty graph: no edges"
                              + (zeroWeights > 0 ? " (\(zeroWeights) zero-weight edges skipped)" : ""))
         }
-        let weighted = communicator.any(edges.list.weights != nil)
-        var compaction = try ParallelIDCompaction.compact(edges.list, file: path, communicator: communicator)
+        let weighted = communicator.any(list.weights != nil)
+        var compaction = try ParallelIDCompaction.compact(list, file: path, communicator: communicator)
         phase("compact_ids")
         // The assembly needs the endpoints as rows and the weights: the 16 bytes per edge of IDs
         // go now, the 8 of rows inside the assembly once they are bucketed.
-        var weights = weighted ? (edges.list.weights ?? [Double](repeating: 1, count: edges.list.count)) : nil
-        edges.list = EdgeList()
+        var weights = weighted ? (list.weights ?? [Double](repeating: 1, count: list.count)) : nil
+        list = EdgeList()
         var first = compaction.first, second = compaction.second
         compaction = compaction.droppingEndpoints()
         let rows = DistributedAssembly.assemble(first: &first, second: &second, weights: &weights,
@@ -57,11 +69,9 @@ public enum DistributedGraphBuilder {
             // Unweighted input merged by sum carries multiplicities as weights, as on one process.
             weighted: weighted || rule == .sum && rows.duplicatesMerged > 0, mergeRule: rule.rawValue,
             nodesBeforeRestriction: nil)
-        let graph = DistributedGraph(communicator: communicator, partition: rows.partition, nodeIDs: nodeIDs,
-                                     rowPointers: rows.rowPointers, globalColumns: rows.columns,
-                                     weights: rows.weights, statistics: stats)
-        phase("halo_plan_components")
-        return (graph, edges.format, phases)
+        return DistributedGraph(communicator: communicator, partition: rows.partition, nodeIDs: nodeIDs,
+                                rowPointers: rows.rowPointers, globalColumns: rows.columns,
+                                weights: rows.weights, statistics: stats)
     }
 
     /// Collective. Every rank parses its byte range of the plain text file at `path`.

@@ -122,25 +122,5 @@ public struct DistributedRowBlock: Sendable, Equatable {
                                         columnCount: n + unique.count)
         return (block, requests)
     }
-
-    /// Not collective. Rank `rank`'s rows of a symmetric matrix held whole on this rank (CHOLMOD
-    /// stores columns; for a symmetric matrix column j is row j, entries in stored order), with
-    /// the partition's row count equal to the matrix's. One-process assembly followed by a split:
-    /// what tests and a not-yet-distributed reader use.
-    public static func extract(from matrix: CholmodMatrix, partition: RowPartition,
-                               rank: Int) -> (block: DistributedRowBlock, requests: HaloRequests) {
-        precondition(matrix.rows == matrix.columns && matrix.columns == partition.rowCount,
-                     "a \(matrix.rows)x\(matrix.columns) matrix for a partition of \(partition.rowCount) rows")
-        let rows = partition.rows(of: rank)
-        let p = matrix.columnPointers, idx = matrix.rowIndices, val = matrix.values
-        let base = rows.isEmpty ? 0 : Int(p[rows.lowerBound])
-        var pointers = [0]
-        pointers.reserveCapacity(rows.count + 1)
-        for j in rows { pointers.append(Int(p[j + 1]) - base) }
-        let count = pointers[pointers.count - 1]
-        let columns = (0..<count).map { Int(idx[base + $0]) }
-        let values = (0..<count).map { val[base + $0] }
-        return localize(rowPointers: pointers, globalColumns: columns, values: values, partition: partition, rank: rank)
-    }
 }
 

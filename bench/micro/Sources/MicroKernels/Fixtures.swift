@@ -20,16 +20,17 @@ public enum Fixtures {
     }
 
     /// The graph of `eigenpair generate rmat --scale S --seed 1` as Eigenpair assembles it
-    /// (`RMAT.generate`, `GraphAssembler`: symmetrised, loops dropped, IDs compacted ascending),
-    /// held as the one block of a 1-rank run: rows in the scrambled-ID ("random") order.
+    /// (`RMAT.generate`, `DistributedGraphBuilder.assemble` on one rank: symmetrised, loops dropped,
+    /// IDs compacted ascending), held as the one block of a 1-rank run: rows in the scrambled-ID
+    /// ("random") order.
     public static func block(scale: Int) -> DistributedRowBlock {
         let path = "\(directory)/rmat\(scale)-seed\(seed)-v2.csr"
         if let b = load(path) { return b }
         do {
-            let graph = try GraphAssembler.assemble(RMAT.generate(scale: scale, seed: seed).edges, file: "rmat")
-            let rows = graph.nodeCount
-            let b = DistributedRowBlock.extract(from: graph.matrix, partition: RowPartition(uniformRows: rows, ranks: 1),
-                                                rank: 0).block
+            var edges = try RMAT.generate(scale: scale, seed: seed).edges
+            // One rank (MPI_COMM_SELF): the block holds every row, and its columns are the global ones.
+            let b = try DistributedGraphBuilder.assemble(&edges, merge: .max, file: "rmat",
+                                                         communicator: MPIEnvironment().single).block
             save(b, path)
             return b
         } catch {

@@ -1,6 +1,17 @@
+// The one-process reference assembly of the tests (this folder): the whole graph in one process,
+// in CHOLMOD's compressed columns, assembled by code independent of the distributed assembly that
+// production uses (DistributedGraphBuilder). Tests check the distributed graph, its components and
+// its products against it; the production code never sees it.
+
+import PairGraph
+
 /// The symmetric relation matrix G (both triangles, zero diagonal) with its node IDs, degrees and
-/// components. Rows are in ascending original-ID order.
+/// components. Rows are in ascending original-ID order. It keeps the edge list it was assembled
+/// from, so the same graph can be built distributed (`distributed(over:)`).
 public final class SparseGraph: @unchecked Sendable {
+    /// The edges as given, and how duplicates were merged.
+    public let edges: EdgeList
+    public let mergeRule: MergeRule
     public let nodeIDs: [UInt64]
     public let matrix: CholmodMatrix
     /// d = G 1.
@@ -12,7 +23,10 @@ public final class SparseGraph: @unchecked Sendable {
     /// S = sum_ij G_ij.
     public var totalWeight: Double { statistics.totalWeight }
 
-    init(nodeIDs: [UInt64], matrix: CholmodMatrix, components: Components, statistics: GraphStatistics) {
+    init(edges: EdgeList, mergeRule: MergeRule, nodeIDs: [UInt64], matrix: CholmodMatrix, components: Components,
+         statistics: GraphStatistics) {
+        self.edges = edges
+        self.mergeRule = mergeRule
         self.nodeIDs = nodeIDs
         self.matrix = matrix
         self.components = components
@@ -58,6 +72,13 @@ public final class SparseGraph: @unchecked Sendable {
         for q in 0..<sub.nonzeros { total += sub.values[q] }
         stats.totalWeight = total
         let comps = Components(nodeCount: rows.count, root: [Int32](repeating: 0, count: rows.count))
-        return SparseGraph(nodeIDs: rows.map { nodeIDs[Int($0)] }, matrix: sub, components: comps, statistics: stats)
+        // The component's edges: those whose first end lies in it (a component is closed).
+        let kept = Set(rows.map { nodeIDs[Int($0)] })
+        var subEdges = EdgeList()
+        for i in 0..<edges.count where kept.contains(edges.sources[i]) {
+            subEdges.append(edges.sources[i], edges.targets[i], weight: edges.weights?[i])
+        }
+        return SparseGraph(edges: subEdges, mergeRule: mergeRule, nodeIDs: rows.map { nodeIDs[Int($0)] }, matrix: sub,
+                           components: comps, statistics: stats)
     }
 }

@@ -1,3 +1,5 @@
+import PairGraph
+
 /// The undirected edges of the graph, each once as (low, high) with low < high, bucketed by `low`
 /// in ascending order of `high`. Self-loops are dropped and entries for the same unordered pair
 /// are merged (max or sum); both are counted for the report.

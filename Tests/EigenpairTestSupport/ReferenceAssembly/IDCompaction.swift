@@ -1,3 +1,5 @@
+import PairGraph
+
 /// Maps arbitrary 64-bit node IDs to rows 0..<n in ascending ID order, so that row order (and
 /// with it the start vector and the output) is the same however the input was split.
 struct CompactedEdges {

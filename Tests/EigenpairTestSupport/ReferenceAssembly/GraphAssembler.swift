@@ -1,7 +1,10 @@
-/// Edge list -> compacted IDs -> merged undirected edges -> symmetric CHOLMOD matrix + components.
+import PairGraph
+
+/// The tests' one-process reference assembly (see SparseGraph.swift). Edge list -> compacted IDs
+/// -> merged undirected edges -> symmetric CHOLMOD matrix + components.
 public enum GraphAssembler {
-    /// Collective over nothing yet (one process assembles the whole graph); `file` names the
-    /// input in error messages.
+    /// Not collective: this process assembles the whole graph. `file` names the input in error
+    /// messages.
     public static func assemble(_ edges: EdgeList, merge rule: MergeRule = .max, file: String) throws -> SparseGraph {
         let inputEntries = edges.count
         let zeroWeights = edges.zeroWeightEdges
@@ -31,7 +34,8 @@ public enum GraphAssembler {
             componentsWithEdges: withEdges, largestComponent: components.size(0), totalWeight: total,
             weighted: weighted || rule == .sum && upper.weights != nil, mergeRule: rule.rawValue,
             nodesBeforeRestriction: nil)
-        return SparseGraph(nodeIDs: compacted.nodeIDs, matrix: matrix, components: components, statistics: stats)
+        return SparseGraph(edges: edges, mergeRule: rule, nodeIDs: compacted.nodeIDs, matrix: matrix,
+                           components: components, statistics: stats)
     }
 
     /// Both triangles, columns sorted: the lower entries of each column come first (written in

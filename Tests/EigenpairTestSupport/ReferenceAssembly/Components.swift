@@ -1,3 +1,5 @@
+import PairGraph
+
 /// Connected components, numbered by size (largest first; ties by lowest row), each with its
 /// rows in ascending order. Isolated nodes are components of size 1.
 public struct Components: Sendable {
