@@ -33,10 +33,15 @@ let package = Package(
         .target(name: "PairGraph", dependencies: ["Distributed", "NpyFormat", "DenseAlgebra", "CCHOLMOD", "CZlib"]),
         .target(name: "Spectral", dependencies: ["Distributed", "PairGraph", "DenseAlgebra", "CPARPACK", "CCHOLMOD"]),
         .target(name: "ClosedForms", dependencies: ["PairGraph", "Spectral", "DenseAlgebra"]),
-        .target(name: "Diagnostics", dependencies: ["PairGraph", "Spectral", "ClosedForms", "DenseAlgebra"]),
+        .target(name: "Diagnostics", dependencies: ["Distributed", "PairGraph", "Spectral", "ClosedForms", "DenseAlgebra"]),
         .target(name: "Output", dependencies: ["NpyFormat", "Distributed", "DenseAlgebra", "PairGraph", "Spectral", "ClosedForms", "Diagnostics"]),
-        .executableTarget(name: "eigenpair", dependencies: [
+        // What the commands share: settings, the loss -> operator map, the evaluation, the pipelines.
+        .target(name: "Embedding", dependencies: [
             "Distributed", "NpyFormat", "DenseAlgebra", "PairGraph", "Spectral", "ClosedForms", "Diagnostics", "Output",
+        ]),
+        // The command line: option parsing only; the work is Embedding's.
+        .executableTarget(name: "eigenpair", dependencies: [
+            "Embedding", "NpyFormat", "PairGraph",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

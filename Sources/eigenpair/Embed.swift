@@ -1,11 +1,5 @@
 import ArgumentParser
-import ClosedForms
-import DenseAlgebra
-import Distributed
-import Foundation
-import Output
-import PairGraph
-import Spectral
+import Embedding
 
 struct Embed: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -53,45 +47,9 @@ struct Embed: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        var options: EmbedOptions?
-        ClosedFormRunner.runJob(validate: {
-            options = try EmbedOptions(self)
-            try OutputDirectory.checkWritable(out, force: force)
-        }) { world in
-            var pipeline = EmbedPipeline(options: options!, communicator: world,
-                                         progress: Progress(enabled: !quiet && world.isCoordinator))
-            try pipeline.run()
+        Job.run(quiet: quiet) {
+            try EmbedSettings(graph: graph, out: out, dim: dim, losses: loss.text, gamma: gamma, beta: beta, lambda: lambda,
+                              labels: labels, solver: solver.choices, force: force)
         }
     }
 }
-
-/// Validated options of `embed` (bad values exit with status 2 before any work).
-struct EmbedOptions {
-    var graph: String
-    var out: String
-    var dim: Int
-    var losses: [LossName]
-    var hyper: Hyperparameters
-    /// Whether --gamma was given; otherwise it is resolved from the graph (beta N / S).
-    var gammaGiven: Bool
-    var lanczos: LanczosSettings
-    var merge: MergeRule
-    var labels: String?
-    var largestComponent: Bool
-    var force: Bool
-
-    init(_ c: Embed) throws {
-        graph = c.graph
-        out = c.out
-        dim = c.dim
-        guard c.dim >= 1 else { throw ValidationError("--dim must be at least 1 (got \(c.dim))") }
-        losses = try c.loss.parsed()
-        hyper = try ClosedFormRunner.hyperparameters(gamma: c.gamma, beta: c.beta, lambda: c.lambda)
-        gammaGiven = c.gamma != nil
-        (lanczos, merge) = try c.solver.settings(dimension: c.dim, dimensionOption: "--dim")
-        labels = c.labels
-        largestComponent = c.solver.largestComponent
-        force = c.force
-    }
-}
-

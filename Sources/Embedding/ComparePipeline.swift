@@ -12,17 +12,14 @@ import Spectral
 /// closed forms -> per loss: loss at Z, minimum, gap, principal angles, ranks, local/global
 /// scores -> report.json, local-global.svg.
 struct ComparePipeline {
-    var options: CompareOptions
-    var communicator: Communicator
-    var progress: Progress
+    let settings: CompareSettings
+    let context: RunContext
+    private var options: CompareSettings { settings }
+    private var communicator: Communicator { context.communicator }
 
-    mutating func run() throws {
-        var timings: [String: Double] = [:]
-        func timed<T>(_ phase: String, _ body: () throws -> T) rethrows -> T {
-            let t0 = Date()
-            defer { timings[phase, default: 0] += Date().timeIntervalSince(t0) }
-            return try body()
-        }
+    /// Collective.
+    func run() throws {
+        let context = self.context
         // The embedding's header first: a wrong shape or dtype fails before any work.
         let reader = try NpyRowReader(path: options.embedding)
         let h = reader.header
@@ -33,26 +30,25 @@ struct ComparePipeline {
         let zRows = h.shape[0], zColumns = h.shape[1]
         guard zColumns >= 1 else { throw InputError(file: options.embedding, reason: "the embedding has no columns") }
 
-        progress.note("reading \(options.graph) on \(communicator.size) rank\(communicator.size == 1 ? "" : "s")")
-        var (graph, format, _) = try timed("read") {
-            try DistributedGraphBuilder.read(path: options.graph, merge: options.merge, communicator: communicator)
-        }
-        if options.largestComponent { graph = timed("largest_component") { graph.largestComponent() } }
+        let (graph, format, _) = try context.readGraph(options.graph, merge: options.solver.merge,
+                                                       largestComponent: options.solver.largestComponent)
         let n = graph.nodeCount
         let k = options.dim ?? zColumns
         guard k < n else {
             throw JobFailure(message: "--dim \(k) must be smaller than the number of nodes (\(n))\(options.dim == nil ? " (K defaults to the embedding's columns)" : "")", exitCode: 2)
         }
-        if let ncv = options.lanczos.krylovDimension, ncv <= k + 1 {
+        if let ncv = options.solver.lanczos.krylovDimension, ncv <= k + 1 {
             throw JobFailure(message: "--ncv must exceed --dim + 1 (got ncv = \(ncv), dim = \(k))", exitCode: 2)
         }
         var hyper = options.hyper
-        if !options.gammaGiven { hyper.gamma = hyper.beta * Double(n) / graph.totalWeight }
+        if !options.gammaGiven {
+            hyper.gamma = GammaResolution.defaultGamma(beta: hyper.beta, nodes: n, totalWeight: graph.totalWeight)
+        }
 
         // Which row of Z holds each owned node; then read exactly those rows.
-        let z = try timed("read_embedding") { try readOwnRows(reader, graph: graph, rows: zRows, columns: zColumns) }
+        let z = try context.timed("read_embedding") { try readOwnRows(reader, graph: graph, rows: zRows, columns: zColumns) }
         let extraRows = zRows - n
-        let rowLabels = try timed("labels") { try options.labels.map { try LabelAssignment(path: $0, graph: graph) } }
+        let rowLabels = try context.readLabels(options.labels, graph: graph)
         let out = try OutputDirectory(path: options.out, force: options.force, communicator: communicator)
 
         // Every measure but the scale-dependent losses is invariant under Z -> Z / max|Z|; taking
@@ -64,46 +60,37 @@ struct ComparePipeline {
         let userRank = try RankDiagnostics.numericalRank(zUnit, communicator: communicator)
         let userLabels = try rowLabels?.alignment(of: zUnit, graph: graph)
         var report = CompareReport(
-            arguments: CommandLine.arguments,
+            command: "compare", arguments: CommandLine.arguments, ranks: communicator.size,
+            payload: ComparePayload(
             input: InputSummary(path: options.graph, format: format.rawValue, labels: options.labels),
-            ranks: communicator.size, graph: graph.statistics,
+            graph: graph.statistics,
             settings: SettingsSummary(dim: k, losses: options.losses.map(\.rawValue), hyperparameters: hyper,
-                                      lanczos: options.lanczos, merge: options.merge.rawValue,
-                                      largestComponent: options.largestComponent),
+                                      lanczos: options.solver.lanczos, merge: options.solver.merge.rawValue,
+                                      largestComponent: options.solver.largestComponent),
             embedding: CompareEmbedding(file: options.embedding, nodesFile: options.nodes, rows: zRows, columns: zColumns,
                                         dtype: h.dtype.rawValue, rowsUsed: n, extraRowsIgnored: extraRows,
                                         numericalRank: userRank, localScore: userScores.local, globalScore: userScores.global,
-                                        globalFitScale: userScores.scale.map { $0 * unitScale * unitScale }, labels: userLabels))
+                                        globalFitScale: userScores.scale.map { $0 * unitScale * unitScale }, labels: userLabels)))
 
-        let solver = SpectrumSolver(settings: options.lanczos, communicator: communicator) { [progress] line in
-            progress.note(line)
-        }
+        let solver = context.solver(options.solver.lanczos)
         var summaries: [String: LossSummary] = [:]
         var points: [PlotSeries] = []
         let tieCache = rowLabels?.tieCache ?? SpectrumCache()
-        for kind in ClosedFormRunner.operatorsNeeded(options.losses) {
-            let count = ClosedFormRunner.eigenpairCount(kind, losses: options.losses, dimension: k)
-            progress.note("solving \(kind.rawValue): \(count) eigenpairs")
-            let spectrum = try timed(kind.solvePhase) { try solver.solve(graph, kind: kind, count: count) }
-            report.solves.append(SolveSummary(spectrum, file: ""))
-            guard spectrum.converged else {
-                throw JobFailure(message: ClosedFormRunner.nonConvergence(spectrum), exitCode: 3)
-            }
-            if let rowLabels {
-                try timed("labels") {
-                    try rowLabels.recordOperatorEnergy(spectrum, dimension: k, graph: graph, solver: solver, into: &report.labels)
-                }
-            }
-            for loss in options.losses where ClosedFormRunner.operatorFor(loss) == kind {
-                let (summary, zStar, span) = try timed("closed_forms") {
-                    try ClosedFormRunner.evaluate(loss, spectrum: spectrum, graph: graph, dimension: k, hyper: hyper,
-                                                  labels: rowLabels, solver: solver)
-                }
+        for kind in LossOperators.operatorsNeeded(options.losses) {
+            let count = LossOperators.eigenpairCount(kind, losses: options.losses, dimension: k)
+            let spectrum = try context.solve(kind, count: count, graph: graph, solver: solver, solves: &report.solves,
+                                             file: nil, out: out)
+            try context.recordLabelEnergy(rowLabels, spectrum: spectrum, dimension: k, graph: graph, solver: solver,
+                                          into: &report.labels)
+            for loss in options.losses where LossOperators.operatorFor(loss) == kind {
+                let evaluation = try Evaluation(loss, spectrum: spectrum, graph: graph, dimension: k, hyper: hyper,
+                                                labels: rowLabels, solver: solver, context: context)
+                let (summary, zStar, span) = (evaluation.summary, evaluation.embedding, evaluation.span)
                 summaries[loss.rawValue] = summary
                 let function = LossFunction(loss, graph: graph, hyper: hyper)
                 // BarlowTwins does not depend on the scale of Z: evaluated on the unit copy.
-                var atZ = timed("losses") { function.value(loss == .barlow ? zUnit : z) }
-                let best = loss == .barlow ? (scale: 1.0, value: atZ) : timed("losses") { function.bestScale(z) }
+                var atZ = context.timed("losses") { function.value(loss == .barlow ? zUnit : z) }
+                let best = loss == .barlow ? (scale: 1.0, value: atZ) : context.timed("losses") { function.bestScale(z) }
                 let constantColumns = function.zeroVarianceColumns(zUnit)
                 var overflow: String? = nil
                 if !atZ.isFinite {
@@ -113,17 +100,17 @@ struct ComparePipeline {
                     overflow = "the loss at Z overflows double precision (entries of Z up to \(largest)): reported as inf; gap_at_best_scale is computed on Z rescaled"
                 }
                 let weighted = loss == .barlow
-                let userBasis = try timed("angles") { try SubspaceAngles.basis(SubspaceAngles.centred(zUnit, graph: graph, degreeWeighted: weighted), communicator: communicator) }
+                let userBasis = try context.timed("angles") { try SubspaceAngles.basis(SubspaceAngles.centred(zUnit, graph: graph, degreeWeighted: weighted), communicator: communicator) }
                 var angles: [Double]? = nil
                 var starRank: Int? = nil
                 if let zStar {
-                    let starBasis = try timed("angles") { try SubspaceAngles.basis(SubspaceAngles.centred(zStar, graph: graph, degreeWeighted: weighted), communicator: communicator) }
+                    let starBasis = try context.timed("angles") { try SubspaceAngles.basis(SubspaceAngles.centred(zStar, graph: graph, degreeWeighted: weighted), communicator: communicator) }
                     starRank = starBasis.columns
-                    angles = try timed("angles") { try SubspaceAngles.anglesDegrees(userBasis, starBasis, communicator: communicator) }
+                    angles = try context.timed("angles") { try SubspaceAngles.anglesDegrees(userBasis, starBasis, communicator: communicator) }
                 }
                 var energy: OptimalSubspaceEnergy? = nil
                 if let span {
-                    energy = try timed("optimal_subspace") {
+                    energy = try context.timed("optimal_subspace") {
                         try OptimalSubspaceEnergy.measure(zUnit, loss: loss, span: span, spectrum: spectrum, graph: graph,
                                                           solver: solver, dimension: k, cache: tieCache)
                     }
@@ -137,15 +124,12 @@ struct ComparePipeline {
                     notes.append("Z* is not unique (a tied eigenspace at K or a collapse): principal angles to this one Z* depend on an arbitrary basis; read energy_in_optimal_subspace instead")
                 }
                 report.losses[loss.rawValue] = CompareLoss(
-                    operator: kind.rawValue, available: summary.available, lossAtEmbedding: atZ, minLoss: summary.minLoss,
-                    gap: gap, relativeGap: relativeGap, gapAtBestScale: gapAtBest, bestScale: summary.minLoss == nil ? nil : best.scale,
-                    energyInOptimalSubspace: energy?.fraction, optimalSubspace: energy?.subspace,
-                    zeroVarianceColumns: constantColumns, principalAnglesDegrees: angles,
+                    summary, lossAtEmbedding: atZ, gap: gap, relativeGap: relativeGap, gapAtBestScale: gapAtBest,
+                    bestScale: summary.minLoss == nil ? nil : best.scale, energy: energy, zeroVarianceColumns: constantColumns,
+                    principalAnglesDegrees: angles,
                     centring: weighted ? "degree-weighted: D^1/2 (Z - 1 m^T), m = d^T Z / S (what BarlowTwins' standardisation sees)"
                         : "H Z (column means removed over all N rows)",
-                    numericalRank: userBasis.columns, closedFormRank: summary.rank, closedFormNumericalRank: starRank,
-                    localScore: summary.localScore, globalScore: summary.globalScore, lossAtZStar: summary.lossAtZStar,
-                    hyperparameters: summary.hyperparameters, unique: summary.unique, notes: notes + summary.notes)
+                    numericalRank: userBasis.columns, closedFormNumericalRank: starRank, notes: notes)
                 if let l = summary.localScore, let g = summary.globalScore {
                     points.append(PlotSeries(name: "\(loss.rawValue) Z* (K=\(k))", points: [(l, g)], style: .scatter))
                 }
@@ -158,9 +142,8 @@ struct ComparePipeline {
             labels.guidance = rowLabels?.guidance(labels: labels, losses: summaries, dimension: k)
             report.labels = labels
         }
-        try ClosedFormRunner.writeText("local-global.svg", LocalGlobalPlot.render(series: points), in: out)
-        timings["total"] = progress.elapsed
-        report.timings = timings
+        try out.writeText("local-global.svg", LocalGlobalPlot.render(series: points))
+        report.timings = context.finalTimings
         report.peakMemoryBytes = ProcessMemory.peakResidentBytes()
         try out.writeJSON("report.json", report)
         try out.commit()
@@ -213,92 +196,6 @@ struct ComparePipeline {
             throw InputError(file: options.embedding, reason: "row \(lowest[0]) has a non-finite value (NaN or Inf)")
         }
         return DenseMatrix(rows: wanted.count, columns: columns, rowMajor: values)
-    }
-}
-
-/// Principal angles between the column spans of two block-row-distributed matrices, by TSQR.
-enum SubspaceAngles {
-    static let relativeTolerance = 1e-9
-
-    /// Collective. H Z (column means over all rows removed), or, `degreeWeighted`, D^1/2 (Z - 1 m^T)
-    /// with m = d^T Z / S (BarlowTwins' standardisation; isolated rows become 0).
-    static func centred(_ z: DenseMatrix, graph: DistributedGraph, degreeWeighted: Bool) -> DenseMatrix {
-        let k = z.columns
-        var sums = [Double](repeating: 0, count: k)
-        for j in 0..<k {
-            for i in 0..<z.rows { sums[j] += (degreeWeighted ? graph.degrees[i] : 1) * z[i, j] }
-        }
-        graph.communicator.allreduceSum(&sums)
-        let total = degreeWeighted ? graph.totalWeight : Double(graph.nodeCount)
-        var out = z
-        for j in 0..<k {
-            let mean = sums[j] / total
-            for i in 0..<z.rows {
-                out[i, j] -= mean
-                if degreeWeighted { out[i, j] *= graph.degrees[i].squareRoot() }
-            }
-        }
-        return out
-    }
-
-    /// Collective. Orthonormal basis (this rank's rows) of the span: left singular vectors above
-    /// 1e-9 of the largest singular value (its column count is the numerical rank).
-    static func basis(_ a: DenseMatrix, communicator: Communicator) throws -> DenseMatrix {
-        let svd = try TallSkinnySVD(a, rank: communicator.rank, vectors: true) { communicator.allgatherv(double: $0) }
-        return svd.left.columns(0..<svd.rank(relativeTolerance: relativeTolerance))
-    }
-
-    /// Collective. Angles (degrees, ascending) between span(qa) and span(qb), orthonormal bases:
-    /// min(dim a, dim b) of them. Cosines are the singular values of Qa^T Qb; small angles come
-    /// from the sines, the singular values of Qb - Qa (Qa^T Qb), which keep full relative accuracy
-    /// near 0 (acos of a cosine near 1 does not).
-    static func anglesDegrees(_ qa: DenseMatrix, _ qb: DenseMatrix, communicator: Communicator) throws -> [Double] {
-        var (a, b) = (qa, qb)
-        if b.columns > a.columns { swap(&a, &b) }
-        guard b.columns > 0 else { return [] }
-        var m = a.transposeTimes(b)
-        communicator.allreduceSum(&m.storage)
-        let cosines = try SingularValues(m).values  // descending: angles ascending
-        let residual = b - a * m
-        let sines = try TallSkinnySVD(residual, rank: communicator.rank, vectors: false) { communicator.allgatherv(double: $0) }
-            .values.sorted()  // ascending: pairs with descending cosines
-        return cosines.enumerated().map { i, c in
-            let s = i < sines.count ? sines[i] : (1 - min(1, c * c)).squareRoot()
-            let radians = c > 0.7 ? asin(min(1, s)) : acos(max(-1, min(1, c)))
-            return radians * 180 / Double.pi
-        }
-    }
-}
-
-/// compare's table on stdout.
-enum CompareTable {
-    static func print(report: CompareReport, out: String) {
-        let e = report.embedding
-        func num(_ v: Double?, _ f: String) -> String { v.map { String(format: f, $0) } ?? "-" }
-        var lines: [String] = []
-        lines.append("embedding \(e.file): \(e.rows) x \(e.columns) \(e.dtype), \(e.rowsUsed) rows used, \(e.extraRowsIgnored) extra rows ignored; numerical rank \(e.numericalRank); local \(num(e.localScore, "%.4g")), global \(num(e.globalScore, "%.4f"))")
-        lines.append("")
-        let pad = SweepTable.pad
-        // A non-unique Z* (ties, collapse) makes angles basis-dependent: the energy in the span of
-        // every optimal solution is shown in their place.
-        lines.append(pad("loss", 15) + pad("loss at Z", 18) + pad("closed-form min", 18) + pad("gap", 12) + pad("gap best scale", 16)
-                     + pad("energy in opt.", 16) + pad("max angle", 11) + pad("rank Z/Z*", 11) + pad("local Z*", 10) + "global Z*")
-        for name in LossName.allCases.map(\.rawValue) {
-            guard let l = report.losses[name] else { continue }
-            let angle = l.unique ? num(l.principalAnglesDegrees?.max(), "%.3g") : "(tied)"
-            lines.append(pad(name, 15) + pad(num(l.lossAtEmbedding, "%.10g"), 18) + pad(num(l.minLoss, "%.10g"), 18)
-                         + pad(num(l.gap, "%.4g"), 12) + pad(num(l.gapAtBestScale, "%.4g"), 16)
-                         + pad(num(l.energyInOptimalSubspace, "%.4f"), 16) + pad(angle, 11)
-                         + pad("\(l.numericalRank)/\(l.closedFormRank.map { "\($0)" } ?? "-")", 11) + pad(num(l.localScore, "%.4g"), 10)
-                         + num(l.globalScore, "%.4f"))
-        }
-        if let guidance = report.labels?.guidance {
-            lines.append("")
-            lines.append("guidance  \(guidance.recommendation)")
-        }
-        lines.append("")
-        lines.append("report: \(out)/report.json, plot: \(out)/local-global.svg")
-        Swift.print(lines.joined(separator: "\n"))
     }
 }
 

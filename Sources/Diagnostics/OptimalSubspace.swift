@@ -7,7 +7,7 @@ import Spectral
 /// Eigenvectors of a tied eigenspace, in full. Within a tie the basis a solve returns is
 /// arbitrary (docs/math.md, determinism), so every measure that reads an eigenvector block cut
 /// at a tie must use the whole tied space instead.
-enum TiedSpectrum {
+public enum TiedSpectrum {
     /// Collective. `spectrum`, solved again for more pairs as needed (doubling), until it holds
     /// every eigenvector whose eigenvalue ties (`nearlyEqual`) with column `boundary`.
     /// - Returns: the spectrum, `end` (one past the last column of the tie) and whether the tie
@@ -17,7 +17,7 @@ enum TiedSpectrum {
     /// the operator and the best optimal label energy of each of its losses do not solve the same
     /// tie again (the values of a larger solve extend the smaller one's; within the tie the basis
     /// differs, which no caller depends on).
-    static func through(_ spectrum: Spectrum, boundary: Int, graph: DistributedGraph, solver: SpectrumSolver,
+    public static func through(_ spectrum: Spectrum, boundary: Int, graph: DistributedGraph, solver: SpectrumSolver,
                         cap: Int, cache: SpectrumCache? = nil) throws -> (spectrum: Spectrum, end: Int, complete: Bool) {
         let available = spectrum.kind == .laplacian ? graph.nodeCount - 1 : graph.nodeCount
         var s = spectrum
@@ -33,18 +33,20 @@ enum TiedSpectrum {
             let want = min(available, cap, max(2 * s.values.count, s.values.count + 16))
             guard want > s.values.count else { return (s, end, false) }
             let more = try solver.solve(graph, kind: s.kind, count: want)
-            guard more.converged else { throw JobFailure(message: ClosedFormRunner.nonConvergence(more), exitCode: 3) }
+            guard more.converged else { throw NotConverged(spectrum: more) }
             s = more
         }
     }
 
     /// Most eigenpairs a tie extension asks for at dimension K.
-    static func cap(dimension k: Int) -> Int { max(4 * (k + 1), k + 256) }
+    public static func cap(dimension k: Int) -> Int { max(4 * (k + 1), k + 256) }
 }
 
 /// The largest spectrum of each operator solved so far (`TiedSpectrum.through`).
-final class SpectrumCache {
-    var spectra: [RelationOperatorKind: Spectrum] = [:]
+public final class SpectrumCache {
+    public var spectra: [RelationOperatorKind: Spectrum] = [:]
+
+    public init() {}
 }
 
 /// The fraction of an embedding's energy inside the span of every optimal solution of a loss
@@ -52,15 +54,15 @@ final class SpectrumCache {
 /// D^1/2 (Z - 1 m^T), for BarlowTwins). 1 means Z lies in the optimal subspace (it can still be
 /// mis-scaled: see gap_at_best_scale); unlike principal angles it does not depend on which basis
 /// of a tied eigenspace the solve returned.
-struct OptimalSubspaceEnergy {
+public struct OptimalSubspaceEnergy {
     /// nil when the centred embedding is zero (a constant Z has no energy to place).
-    var fraction: Double?
+    public var fraction: Double?
     /// What the subspace was, in words.
-    var subspace: String
+    public var subspace: String
 
     /// Collective. `z`: this rank's rows of the user's embedding; `spectrum`: the solve Z* was
     /// built from (at least K pairs).
-    static func measure(_ z: DenseMatrix, loss: LossName, span: OptimalSpan, spectrum: Spectrum, graph: DistributedGraph,
+    public static func measure(_ z: DenseMatrix, loss: LossName, span: OptimalSpan, spectrum: Spectrum, graph: DistributedGraph,
                         solver: SpectrumSolver, dimension k: Int, cache: SpectrumCache? = nil) throws -> OptimalSubspaceEnergy {
         let degreeWeighted = loss == .barlow
         let zc = SubspaceAngles.centred(z, graph: graph, degreeWeighted: degreeWeighted)

@@ -1,21 +1,20 @@
 import ClosedForms
 import Foundation
-import Output
 import Spectral
 
-/// The short human summary on stdout.
-enum SummaryTable {
+/// embed's short human summary on stdout.
+public enum SummaryTable {
     /// "gap certified" with lambda_K, the interval for lambda_{K+1} and the gap, or "not certified"
     /// and why (docs/math.md 7.12).
-    static func gapLine(_ op: String, _ g: GapCertificate) -> String {
+    public static func gapLine(_ op: String, _ g: GapCertificate) -> String {
         let interval = "[\(g.nextLower.map { String(format: "%.6g", $0) } ?? "-inf"), \(g.nextUpper.map { String(format: "%.6g", $0) } ?? "inf")]"
         let head = "\(op): lambda_K = \(String(format: "%.10g", g.lambdaK)), lambda_K+1 in \(interval)"
         if g.certified { return "gap certified   " + head + String(format: ", gap %.3g", g.gap ?? 0) }
         return "gap not certified   " + head + " (" + g.reason + "): uniqueness of Z* not claimed"
     }
 
-    static func print(report: EmbedReport, losses: [(LossName, LossSummary)], out: String) {
-        let g = report.graph
+    public static func print(report: EmbedReport, losses: [(LossName, LossSummary)], out: String) {
+        let g = report.graph, pad = TableText.pad
         var lines: [String] = []
         lines.append("graph     \(g.nodes) nodes, \(g.edges) edges, \(g.componentsWithEdges) components with edges (largest \(g.largestComponent) nodes), \(g.isolatedNodes) isolated; \(g.selfLoopsDropped) self-loops dropped, \(g.duplicatesMerged) duplicates merged")
         lines.append("")
@@ -49,7 +48,4 @@ enum SummaryTable {
         Swift.print(lines.joined(separator: "\n"))
     }
 
-    private static func pad(_ s: String, _ width: Int) -> String {
-        s.count >= width ? s + " " : s + String(repeating: " ", count: width - s.count)
-    }
 }

@@ -17,9 +17,8 @@ import Spectral
 ///   the same input) -> W* (sign rule) -> Z = X W* on owned rows -> loss at W*, numerical rank
 ///   -> <loss>-W.npy, <loss>.npy, nodes.npy, report.json (MPI-IO, atomic directory).
 struct LinearPipeline {
-    var options: LinearOptions
-    var communicator: Communicator
-    var progress: Progress
+    let settings: LinearSettings
+    let context: RunContext
 
     /// Everything the closed forms and the outputs need, from either source.
     struct Prepared {
@@ -32,15 +31,10 @@ struct LinearPipeline {
         var graph: DistributedGraph?
     }
 
-    mutating func run() throws {
-        var timings: [String: Double] = [:]
-        func timed<T>(_ phase: String, _ body: () throws -> T) rethrows -> T {
-            let t0 = Date()
-            defer { timings[phase, default: 0] += Date().timeIntervalSince(t0) }
-            return try body()
-        }
-        let c = communicator
-        let source = try timed("read_features") {
+    /// Collective.
+    func run() throws {
+        let context = self.context, options = settings, c = context.communicator
+        let source = try context.timed("read_features") {
             try agreed(c) { try FeatureSource(path: options.features, nodes: options.nodes) }
         }
         let p = source.columns
@@ -50,40 +44,40 @@ struct LinearPipeline {
         }
 
         var report = LinearReport(
-            arguments: CommandLine.arguments,
+            command: "linear", arguments: CommandLine.arguments, ranks: c.size,
+            payload: LinearPayload(
             input: LinearInputSummary(graph: options.graph, format: nil, features: options.features, nodes: options.nodes,
                                       labels: options.labels),
-            ranks: c.size,
             features: FeatureSummary(file: options.features, dtype: source.reader.header.dtype.rawValue,
                                      fortranOrder: source.reader.header.fortranOrder, rows: source.rows, columns: p,
                                      rowsUsed: 0, rowsIgnored: 0),
             settings: LinearSettingsSummary(dim: k, losses: options.losses.map(\.rawValue), hyperparameters: options.hyper,
                                             merge: options.graph == nil ? nil : options.merge.rawValue,
-                                            labelWeighting: options.labels == nil ? nil : options.weighting.rawValue))
+                                            labelWeighting: options.labels == nil ? nil : options.weighting.rawValue)))
 
         let prepared: Prepared
         if let graphPath = options.graph {
-            progress.note("reading \(graphPath) on \(c.size) rank\(c.size == 1 ? "" : "s")")
-            let (graph, format, phases) = try timed("read_graph") {
+            context.note("reading \(graphPath) on \(c.size) rank\(c.size == 1 ? "" : "s")")
+            let (graph, format, phases) = try context.timed("read_graph") {
                 try DistributedGraphBuilder.read(path: graphPath, merge: options.merge, communicator: c)
             }
-            for (phase, seconds) in phases { timings["read_graph_" + phase] = seconds }
+            for (phase, seconds) in phases { context.record("read_graph_" + phase, seconds: seconds) }
             report.input.format = format.rawValue
             report.graph = graph.statistics
-            let x = try timed("read_features") { try agreed(c) { try source.rows(of: graph.nodeIDs) } }
-            let stats = timed("statistics") { LinearStatistics.graph(graph, features: x) }
+            let x = try context.timed("read_features") { try agreed(c) { try source.rows(of: graph.nodeIDs) } }
+            let stats = context.timed("statistics") { LinearStatistics.graph(graph, features: x) }
             prepared = Prepared(statistics: stats, features: x, nodeIDs: graph.nodeIDs, firstRow: graph.firstRow, graph: graph)
         } else {
             let labelsPath = options.labels!
-            let labels = try timed("read_labels") { try agreed(c) { try NodeLabels.read(path: labelsPath) } }
+            let labels = try context.timed("read_labels") { try agreed(c) { try NodeLabels.read(path: labelsPath) } }
             let order = labels.ids.indices.sorted { labels.ids[$0] < labels.ids[$1] }
             let n = order.count
             let lo = c.rank * n / c.size, hi = (c.rank + 1) * n / c.size
             let mine = Array(order[lo..<hi])
             let ids = mine.map { labels.ids[$0] }
             let classCount = (labels.labels.max() ?? -1) + 1
-            let x = try timed("read_features") { try agreed(c) { try source.rows(of: ids) } }
-            let (stats, sizes) = timed("statistics") {
+            let x = try context.timed("read_features") { try agreed(c) { try source.rows(of: ids) } }
+            let (stats, sizes) = context.timed("statistics") {
                 LinearStatistics.labelGraph(features: x, classOfRow: mine.map { labels.labels[$0] }, classCount: classCount,
                                             weighting: options.weighting, communicator: c)
             }
@@ -100,10 +94,13 @@ struct LinearPipeline {
         guard stats.totalWeight > 0 else {
             throw JobFailure(message: "\(options.graph ?? options.labels!): the pair graph has no edges (S = 0)", exitCode: 2)
         }
-        if !options.gammaGiven { options.hyper.gamma = options.hyper.beta * Double(n) / stats.totalWeight }
-        report.settings.hyperparameters = options.hyper
+        var hyper = options.hyper
+        if !options.gammaGiven {
+            hyper.gamma = GammaResolution.defaultGamma(beta: hyper.beta, nodes: n, totalWeight: stats.totalWeight)
+        }
+        report.settings.hyperparameters = hyper
         let s = stats
-        progress.note("statistics: N = \(n), P = \(p), S = \(s.totalWeight)")
+        context.note("statistics: N = \(n), P = \(p), S = \(s.totalWeight)")
 
         let out = try OutputDirectory(path: options.out, force: options.force, communicator: c)
         let localRows = prepared.features.rows
@@ -111,10 +108,10 @@ struct LinearPipeline {
         // Every closed form first (dense P x P work, the same on every rank): a requested loss that
         // cannot be written ends the job before any output, with its reason (exit 2 when the
         // features or K are the cause, 3 when LAPACK failed).
-        let solutions: [LinearSolution] = timed("closed_forms") {
+        let solutions: [LinearSolution] = context.timed("closed_forms") {
             options.losses.map { loss in
                 switch loss {
-                case .vicreg: return LinearVICReg.solve(stats, dimension: k, hyper: options.hyper)
+                case .vicreg: return LinearVICReg.solve(stats, dimension: k, hyper: hyper)
                 case .simclr: return LinearSimCLR.solve(stats, dimension: k)
                 case .barlow: return LinearBarlowTwins.solve(stats, dimension: k, lambda: 1)
                 case .simclrDegree: preconditionFailure("not a linear loss")
@@ -130,55 +127,36 @@ struct LinearPipeline {
             if let w = solution.weights {
                 let z = prepared.features * w
                 if let graph = prepared.graph {
-                    lossValue = timed("loss") { LossFunction(loss, graph: graph, hyper: options.hyper).value(z) }
+                    lossValue = context.timed("loss") { LossFunction(loss, graph: graph, hyper: hyper).value(z) }
                     evaluation = "LossFunction at Z = X W* over the sparse graph (distributed)"
                 } else {
-                    lossValue = stats.loss(loss, weights: w, hyper: options.hyper)
+                    lossValue = stats.loss(loss, weights: w, hyper: hyper)
                     evaluation = "from the P x P label-graph statistics at W* (the label graph is not materialised)"
                 }
-                numericalRank = try timed("diagnostics") { try RankDiagnostics.numericalRank(z, communicator: c) }
+                numericalRank = try context.timed("diagnostics") { try RankDiagnostics.numericalRank(z, communicator: c) }
                 file = "\(loss.rawValue).npy"
                 weightsFile = "\(loss.rawValue)-W.npy"
-                try timed("write") {
+                try context.timed("write") {
                     try out.writeNpyRows(file!, globalRows: n, columns: k, firstRow: prepared.firstRow, localRows: localRows) { i, j in z[i, j] }
                     try out.writeNpyRows(weightsFile!, globalRows: p, columns: k, firstRow: 0,
                                          localRows: c.isCoordinator ? p : 0) { i, j in w[i, j] }
                 }
             }
-            let hyper: [String: Double] = loss == .vicreg ? ["gamma": options.hyper.gamma, "beta": options.hyper.beta]
-                : loss == .barlow ? ["lambda": 1] : [:]
+            // BarlowTwins' linear closed form is at lambda = 1.
+            let reported = LossOperators.reportedHyperparameters(for: loss, Hyperparameters(gamma: hyper.gamma, beta: hyper.beta, lambda: 1))
             let summary = LinearLossSummary(solution, loss: lossValue, lossEvaluation: evaluation, numericalRank: numericalRank,
-                                            hyperparameters: hyper, file: file, weightsFile: weightsFile)
+                                            hyperparameters: reported, file: file, weightsFile: weightsFile)
             report.losses[loss.rawValue] = summary
             printed.append((loss.rawValue, summary))
         }
-        try timed("write") {
+        try context.timed("write") {
             try out.writeNodeIDs("nodes.npy", globalCount: n, firstRow: prepared.firstRow, ids: prepared.nodeIDs)
         }
         if let graph = prepared.graph { report.rankDetails = RankSummary.gather(graph) }
-        timings["total"] = progress.elapsed
-        report.timings = timings
+        report.timings = context.finalTimings
         report.peakMemoryBytes = c.allreduceMax(ProcessMemory.peakResidentBytes())
         try out.writeJSON("report.json", report)
         try out.commit()
-        if c.isCoordinator { printSummary(report, printed) }
-    }
-
-    func printSummary(_ report: LinearReport, _ losses: [(String, LinearLossSummary)]) {
-        var lines: [String] = []
-        if let g = report.graph {
-            lines.append("graph     \(g.nodes) nodes, \(g.edges) edges; features \(report.features.rows) x \(report.features.columns) (\(report.features.rowsIgnored) rows ignored)")
-        } else if let l = report.labelGraph {
-            lines.append("labels    \(l.nodes) nodes in \(l.classes) classes (\(l.weighting) weighting, not materialised); features \(report.features.rows) x \(report.features.columns)")
-        }
-        func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s + " " : s + String(repeating: " ", count: w - s.count) }
-        lines.append(pad("loss", 9) + pad("rank", 6) + pad("loss at W*", 20) + pad("closed-form min", 20) + "file")
-        for (name, l) in losses {
-            lines.append(pad(name, 9) + pad(l.rank.map { "\($0)" } ?? "-", 6)
-                         + pad(l.lossAtZStar.map { String(format: "%.12g", $0) } ?? "-", 20)
-                         + pad(l.minLoss.map { String(format: "%.12g", $0) } ?? "-", 20)
-                         + (l.file.map { "\(options.out)/\($0), \(options.out)/\(l.weightsFile ?? "")" } ?? "not written: " + (l.notes.first ?? "")))
-        }
-        print(lines.joined(separator: "\n"))
+        if c.isCoordinator { LinearTable.print(report: report, losses: printed, out: options.out) }
     }
 }

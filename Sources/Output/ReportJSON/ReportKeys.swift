@@ -3,7 +3,7 @@ import Spectral
 extension RelationOperatorKind {
     /// The timing (and peak-memory) phase of this operator's solve in every report, snake_case
     /// as every key (docs/report.schema.json).
-    var solvePhase: String {
+    public var solvePhase: String {
         switch self {
         case .laplacian: return "solve_laplacian"
         case .adjacency: return "solve_adjacency"

@@ -1,59 +1,76 @@
 import ClosedForms
-import Output
 import PairGraph
 
-/// report.json of `eigenpair linear`.
-struct LinearReport: Encodable {
-    var tool = "eigenpair"
-    var command = "linear"
-    var version = EigenpairVersion.string
-    var schemaVersion = ReportSchema.version
-    var arguments: [String]
-    var input: LinearInputSummary
-    var ranks: Int
+/// report.json of `eigenpair linear`: the header (`ReportHeader`) and `LinearPayload`.
+public typealias LinearReport = Report<LinearPayload>
+
+/// linear's part of its report.json.
+public struct LinearPayload: Encodable {
+    public var input: LinearInputSummary
     /// The sparse pair graph's statistics (absent with --pairs-from-labels).
-    var graph: GraphStatistics?
+    public var graph: GraphStatistics?
     /// The label graph (with --pairs-from-labels; never materialised).
-    var labelGraph: LabelGraphSummary?
-    var features: FeatureSummary
-    var settings: LinearSettingsSummary
-    var losses: [String: LinearLossSummary] = [:]
-    var timings: [String: Double] = [:]
-    var peakMemoryBytes = 0
-    var rankDetails: [RankSummary]?
+    public var labelGraph: LabelGraphSummary?
+    public var features: FeatureSummary
+    public var settings: LinearSettingsSummary
+    public var losses: [String: LinearLossSummary] = [:]
+    public var rankDetails: [RankSummary]?
     /// Rows of labelled nodes per rank (label graph runs).
-    var rowsPerRank: [Int]?
+    public var rowsPerRank: [Int]?
+
+    public init(input: LinearInputSummary, features: FeatureSummary, settings: LinearSettingsSummary) {
+        self.input = input
+        self.features = features
+        self.settings = settings
+    }
 
     enum CodingKeys: String, CodingKey {
-        case tool, command, version, arguments, input, ranks, graph
-        case schemaVersion = "schema_version"
+        case input, graph
         case labelGraph = "label_graph"
-        case features, settings, losses, timings
-        case peakMemoryBytes = "peak_memory_bytes"
+        case features, settings, losses
         case rankDetails = "rank_details"
         case rowsPerRank = "rows_per_rank"
     }
 }
 
-struct LinearInputSummary: Encodable {
-    var graph: String?
-    var format: String?
-    var features: String
-    var nodes: String?
-    var labels: String?
+public struct LinearInputSummary: Encodable {
+    public var graph: String?
+    public var format: String?
+    public var features: String
+    public var nodes: String?
+    public var labels: String?
+
+    public init(graph: String?, format: String?, features: String, nodes: String?, labels: String?) {
+        self.graph = graph
+        self.format = format
+        self.features = features
+        self.nodes = nodes
+        self.labels = labels
+    }
 }
 
-struct LabelGraphSummary: Encodable {
-    var file: String
-    var nodes: Int
-    var classes: Int
-    var classSizes: [Int]
-    var weighting: String
+public struct LabelGraphSummary: Encodable {
+    public var file: String
+    public var nodes: Int
+    public var classes: Int
+    public var classSizes: [Int]
+    public var weighting: String
     /// S = sum_c w_c n_c (n_c - 1).
-    var totalWeight: Double
+    public var totalWeight: Double
     /// Undirected pairs the label graph has: sum_c n_c (n_c - 1) / 2.
-    var impliedEdges: Int
-    var materialised = false
+    public var impliedEdges: Int
+    public var materialised = false
+
+    public init(file: String, nodes: Int, classes: Int, classSizes: [Int], weighting: String, totalWeight: Double,
+                impliedEdges: Int) {
+        self.file = file
+        self.nodes = nodes
+        self.classes = classes
+        self.classSizes = classSizes
+        self.weighting = weighting
+        self.totalWeight = totalWeight
+        self.impliedEdges = impliedEdges
+    }
 
     enum CodingKeys: String, CodingKey {
         case file, nodes, classes, weighting, materialised
@@ -63,16 +80,26 @@ struct LabelGraphSummary: Encodable {
     }
 }
 
-struct FeatureSummary: Encodable {
-    var file: String
-    var dtype: String
-    var fortranOrder: Bool
-    var rows: Int
-    var columns: Int
+public struct FeatureSummary: Encodable {
+    public var file: String
+    public var dtype: String
+    public var fortranOrder: Bool
+    public var rows: Int
+    public var columns: Int
     /// Rows matched to nodes of the graph.
-    var rowsUsed: Int
+    public var rowsUsed: Int
     /// Rows whose node ID is not a node of the graph (ignored).
-    var rowsIgnored: Int
+    public var rowsIgnored: Int
+
+    public init(file: String, dtype: String, fortranOrder: Bool, rows: Int, columns: Int, rowsUsed: Int, rowsIgnored: Int) {
+        self.file = file
+        self.dtype = dtype
+        self.fortranOrder = fortranOrder
+        self.rows = rows
+        self.columns = columns
+        self.rowsUsed = rowsUsed
+        self.rowsIgnored = rowsIgnored
+    }
 
     enum CodingKeys: String, CodingKey {
         case file, dtype, rows, columns
@@ -82,13 +109,21 @@ struct FeatureSummary: Encodable {
     }
 }
 
-struct LinearSettingsSummary: Encodable {
-    var dim: Int
-    var losses: [String]
-    var hyperparameters: Hyperparameters
-    var merge: String?
-    var labelWeighting: String?
-    var signRule = "each column of W: the entry of largest magnitude is positive (ties: lowest row)"
+public struct LinearSettingsSummary: Encodable {
+    public var dim: Int
+    public var losses: [String]
+    public var hyperparameters: Hyperparameters
+    public var merge: String?
+    public var labelWeighting: String?
+    public var signRule = "each column of W: the entry of largest magnitude is positive (ties: lowest row)"
+
+    public init(dim: Int, losses: [String], hyperparameters: Hyperparameters, merge: String?, labelWeighting: String?) {
+        self.dim = dim
+        self.losses = losses
+        self.hyperparameters = hyperparameters
+        self.merge = merge
+        self.labelWeighting = labelWeighting
+    }
 
     enum CodingKeys: String, CodingKey {
         case dim, losses, hyperparameters, merge
@@ -97,37 +132,37 @@ struct LinearSettingsSummary: Encodable {
     }
 }
 
-struct LinearLossSummary: Encodable {
-    var loss: LossName
-    var available: Bool
+public struct LinearLossSummary: Encodable {
+    public var loss: LossName
+    public var available: Bool
     /// The closed-form rank (nonzero levels); nil (JSON null) when no W* was written.
-    var rank: Int?
-    var numericalRank: Int?
+    public var rank: Int?
+    public var numericalRank: Int?
     /// The loss at Z* = X W*.
-    var lossAtZStar: Double?
+    public var lossAtZStar: Double?
     /// How `lossAtZStar` was evaluated.
-    var lossEvaluation: String?
-    var minLoss: Double?
-    var eigenvalues: [Double]
+    public var lossEvaluation: String?
+    public var minLoss: Double?
+    public var eigenvalues: [Double]
     /// The per-direction levels of the closed form, written under the name of what they are
     /// (`levelsKey`): VICReg t_k, the variances of Z*'s columns (Cov(X W*) = diag(t)); SimCLR
     /// max(0, nu_k), the second moments of Z*'s columns (W*^T Gamma W* = diag); BarlowTwins the
     /// water levels y_k, the eigenvalues of the cross-correlation C* (direction k of W* is scaled
     /// by sqrt(y_k / mu_k) before the rotation R). Each is the square of a column scale, not the
     /// scale itself.
-    var levels: [Double]
-    var hyperparameters: [String: Double]
-    var unique: Bool
-    var conditionNumber: Double?
+    public var levels: [Double]
+    public var hyperparameters: [String: Double]
+    public var unique: Bool
+    public var conditionNumber: Double?
     /// Null directions of the covariance left out (rank-deficient features).
-    var droppedDirections: Int
-    var notes: [String]
+    public var droppedDirections: Int
+    public var notes: [String]
     /// Z = X W* (N x K).
-    var file: String?
+    public var file: String?
     /// W* (P x K).
-    var weightsFile: String?
+    public var weightsFile: String?
 
-    init(_ s: LinearSolution, loss: Double?, lossEvaluation: String?, numericalRank: Int?, hyperparameters: [String: Double],
+    public init(_ s: LinearSolution, loss: Double?, lossEvaluation: String?, numericalRank: Int?, hyperparameters: [String: Double],
          file: String?, weightsFile: String?) {
         self.loss = s.loss
         available = s.weights != nil
@@ -170,7 +205,7 @@ struct LinearLossSummary: Encodable {
         case weightsFile = "weights_file"
     }
 
-    func encode(to encoder: Encoder) throws {
+    public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(available, forKey: .available)
         try c.encode(rank, forKey: .rank)

@@ -1,24 +1,21 @@
 import ClosedForms
 import Foundation
-import Output
 import Spectral
 
 /// The sweep's SVG plots (Output's `SVGFigure`), written by rank 0 into the staging directory.
-enum SweepPlots {
+public enum SweepPlots {
     /// Collective (rank 0 renders and writes; errors agreed).
-    static func write(report: SweepReport, spectra: [RelationOperatorKind: [Double]], dims: [Int], gammas: [Double],
+    public static func write(report: SweepReport, spectra: [RelationOperatorKind: [Double]], dims: [Int], gammas: [Double],
                       beta: Double, labelled: Bool, out: OutputDirectory) throws {
         let kMax = dims.max() ?? 0
-        try ClosedFormRunner.writeText("rank-vs-gamma.svg",
-                                       versusGamma(report, dims: dims, kMax: kMax, title: "Closed-form rank vs gamma",
-                                                   yLabel: "rank of Z*") { $0.rank.map(Double.init) }, in: out)
+        try out.writeText("rank-vs-gamma.svg", versusGamma(report, dims: dims, kMax: kMax, title: "Closed-form rank vs gamma",
+                                                   yLabel: "rank of Z*") { $0.rank.map(Double.init) })
         if labelled {
-            try ClosedFormRunner.writeText("label-energy-vs-gamma.svg",
-                                           versusGamma(report, dims: dims, kMax: kMax, title: "Captured label energy vs gamma",
-                                                       yLabel: "captured label energy") { $0.labels?.capturedLabelEnergy }, in: out)
+            try out.writeText("label-energy-vs-gamma.svg", versusGamma(report, dims: dims, kMax: kMax, title: "Captured label energy vs gamma",
+                                                       yLabel: "captured label energy") { $0.labels?.capturedLabelEnergy })
         }
-        try ClosedFormRunner.writeText("spectrum.svg", spectrum(spectra, gammas: gammas, beta: beta), in: out)
-        try ClosedFormRunner.writeText("local-global.svg", localGlobal(report, kMax: kMax), in: out)
+        try out.writeText("spectrum.svg", spectrum(spectra, gammas: gammas, beta: beta))
+        try out.writeText("local-global.svg", localGlobal(report, kMax: kMax))
     }
 
     /// VICReg: one line per K over gamma; the other losses do not depend on gamma: a horizontal
@@ -87,8 +84,8 @@ enum SweepPlots {
 }
 
 /// The local/global scatter shared by sweep and compare.
-enum LocalGlobalPlot {
-    static func render(series: [PlotSeries]) -> String {
+public enum LocalGlobalPlot {
+    public static func render(series: [PlotSeries]) -> String {
         SVGFigure(PlotPanel(title: "Local vs global structure of each embedding",
                             xLabel: "local score tr(Z'LZ)/tr(Z'HZ) (lower: more local)",
                             yLabel: "global score ||G - cZZ'||/||G|| (lower: more global)",

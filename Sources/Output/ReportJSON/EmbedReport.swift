@@ -3,58 +3,35 @@ import PairGraph
 import Spectral
 
 /// report.json of `eigenpair embed`: everything a reader needs to trust or reproduce the run.
-public struct EmbedReport: Encodable {
-    public var tool = "eigenpair"
-    public var version = EigenpairVersion.string
-    public var schemaVersion = ReportSchema.version
-    public var command = "embed"
-    /// The command line as given (argv).
-    public var arguments: [String]
+public typealias EmbedReport = Report<EmbedPayload>
+
+/// embed's part of its report (the header is `ReportHeader`).
+public struct EmbedPayload: Encodable {
     public var input: InputSummary
-    public var ranks: Int
     public var graph: GraphStatistics
     public var settings: SettingsSummary
     public var solves: [SolveSummary] = []
     public var losses: [String: LossSummary] = [:]
     public var labels: LabelsSummary?
-    public var timings: [String: Double] = [:]
-    public var peakMemoryBytes: Int = 0
     /// The coordinator's peak RSS so far at the end of each phase (the phase where it jumps holds the peak).
     public var peakMemoryAfterPhase: [String: Int] = [:]
     public var matrixBytes: Int
     /// One entry per rank: partition, halo and matvec time split, peak memory.
     public var rankDetails: [RankSummary] = []
 
-    public init(arguments: [String], input: InputSummary, ranks: Int, graph: GraphStatistics,
-                settings: SettingsSummary, matrixBytes: Int) {
-        self.arguments = arguments
+    public init(input: InputSummary, graph: GraphStatistics, settings: SettingsSummary, matrixBytes: Int) {
         self.input = input
-        self.ranks = ranks
         self.graph = graph
         self.settings = settings
         self.matrixBytes = matrixBytes
     }
 
     enum CodingKeys: String, CodingKey {
-        case tool, version, command, arguments, input, ranks, graph, settings, solves, losses, labels, timings
-        case schemaVersion = "schema_version"
-        case peakMemoryBytes = "peak_memory_bytes"
+        case input, graph, settings, solves, losses, labels
         case peakMemoryAfterPhase = "peak_memory_after_phase"
         case matrixBytes = "matrix_bytes"
         case rankDetails = "rank_details"
     }
-}
-
-public enum EigenpairVersion {
-    public static let string = "0.1.0"
-}
-
-/// `schema_version` of every report (embed, linear, sweep, compare), checked by
-/// docs/report.schema.json. "MAJOR.MINOR": MINOR grows when keys are only added (a reader of an
-/// older MINOR still works); MAJOR grows, and MINOR restarts at 0, when a key is renamed or
-/// removed or a value changes type or meaning. docs/architecture.md lists the changes.
-public enum ReportSchema {
-    public static let version = "1.0"
 }
 
 public struct InputSummary: Encodable {

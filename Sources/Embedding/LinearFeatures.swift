@@ -111,22 +111,15 @@ final class FeatureSource {
 /// the lowest failing rank (as a `JobFailure` with its message and exit status), else returns.
 func agreed<T>(_ communicator: Communicator, _ body: () throws -> T) throws -> T {
     var result: T?
-    var message = ""
-    var code: Int32 = 0
+    var failure = JobFailure(message: "", exitCode: 0)
     do {
         result = try body()
-    } catch let error as InputError {
-        message = error.description; code = 2
-    } catch let error as JobFailure {
-        message = error.message; code = error.exitCode
-    } catch let error as NpyError {
-        message = error.description; code = 2
     } catch {
-        message = "\(error)"; code = 1
+        failure = JobFailure(classifying: error)
     }
     let failed = communicator.allgather(result == nil ? 1 : 0)
     guard let first = failed.firstIndex(of: 1) else { return result! }
-    let text = result == nil ? "\(code)\u{0}\(message)" : ""
+    let text = result == nil ? "\(failure.exitCode)\u{0}\(failure.message)" : ""
     let all = communicator.allgatherv(int64: Array(text.utf8).map { Int64($0) })
     let at = all.counts[..<first].reduce(0, +)
     let bytes = all.values[at..<(at + all.counts[first])].map { UInt8($0) }
