@@ -14,6 +14,7 @@ let package = Package(
         // halo exchange against these modules).
         .library(name: "PairGraph", targets: ["PairGraph"]),
         .library(name: "Distributed", targets: ["Distributed"]),
+        .library(name: "Generators", targets: ["Generators"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -31,6 +32,8 @@ let package = Package(
         .target(name: "NpyFormat"),
         .target(name: "DenseAlgebra", dependencies: ["CLAPACKE"]),
         .target(name: "PairGraph", dependencies: ["Distributed", "NpyFormat", "DenseAlgebra", "CCHOLMOD", "CZlib"]),
+        // Seeded pair graphs (augmentation, SBM, R-MAT, kNN) and the edge-list writer of `generate`.
+        .target(name: "Generators", dependencies: ["Distributed", "NpyFormat", "DenseAlgebra", "PairGraph"]),
         .target(name: "Spectral", dependencies: ["Distributed", "PairGraph", "DenseAlgebra", "CPARPACK", "CCHOLMOD"]),
         .target(name: "ClosedForms", dependencies: ["PairGraph", "Spectral", "DenseAlgebra"]),
         .target(name: "Diagnostics", dependencies: ["Distributed", "PairGraph", "Spectral", "ClosedForms", "DenseAlgebra"]),
@@ -41,17 +44,20 @@ let package = Package(
         ]),
         // The command line: option parsing only; the work is Embedding's.
         .executableTarget(name: "eigenpair", dependencies: [
-            "Embedding", "NpyFormat", "PairGraph",
+            "Embedding", "Generators",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .target(name: "EigenpairTestSupport", dependencies: ["DenseAlgebra", "Distributed", "PairGraph", "Spectral"],
                 path: "Tests/EigenpairTestSupport"),
-        .testTarget(name: "PairGraphTests", dependencies: ["PairGraph", "NpyFormat"]),
+        .testTarget(name: "PairGraphTests", dependencies: ["PairGraph", "Generators", "NpyFormat"]),
         .testTarget(name: "SpectralTests", dependencies: ["Spectral", "PairGraph", "DenseAlgebra", "EigenpairTestSupport"]),
         .testTarget(name: "ClosedFormsTests", dependencies: ["ClosedForms", "Spectral", "PairGraph", "DenseAlgebra", "EigenpairTestSupport"]),
-        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "ClosedForms", "PairGraph", "DenseAlgebra"]),
+        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "Generators", "ClosedForms", "PairGraph", "DenseAlgebra"]),
         .testTarget(name: "CLITests", dependencies: ["NpyFormat", "Output"], exclude: ["Fixtures"]),
-        .testTarget(name: "DistributedTests", dependencies: ["Distributed", "Spectral", "PairGraph", "DenseAlgebra", "EigenpairTestSupport"]),
+        .testTarget(name: "EmbeddingTests", dependencies: [
+            "Embedding", "Diagnostics", "ClosedForms", "Spectral", "PairGraph", "DenseAlgebra", "Distributed", "EigenpairTestSupport",
+        ]),
+        .testTarget(name: "DistributedTests", dependencies: ["Distributed", "Generators", "Spectral", "PairGraph", "DenseAlgebra", "EigenpairTestSupport"]),
     ]
 )

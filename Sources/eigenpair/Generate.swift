@@ -1,8 +1,6 @@
 import ArgumentParser
 import Embedding
-import Foundation
-import NpyFormat
-import PairGraph
+import Generators
 
 /// `eigenpair generate <augmentation|sbm|rmat|knn>`: seeded pair graphs written as edge-list text.
 struct Generate: ParsableCommand {
@@ -49,32 +47,12 @@ struct GenerateOutputOptions: ParsableArguments {
 private func runGenerator(_ options: GenerateOutputOptions, hasLabels: Bool,
                           _ generate: () throws -> GeneratedGraph) throws {
     do {
-        let labelsPath = hasLabels ? options.labelsPath : nil
-        // Refuse before generating anything (the writers check again when they move the file).
-        try EdgeListWriter.checkCanCreate(options.out, force: options.force)
-        if let labelsPath { try EdgeListWriter.checkCanCreate(labelsPath, force: options.force) }
-
-        let graph = try generate()
-        let header = ["eigenpair generate \(graph.description)",
-                      "nodes=\(graph.nodeCount) (ids 0..\(max(graph.nodeCount - 1, 0)))"]
-        try EdgeListWriter.write(graph.edges, to: options.out, header: header, force: options.force)
-        var summary = "\(graph.nodeCount) nodes, \(graph.edges.count) edges written to \(options.out)"
-        if let labelsPath, let labels = graph.labels {
-            try EdgeListWriter.writeLabels(labels, to: labelsPath, header: header, force: options.force)
-            summary += ", labels to \(labelsPath)"
-        }
-        print(summary)
-    } catch let error as InputError {
-        try failInput(error.description)
-    } catch let error as NpyError {
-        try failInput(error.description)
+        print(try GeneratorRun.write(out: options.out, labels: hasLabels ? options.labelsPath : nil, force: options.force,
+                                     generate))
+    } catch let error as GeneratorFailure {
+        printErrorLine(error.message)
+        throw ExitCode(2)
     }
-}
-
-/// Prints `error: <message>` to stderr and throws ExitCode(2).
-private func failInput(_ message: String) throws -> Never {
-    printErrorLine(message)
-    throw ExitCode(2)
 }
 
 struct GenerateAugmentation: ParsableCommand {
@@ -241,22 +219,14 @@ struct GenerateKNN: ParsableCommand {
         }
         if output.labelsOut != nil { throw ValidationError("--labels-out: the knn generator has no labels") }
         // k < N needs N: read just the header (an unreadable file is reported by run(), exit status 2).
-        if let rows = Self.npyRowCount(features), k >= rows {
+        if let rows = KNNGraph.rowCount(ofFeatures: features), k >= rows {
             throw ValidationError("--k (\(k)) must be smaller than the number of rows in \(features) (\(rows))")
         }
     }
 
-    /// Rows of an .npy file from its header alone; nil if the header cannot be read.
-    static func npyRowCount(_ path: String) -> Int? {
-        // NpyRowReader opens without blocking (a FIFO here must not hang) and checks the header.
-        (try? NpyRowReader(path: path))?.rows
-    }
-
     func run() throws {
         try runGenerator(output, hasLabels: false) {
-            let x = try NpyArray.read(path: features)
-            return try KNNGraph.generate(features: x.doubles, rows: x.rows, columns: x.columns, k: k,
-                                         gaussian: gaussian, sigma: sigma, source: features)
+            try KNNGraph.generate(featuresFile: features, k: k, gaussian: gaussian, sigma: sigma)
         }
     }
 }

@@ -2,6 +2,7 @@ import ClosedForms
 import DenseAlgebra
 import Distributed
 import Foundation
+import Generators
 import PairGraph
 import Testing
 @testable import Diagnostics

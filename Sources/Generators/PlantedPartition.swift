@@ -1,4 +1,5 @@
 import Foundation
+import PairGraph
 
 /// The planted-partition stochastic block model: N nodes in C classes of (nearly) equal size; each
 /// unordered pair is an edge independently, with probability pIn inside a class and pOut between.

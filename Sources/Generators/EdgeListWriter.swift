@@ -1,5 +1,6 @@
 import Distributed
 import Foundation
+import PairGraph
 
 /// Writes edge lists and labels as text:
 ///

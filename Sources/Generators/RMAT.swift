@@ -1,4 +1,5 @@
 import Dispatch
+import PairGraph
 
 /// Graph500's R-MAT / Kronecker generator (the reference Octave `kronecker_generator`).
 ///

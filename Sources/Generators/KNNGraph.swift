@@ -1,6 +1,7 @@
 import DenseAlgebra
 import Dispatch
 import Foundation
+import PairGraph
 
 /// The k-nearest-neighbour graph of the rows of an N x P matrix (e.g. features read from `.npy`).
 ///

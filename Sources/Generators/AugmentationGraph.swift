@@ -1,3 +1,5 @@
+import PairGraph
+
 /// The augmentation graph of a self-supervised setup: n samples, each seen in V augmented views.
 ///
 /// - Node `sample * V + view` is view `view` of sample `sample`; IDs are 0..<n*V.
