@@ -16,7 +16,7 @@ public struct EmbedSettings: CommandSettings {
     public let force: Bool
 
     public init(graph: String, out: String, dim: Int, losses: String, gamma: Double?, beta: Double, lambda: Double,
-                labels: String?, solver: SolverChoices, force: Bool) throws {
+                labels: String?, solver: some SolverChoices, force: Bool) throws {
         self.graph = graph
         self.out = out
         self.dim = dim
@@ -51,7 +51,7 @@ public struct SweepSettings: CommandSettings {
 
     /// `dims`, `gammas`: the comma-separated lists as typed.
     public init(graph: String, out: String, dims: String?, gammas: String?, losses: String, beta: Double, lambda: Double,
-                labels: String?, solver: SolverChoices, force: Bool) throws {
+                labels: String?, solver: some SolverChoices, force: Bool) throws {
         self.graph = graph
         self.out = out
         self.dims = try dims.map { try Self.list($0, option: "--dims", what: "an integer >= 1") { Int($0).flatMap { $0 >= 1 ? $0 : nil } } }
@@ -98,7 +98,7 @@ public struct CompareSettings: CommandSettings {
     public let force: Bool
 
     public init(graph: String, embedding: String, out: String, nodes: String?, labels: String?, dim: Int?, losses: String,
-                gamma: Double?, beta: Double, lambda: Double, solver: SolverChoices, force: Bool) throws {
+                gamma: Double?, beta: Double, lambda: Double, solver: some SolverChoices, force: Bool) throws {
         self.graph = graph
         self.embedding = embedding
         self.out = out

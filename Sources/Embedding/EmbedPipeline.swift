@@ -15,9 +15,8 @@ struct EmbedPipeline {
 
     /// Collective.
     func run() throws {
-        let context = self.context, communicator = context.communicator, options = settings
-        let (graph, format, inputPhases) = try context.readGraph(options.graph, merge: options.solver.merge,
-                                                                 largestComponent: options.solver.largestComponent)
+        let options = settings, communicator = context.communicator
+        let (graph, format, inputPhases) = try context.readGraph(options.graph, options.solver)
         let n = graph.nodeCount
         guard options.dim < n else {
             throw JobFailure(message: "--dim \(options.dim) must be smaller than the number of nodes (\(n))", exitCode: 2)

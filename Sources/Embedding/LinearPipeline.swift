@@ -48,9 +48,7 @@ struct LinearPipeline {
             payload: LinearPayload(
             input: LinearInputSummary(graph: options.graph, format: nil, features: options.features, nodes: options.nodes,
                                       labels: options.labels),
-            features: FeatureSummary(file: options.features, dtype: source.reader.header.dtype.rawValue,
-                                     fortranOrder: source.reader.header.fortranOrder, rows: source.rows, columns: p,
-                                     rowsUsed: 0, rowsIgnored: 0),
+            features: FeatureSummary(file: options.features, reader: source.reader),
             settings: LinearSettingsSummary(dim: k, losses: options.losses.map(\.rawValue), hyperparameters: options.hyper,
                                             merge: options.graph == nil ? nil : options.merge.rawValue,
                                             labelWeighting: options.labels == nil ? nil : options.weighting.rawValue)))
@@ -81,9 +79,8 @@ struct LinearPipeline {
                 LinearStatistics.labelGraph(features: x, classOfRow: mine.map { labels.labels[$0] }, classCount: classCount,
                                             weighting: options.weighting, communicator: c)
             }
-            report.labelGraph = LabelGraphSummary(file: labelsPath, nodes: n, classes: classCount, classSizes: sizes,
-                                                  weighting: options.weighting.rawValue, totalWeight: stats.totalWeight,
-                                                  impliedEdges: sizes.reduce(0) { $0 + $1 * ($1 - 1) / 2 })
+            report.labelGraph = LabelGraphSummary(file: labelsPath, nodes: n, classSizes: sizes,
+                                                  weighting: options.weighting.rawValue, totalWeight: stats.totalWeight)
             report.rowsPerRank = c.allgather(ids.count)
             prepared = Prepared(statistics: stats, features: x, nodeIDs: ids, firstRow: lo, graph: nil)
         }

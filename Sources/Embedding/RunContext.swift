@@ -45,13 +45,13 @@ public final class RunContext {
 
     /// Collective. Reads `path` (each rank its rows), keeping only the largest component when
     /// asked. Phases `read` (and `largest_component`).
-    func readGraph(_ path: String, merge: MergeRule, largestComponent: Bool)
+    func readGraph(_ path: String, _ settings: SolverSettings)
         throws -> (graph: DistributedGraph, format: GraphFormat, inputPhases: [String: Double]) {
         note("reading \(path) on \(communicator.size) rank\(communicator.size == 1 ? "" : "s")")
         var (graph, format, phases) = try timed("read") {
-            try DistributedGraphBuilder.read(path: path, merge: merge, communicator: communicator)
+            try DistributedGraphBuilder.read(path: path, merge: settings.merge, communicator: communicator)
         }
-        if largestComponent { graph = timed("largest_component") { graph.largestComponent() } }
+        if settings.largestComponent { graph = timed("largest_component") { graph.largestComponent() } }
         return (graph, format, phases)
     }
 

@@ -3,29 +3,18 @@ import Foundation
 import PairGraph
 import Spectral
 
-/// The solver and graph options of embed, sweep and compare, as typed (`--tol`, `--ncv`, ...).
-public struct SolverChoices {
-    public let tol: Double
-    public let ncv: Int?
-    public let maxRestarts: Int
-    public let laplacianMethod: String
+/// The solver and graph options of embed, sweep and compare, as typed (`--tol`, `--ncv`, ...);
+/// `SolverSettings` validates them.
+public protocol SolverChoices {
+    var tol: Double { get }
+    var ncv: Int? { get }
+    var maxRestarts: Int { get }
+    var laplacianMethodName: String { get }
     /// GB.
-    public let factorBudget: Double
-    public let nextEigenvalue: String
-    public let merge: String
-    public let largestComponent: Bool
-
-    public init(tol: Double, ncv: Int?, maxRestarts: Int, laplacianMethod: String, factorBudget: Double,
-                nextEigenvalue: String, merge: String, largestComponent: Bool) {
-        self.tol = tol
-        self.ncv = ncv
-        self.maxRestarts = maxRestarts
-        self.laplacianMethod = laplacianMethod
-        self.factorBudget = factorBudget
-        self.nextEigenvalue = nextEigenvalue
-        self.merge = merge
-        self.largestComponent = largestComponent
-    }
+    var factorBudget: Double { get }
+    var nextEigenvalueName: String { get }
+    var mergeName: String { get }
+    var largestComponent: Bool { get }
 }
 
 /// Validated solver and graph settings.
@@ -36,7 +25,7 @@ struct SolverSettings {
 
     /// `dimension`: the largest K solved for, named `dimensionOption` in the message.
     /// - Throws: `UsageError` naming the option on a bad value.
-    init(_ c: SolverChoices, dimension: Int, dimensionOption: String = "the largest dimension") throws {
+    init(_ c: some SolverChoices, dimension: Int, dimensionOption: String = "the largest dimension") throws {
         guard c.tol.isFinite, c.tol >= 0, c.tol < 1 else { throw UsageError("--tol must be in [0, 1) (got \(c.tol))") }
         guard c.maxRestarts >= 1 else { throw UsageError("--max-restarts must be at least 1") }
         if let ncv = c.ncv, ncv <= dimension + 1 {
@@ -46,12 +35,12 @@ struct SolverSettings {
         lanczos.tolerance = c.tol
         lanczos.maxRestarts = c.maxRestarts
         lanczos.krylovDimension = c.ncv
-        guard let method = LaplacianMethod(rawValue: c.laplacianMethod) else {
-            throw UsageError("--laplacian-method must be auto, shift-invert, spectral-shift or chebyshev (got \(c.laplacianMethod))")
+        guard let method = LaplacianMethod(rawValue: c.laplacianMethodName) else {
+            throw UsageError("--laplacian-method must be auto, shift-invert, spectral-shift or chebyshev (got \(c.laplacianMethodName))")
         }
         lanczos.laplacianMethod = method
-        guard let next = NextEigenvalueMethod(rawValue: c.nextEigenvalue) else {
-            throw UsageError("--next-eigenvalue must be ritz-bound or converge (got \(c.nextEigenvalue))")
+        guard let next = NextEigenvalueMethod(rawValue: c.nextEigenvalueName) else {
+            throw UsageError("--next-eigenvalue must be ritz-bound or converge (got \(c.nextEigenvalueName))")
         }
         lanczos.nextEigenvalue = next
         guard c.factorBudget.isFinite, c.factorBudget >= 0 else {
@@ -59,7 +48,7 @@ struct SolverSettings {
         }
         lanczos.factorBudgetBytes = Int(c.factorBudget * 1e9)
         self.lanczos = lanczos
-        merge = try Validation.merge(c.merge)
+        merge = try Validation.merge(c.mergeName)
         largestComponent = c.largestComponent
     }
 }

@@ -17,8 +17,7 @@ struct SweepPipeline {
     /// Collective.
     func run() throws {
         let context = self.context, communicator = context.communicator, options = settings
-        let (graph, format, _) = try context.readGraph(options.graph, merge: options.solver.merge,
-                                                       largestComponent: options.solver.largestComponent)
+        let (graph, format, _) = try context.readGraph(options.graph, options.solver)
         let n = graph.nodeCount
         let dims = try dimensions(nodes: n)
         let kMax = dims.max()!

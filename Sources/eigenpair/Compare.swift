@@ -47,24 +47,17 @@ struct Compare: ParsableCommand {
     @Option(parsing: .unconditional, help: "VICReg invariance weight gamma (> 0). Default: beta N / S, as in embed.")
     var gamma: Double?
 
-    @Option(parsing: .unconditional, help: "VICReg variance/covariance weight beta (> 0; alpha = beta).")
-    var beta: Double = 1
-
-    @Option(name: .customLong("lambda"), parsing: .unconditional, help: "BarlowTwins off-diagonal weight lambda (0 < lambda <= 1).")
-    var lambda: Double = 1
+    @OptionGroup var weights: LossWeights
 
     @OptionGroup var solver: SolverOptions
 
-    @Flag(name: [.customShort("f"), .long], help: "Replace an existing output directory.")
-    var force = false
-
-    @Flag(name: [.customShort("q"), .long], help: "No progress lines on stderr.")
-    var quiet = false
+    @OptionGroup var flags: RunFlags
 
     func run() throws {
-        Job.run(quiet: quiet) {
+        Job.run(quiet: flags.quiet) {
             try CompareSettings(graph: graph, embedding: embedding, out: out, nodes: nodes, labels: labels, dim: dim,
-                                losses: loss.text, gamma: gamma, beta: beta, lambda: lambda, solver: solver.choices, force: force)
+                                losses: loss.text, gamma: gamma, beta: weights.beta, lambda: weights.lambda,
+                                solver: solver, force: flags.force)
         }
     }
 }

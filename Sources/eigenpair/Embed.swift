@@ -29,27 +29,19 @@ struct Embed: ParsableCommand {
     @Option(parsing: .unconditional, help: "VICReg invariance weight gamma (> 0). Default: beta N / S = beta / mean degree, which keeps the directions whose Laplacian eigenvalue is below the mean degree.")
     var gamma: Double?
 
-    @Option(parsing: .unconditional, help: "VICReg variance/covariance weight beta (> 0; alpha = beta).")
-    var beta: Double = 1
-
-    @Option(name: .customLong("lambda"), parsing: .unconditional, help: "BarlowTwins off-diagonal weight lambda (0 < lambda <= 1).")
-    var lambda: Double = 1
+    @OptionGroup var weights: LossWeights
 
     @Option(help: "Labels for alignment diagnostics: text lines `id label`, or an int .npy (row i = node ID i).")
     var labels: String?
 
     @OptionGroup var solver: SolverOptions
 
-    @Flag(name: [.customShort("f"), .long], help: "Replace an existing output directory.")
-    var force = false
-
-    @Flag(name: [.customShort("q"), .long], help: "No progress lines on stderr.")
-    var quiet = false
+    @OptionGroup var flags: RunFlags
 
     func run() throws {
-        Job.run(quiet: quiet) {
-            try EmbedSettings(graph: graph, out: out, dim: dim, losses: loss.text, gamma: gamma, beta: beta, lambda: lambda,
-                              labels: labels, solver: solver.choices, force: force)
+        Job.run(quiet: flags.quiet) {
+            try EmbedSettings(graph: graph, out: out, dim: dim, losses: loss.text, gamma: gamma, beta: weights.beta,
+                              lambda: weights.lambda, labels: labels, solver: solver, force: flags.force)
         }
     }
 }

@@ -53,17 +53,13 @@ struct Linear: ParsableCommand {
     @Option(help: "Merge rule for entries of the same unordered pair: max keeps the largest weight (an edge listed both ways stays weight 1), sum adds them.")
     var merge: Choice<MergeRule> = Choice(.max)
 
-    @Flag(name: [.customShort("f"), .long], help: "Replace an existing output directory.")
-    var force = false
-
-    @Flag(name: [.customShort("q"), .long], help: "No progress lines on stderr.")
-    var quiet = false
+    @OptionGroup var flags: RunFlags
 
     func run() throws {
-        Job.run(quiet: quiet) {
+        Job.run(quiet: flags.quiet) {
             try LinearSettings(graph: graph, features: features, out: out, dim: dim, losses: loss.text, gamma: gamma, beta: beta,
                                pairsFromLabels: pairsFromLabels, labelWeighting: labelWeighting.text, nodes: nodes,
-                               merge: merge.text, force: force)
+                               merge: merge.text, force: flags.force)
         }
     }
 }

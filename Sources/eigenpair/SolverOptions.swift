@@ -28,11 +28,11 @@ struct SolverOptions: ParsableArguments {
 
     @Option(help: "Merge rule for entries of the same unordered pair: max keeps the largest weight (an edge listed both ways stays weight 1), sum adds them.")
     var merge: Choice<MergeRule> = Choice(.max)
+}
 
-    /// The values as typed; the command's settings validate them.
-    var choices: SolverChoices {
-        SolverChoices(tol: tol, ncv: ncv, maxRestarts: maxRestarts, laplacianMethod: laplacianMethod.text,
-                      factorBudget: factorBudget, nextEigenvalue: nextEigenvalue.text, merge: merge.text,
-                      largestComponent: largestComponent)
-    }
+/// The values as typed; the command's settings validate them.
+extension SolverOptions: SolverChoices {
+    var laplacianMethodName: String { laplacianMethod.text }
+    var nextEigenvalueName: String { nextEigenvalue.text }
+    var mergeName: String { merge.text }
 }

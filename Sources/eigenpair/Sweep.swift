@@ -32,27 +32,19 @@ struct Sweep: ParsableCommand {
     @Option(help: "Losses: one, a comma-separated list, or all.")
     var loss: LossList<AnyLoss> = LossList(argument: "all")
 
-    @Option(parsing: .unconditional, help: "VICReg variance/covariance weight beta (> 0; alpha = beta).")
-    var beta: Double = 1
-
-    @Option(name: .customLong("lambda"), parsing: .unconditional, help: "BarlowTwins off-diagonal weight lambda (0 < lambda <= 1).")
-    var lambda: Double = 1
+    @OptionGroup var weights: LossWeights
 
     @Option(help: "Labels for alignment diagnostics: text lines `id label`, or an int .npy (row i = node ID i).")
     var labels: String?
 
     @OptionGroup var solver: SolverOptions
 
-    @Flag(name: [.customShort("f"), .long], help: "Replace an existing output directory.")
-    var force = false
-
-    @Flag(name: [.customShort("q"), .long], help: "No progress lines on stderr.")
-    var quiet = false
+    @OptionGroup var flags: RunFlags
 
     func run() throws {
-        Job.run(quiet: quiet) {
-            try SweepSettings(graph: graph, out: out, dims: dims, gammas: gammas, losses: loss.text, beta: beta, lambda: lambda,
-                              labels: labels, solver: solver.choices, force: force)
+        Job.run(quiet: flags.quiet) {
+            try SweepSettings(graph: graph, out: out, dims: dims, gammas: gammas, losses: loss.text, beta: weights.beta,
+                              lambda: weights.lambda, labels: labels, solver: solver, force: flags.force)
         }
     }
 }

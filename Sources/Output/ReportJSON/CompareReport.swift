@@ -1,4 +1,5 @@
 import Diagnostics
+import NpyFormat
 import PairGraph
 
 /// compare's report.json: the header (`ReportHeader`) and `ComparePayload`.
@@ -123,20 +124,19 @@ public struct CompareEmbedding: Encodable {
     public var globalFitScale: Double?
     public var labels: LabelAlignmentSummary?
 
-    public init(file: String, nodesFile: String?, rows: Int, columns: Int, dtype: String, rowsUsed: Int, extraRowsIgnored: Int,
-                numericalRank: Int, localScore: Double?, globalScore: Double?, globalFitScale: Double?,
-                labels: LabelAlignmentSummary?) {
+    /// `header`: the embedding file's; `scores`: measured on Z / max|Z|, `unitScale` = 1 / max|Z|
+    /// (the global fit scale is reported for Z itself).
+    public init(file: String, nodesFile: String?, header: NpyHeader, rowsUsed: Int, numericalRank: Int,
+                scores: LocalGlobalScores, unitScale: Double, labels: LabelAlignmentSummary?) {
         self.file = file
         self.nodesFile = nodesFile
-        self.rows = rows
-        self.columns = columns
-        self.dtype = dtype
+        (rows, columns) = (header.shape[0], header.shape[1])
+        dtype = header.dtype.rawValue
         self.rowsUsed = rowsUsed
-        self.extraRowsIgnored = extraRowsIgnored
+        extraRowsIgnored = header.shape[0] - rowsUsed
         self.numericalRank = numericalRank
-        self.localScore = localScore
-        self.globalScore = globalScore
-        self.globalFitScale = globalFitScale
+        (localScore, globalScore) = (scores.local, scores.global)
+        globalFitScale = scores.scale.map { $0 * unitScale * unitScale }
         self.labels = labels
     }
 

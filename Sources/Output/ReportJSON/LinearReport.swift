@@ -1,4 +1,5 @@
 import ClosedForms
+import NpyFormat
 import PairGraph
 
 /// report.json of `eigenpair linear`: the header (`ReportHeader`) and `LinearPayload`.
@@ -61,15 +62,15 @@ public struct LabelGraphSummary: Encodable {
     public var impliedEdges: Int
     public var materialised = false
 
-    public init(file: String, nodes: Int, classes: Int, classSizes: [Int], weighting: String, totalWeight: Double,
-                impliedEdges: Int) {
+    /// `classSizes`: n_c for every class; `nodes`: the labelled nodes.
+    public init(file: String, nodes: Int, classSizes: [Int], weighting: String, totalWeight: Double) {
         self.file = file
         self.nodes = nodes
-        self.classes = classes
+        classes = classSizes.count
         self.classSizes = classSizes
         self.weighting = weighting
         self.totalWeight = totalWeight
-        self.impliedEdges = impliedEdges
+        impliedEdges = classSizes.reduce(0) { $0 + $1 * ($1 - 1) / 2 }
     }
 
     enum CodingKeys: String, CodingKey {
@@ -91,14 +92,13 @@ public struct FeatureSummary: Encodable {
     /// Rows whose node ID is not a node of the graph (ignored).
     public var rowsIgnored: Int
 
-    public init(file: String, dtype: String, fortranOrder: Bool, rows: Int, columns: Int, rowsUsed: Int, rowsIgnored: Int) {
+    /// Before the rows are matched to nodes (`rowsUsed`, `rowsIgnored` 0 until then).
+    public init(file: String, reader: NpyRowReader) {
         self.file = file
-        self.dtype = dtype
-        self.fortranOrder = fortranOrder
-        self.rows = rows
-        self.columns = columns
-        self.rowsUsed = rowsUsed
-        self.rowsIgnored = rowsIgnored
+        dtype = reader.header.dtype.rawValue
+        fortranOrder = reader.header.fortranOrder
+        (rows, columns) = (reader.rows, reader.columns)
+        (rowsUsed, rowsIgnored) = (0, 0)
     }
 
     enum CodingKeys: String, CodingKey {
