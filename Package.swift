@@ -14,6 +14,7 @@ let package = Package(
         // halo exchange against these modules).
         .library(name: "PairGraph", targets: ["PairGraph"]),
         .library(name: "Distributed", targets: ["Distributed"]),
+        .library(name: "Generators", targets: ["Generators"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -31,12 +32,19 @@ let package = Package(
         .target(name: "NpyFormat"),
         .target(name: "DenseAlgebra", dependencies: ["CLAPACKE"]),
         .target(name: "PairGraph", dependencies: ["Distributed", "NpyFormat", "DenseAlgebra", "CZlib"]),
+        // Seeded pair graphs (augmentation, SBM, R-MAT, kNN) and the edge-list writer of `generate`.
+        .target(name: "Generators", dependencies: ["Distributed", "NpyFormat", "DenseAlgebra", "PairGraph"]),
         .target(name: "Spectral", dependencies: ["Distributed", "PairGraph", "DenseAlgebra", "CPARPACK", "CCHOLMOD"]),
         .target(name: "ClosedForms", dependencies: ["PairGraph", "Spectral", "DenseAlgebra"]),
-        .target(name: "Diagnostics", dependencies: ["PairGraph", "Spectral", "ClosedForms", "DenseAlgebra"]),
+        .target(name: "Diagnostics", dependencies: ["Distributed", "PairGraph", "Spectral", "ClosedForms", "DenseAlgebra"]),
         .target(name: "Output", dependencies: ["NpyFormat", "Distributed", "DenseAlgebra", "PairGraph", "Spectral", "ClosedForms", "Diagnostics"]),
-        .executableTarget(name: "eigenpair", dependencies: [
+        // What the commands share: settings, the loss -> operator map, the evaluation, the pipelines.
+        .target(name: "Embedding", dependencies: [
             "Distributed", "NpyFormat", "DenseAlgebra", "PairGraph", "Spectral", "ClosedForms", "Diagnostics", "Output",
+        ]),
+        // The command line: option parsing only; the work is Embedding's.
+        .executableTarget(name: "eigenpair", dependencies: [
+            "Embedding", "Generators",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -44,11 +52,14 @@ let package = Package(
         // (CHOLMOD-backed, test-only), dense references, the MPI lock and the `mpi` tag.
         .target(name: "EigenpairTestSupport", dependencies: ["DenseAlgebra", "Distributed", "PairGraph", "Spectral", "CCHOLMOD"],
                 path: "Tests/EigenpairTestSupport"),
-        .testTarget(name: "PairGraphTests", dependencies: ["PairGraph", "NpyFormat", "EigenpairTestSupport"]),
+        .testTarget(name: "PairGraphTests", dependencies: ["PairGraph", "Generators", "NpyFormat", "EigenpairTestSupport"]),
         .testTarget(name: "SpectralTests", dependencies: ["Spectral", "PairGraph", "DenseAlgebra", "EigenpairTestSupport"]),
         .testTarget(name: "ClosedFormsTests", dependencies: ["ClosedForms", "Spectral", "PairGraph", "DenseAlgebra", "EigenpairTestSupport"]),
-        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "ClosedForms", "PairGraph", "DenseAlgebra", "EigenpairTestSupport"]),
+        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "Generators", "ClosedForms", "PairGraph", "DenseAlgebra", "EigenpairTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["NpyFormat", "Output", "EigenpairTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "DistributedTests", dependencies: ["Distributed", "Spectral", "PairGraph", "DenseAlgebra", "EigenpairTestSupport"]),
+        .testTarget(name: "EmbeddingTests", dependencies: [
+            "Embedding", "Diagnostics", "ClosedForms", "Spectral", "PairGraph", "DenseAlgebra", "Distributed", "EigenpairTestSupport",
+        ]),
+        .testTarget(name: "DistributedTests", dependencies: ["Distributed", "Generators", "Spectral", "PairGraph", "DenseAlgebra", "EigenpairTestSupport"]),
     ]
 )

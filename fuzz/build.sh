@@ -22,7 +22,7 @@ P=Sources/PairGraph
 library NpyFormat Sources/NpyFormat/*.swift
 library PairGraph $P/Parsing/ByteScanner.swift $P/Parsing/EdgeListParser.swift $P/Parsing/MatrixMarketParser.swift \
     $P/Parsing/ByteRangePlan.swift $P/Parsing/GraphReader.swift $P/Parsing/LabelsReader.swift $P/Parsing/EdgeListHeader.swift \
-    $P/Parsing/DeclaredSizeBudget.swift $P/InputError.swift $P/EdgeList.swift $P/Generators/GeneratedGraph.swift
+    $P/Parsing/DeclaredSizeBudget.swift $P/InputError.swift $P/EdgeList.swift $P/NodeLabels.swift
 
 for target in EdgeList MatrixMarket Labels Npy; do
     shared=(fuzz/targets/FuzzSupport.swift)

@@ -235,11 +235,23 @@ public final class OutputDirectory {
     /// other ranks only learn whether that worked.
     /// - Throws: `OutputError` on every rank.
     public func writeJSON<T: Encodable>(_ name: String, _ value: @autoclosure () -> T) throws {
+        try writeOnCoordinator(name) { Data(try JSONText.encode(value()).utf8) }  // floats stay floats (JSONText)
+    }
+
+    /// Collective. Rank 0 writes `text` (evaluated on rank 0 only: an SVG or HTML page); the other
+    /// ranks only learn whether that worked.
+    /// - Throws: `OutputError` on every rank.
+    public func writeText(_ name: String, _ text: @autoclosure () -> String) throws {
+        try writeOnCoordinator(name) { Data(text().utf8) }
+    }
+
+    /// Collective. Rank 0 writes what `content` returns into the staging directory; every rank
+    /// gets rank 0's error, if any.
+    private func writeOnCoordinator(_ name: String, _ content: () throws -> Data) throws {
         var outcome: Result<String, OutputError> = .success("")
         if communicator.isCoordinator {
             do {
-                let data = Data(try JSONText.encode(value()).utf8)  // floats stay floats (JSONText)
-                try Self.writeFile(file(name), data, reportedAs: path + "/" + name)
+                try Self.writeFile(file(name), try content(), reportedAs: path + "/" + name)
             } catch let error as OutputError {
                 outcome = .failure(error)
             } catch {

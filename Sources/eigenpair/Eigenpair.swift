@@ -1,5 +1,5 @@
 import ArgumentParser
-import Distributed
+import Embedding
 import Foundation
 
 @main
@@ -24,7 +24,7 @@ struct Eigenpair: ParsableCommand {
     /// process under mpirun. `--help` and `--version` print as ArgumentParser does.
     static func main() {
         // Before MPI starts any thread: SIGINT/SIGTERM remove staging directories (exit 130/143).
-        InterruptCleanup.install()
+        Job.installInterruptCleanup()
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -50,19 +50,5 @@ struct Eigenpair: ParsableCommand {
         return first + (hint ?? "")
     }
 
-    /// Prints `message` once and exits with `status`. Under an MPI launcher every rank parses the
-    /// same arguments and fails the same way: the ranks join the MPI job so that only rank 0
-    /// prints, and all exit together (mpirun could otherwise kill rank 0 before it prints).
-    static func reportError(_ message: String, status: Int32) -> Never {
-        let launched = ["OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK"].contains { ProcessInfo.processInfo.environment[$0] != nil }
-        guard launched else {
-            printErrorLine(message)
-            Foundation.exit(status)
-        }
-        let environment = MPIEnvironment()
-        if environment.world.isCoordinator { printErrorLine(message) }
-        environment.world.barrier()
-        environment.finalize()
-        Foundation.exit(status)
-    }
+    static func reportError(_ message: String, status: Int32) -> Never { Job.reportError(message, status: status) }
 }

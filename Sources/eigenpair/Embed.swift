@@ -1,11 +1,5 @@
 import ArgumentParser
-import ClosedForms
-import DenseAlgebra
-import Distributed
-import Foundation
-import Output
-import PairGraph
-import Spectral
+import Embedding
 
 struct Embed: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,63 +29,19 @@ struct Embed: ParsableCommand {
     @Option(parsing: .unconditional, help: "VICReg invariance weight gamma (> 0). Default: beta N / S = beta / mean degree, which keeps the directions whose Laplacian eigenvalue is below the mean degree.")
     var gamma: Double?
 
-    @Option(parsing: .unconditional, help: "VICReg variance/covariance weight beta (> 0; alpha = beta).")
-    var beta: Double = 1
-
-    @Option(name: .customLong("lambda"), parsing: .unconditional, help: "BarlowTwins off-diagonal weight lambda (0 < lambda <= 1).")
-    var lambda: Double = 1
+    @OptionGroup var weights: LossWeights
 
     @Option(help: "Labels for alignment diagnostics: text lines `id label`, or an int .npy (row i = node ID i).")
     var labels: String?
 
     @OptionGroup var solver: SolverOptions
 
-    @Flag(name: [.customShort("f"), .long], help: "Replace an existing output directory.")
-    var force = false
-
-    @Flag(name: [.customShort("q"), .long], help: "No progress lines on stderr.")
-    var quiet = false
+    @OptionGroup var flags: RunFlags
 
     func run() throws {
-        var options: EmbedOptions?
-        ClosedFormRunner.runJob(validate: {
-            options = try EmbedOptions(self)
-            try OutputDirectory.checkWritable(out, force: force)
-        }) { world in
-            var pipeline = EmbedPipeline(options: options!, communicator: world,
-                                         progress: Progress(enabled: !quiet && world.isCoordinator))
-            try pipeline.run()
+        Job.run(quiet: flags.quiet) {
+            try EmbedSettings(graph: graph, out: out, dim: dim, losses: loss.text, gamma: gamma, beta: weights.beta,
+                              lambda: weights.lambda, labels: labels, solver: solver, force: flags.force)
         }
     }
 }
-
-/// Validated options of `embed` (bad values exit with status 2 before any work).
-struct EmbedOptions {
-    var graph: String
-    var out: String
-    var dim: Int
-    var losses: [LossName]
-    var hyper: Hyperparameters
-    /// Whether --gamma was given; otherwise it is resolved from the graph (beta N / S).
-    var gammaGiven: Bool
-    var lanczos: LanczosSettings
-    var merge: MergeRule
-    var labels: String?
-    var largestComponent: Bool
-    var force: Bool
-
-    init(_ c: Embed) throws {
-        graph = c.graph
-        out = c.out
-        dim = c.dim
-        guard c.dim >= 1 else { throw ValidationError("--dim must be at least 1 (got \(c.dim))") }
-        losses = try c.loss.parsed()
-        hyper = try ClosedFormRunner.hyperparameters(gamma: c.gamma, beta: c.beta, lambda: c.lambda)
-        gammaGiven = c.gamma != nil
-        (lanczos, merge) = try c.solver.settings(dimension: c.dim, dimensionOption: "--dim")
-        labels = c.labels
-        largestComponent = c.solver.largestComponent
-        force = c.force
-    }
-}
-

@@ -1,7 +1,6 @@
 import ArgumentParser
-import Foundation
-import NpyFormat
-import PairGraph
+import Embedding
+import Generators
 
 /// `eigenpair generate <augmentation|sbm|rmat|knn>`: seeded pair graphs written as edge-list text.
 struct Generate: ParsableCommand {
@@ -45,35 +44,15 @@ struct GenerateOutputOptions: ParsableArguments {
 
 /// Runs a generator and writes its output; bad input or unwritable files print
 /// `error: <message>` to stderr and exit with status 2.
-private func runGenerator(_ options: GenerateOutputOptions, hasLabels: Bool,
+func runGenerator(_ options: GenerateOutputOptions, hasLabels: Bool,
                           _ generate: () throws -> GeneratedGraph) throws {
     do {
-        let labelsPath = hasLabels ? options.labelsPath : nil
-        // Refuse before generating anything (the writers check again when they move the file).
-        try EdgeListWriter.checkCanCreate(options.out, force: options.force)
-        if let labelsPath { try EdgeListWriter.checkCanCreate(labelsPath, force: options.force) }
-
-        let graph = try generate()
-        let header = ["eigenpair generate \(graph.description)",
-                      "nodes=\(graph.nodeCount) (ids 0..\(max(graph.nodeCount - 1, 0)))"]
-        try EdgeListWriter.write(graph.edges, to: options.out, header: header, force: options.force)
-        var summary = "\(graph.nodeCount) nodes, \(graph.edges.count) edges written to \(options.out)"
-        if let labelsPath, let labels = graph.labels {
-            try EdgeListWriter.writeLabels(labels, to: labelsPath, header: header, force: options.force)
-            summary += ", labels to \(labelsPath)"
-        }
-        print(summary)
-    } catch let error as InputError {
-        try failInput(error.description)
-    } catch let error as NpyError {
-        try failInput(error.description)
+        print(try GeneratorRun.write(out: options.out, labels: hasLabels ? options.labelsPath : nil, force: options.force,
+                                     generate))
+    } catch let error as GeneratorFailure {
+        printErrorLine(error.message)
+        throw ExitCode(2)
     }
-}
-
-/// Prints `error: <message>` to stderr and throws ExitCode(2).
-private func failInput(_ message: String) throws -> Never {
-    printErrorLine(message)
-    throw ExitCode(2)
 }
 
 struct GenerateAugmentation: ParsableCommand {
@@ -202,60 +181,6 @@ struct GenerateRMAT: ParsableCommand {
     func run() throws {
         try runGenerator(output, hasLabels: false) {
             try RMAT.generate(scale: scale, edgeFactor: edgeFactor, a: a, b: b, c: c, seed: output.seed)
-        }
-    }
-}
-
-struct GenerateKNN: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "knn",
-        abstract: "k-nearest-neighbour graph of the rows of a feature matrix (.npy).",
-        discussion: """
-        Each row i gets the directed pair (i, j) for each of its k nearest other rows j (Euclidean \
-        distance, ties by lower index); node ID = row index. Assembly symmetrises the pairs. The graph \
-        is deterministic: --seed is accepted but unused.
-        """
-    )
-
-    @OptionGroup var output: GenerateOutputOptions
-
-    @Option(help: ArgumentHelp("N x P feature matrix (.npy, float64/float32/int64/int32; 1-D means P = 1).",
-                               valueName: "file"))
-    var features: String
-
-    @Option(help: "Neighbours per row (1 <= k < N).")
-    var k: Int = 10
-
-    @Flag(help: "Weight edges exp(-d^2 / (2 sigma^2)) instead of 1.")
-    var gaussian = false
-
-    @Option(help: "Gaussian bandwidth (default: the median kNN distance); needs --gaussian.")
-    var sigma: Double?
-
-    func validate() throws {
-        if k < 1 { throw ValidationError("--k must be at least 1, got \(k)") }
-        if let s = sigma {
-            if !gaussian { throw ValidationError("--sigma needs --gaussian") }
-            if !(s > 0 && s.isFinite) { throw ValidationError("--sigma must be positive and finite, got \(s)") }
-        }
-        if output.labelsOut != nil { throw ValidationError("--labels-out: the knn generator has no labels") }
-        // k < N needs N: read just the header (an unreadable file is reported by run(), exit status 2).
-        if let rows = Self.npyRowCount(features), k >= rows {
-            throw ValidationError("--k (\(k)) must be smaller than the number of rows in \(features) (\(rows))")
-        }
-    }
-
-    /// Rows of an .npy file from its header alone; nil if the header cannot be read.
-    static func npyRowCount(_ path: String) -> Int? {
-        // NpyRowReader opens without blocking (a FIFO here must not hang) and checks the header.
-        (try? NpyRowReader(path: path))?.rows
-    }
-
-    func run() throws {
-        try runGenerator(output, hasLabels: false) {
-            let x = try NpyArray.read(path: features)
-            return try KNNGraph.generate(features: x.doubles, rows: x.rows, columns: x.columns, k: k,
-                                         gaussian: gaussian, sigma: sigma, source: features)
         }
     }
 }

@@ -1,10 +1,5 @@
 import ArgumentParser
-import ClosedForms
-import Distributed
-import Foundation
-import NpyFormat
-import Output
-import PairGraph
+import Embedding
 
 struct Linear: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -58,67 +53,13 @@ struct Linear: ParsableCommand {
     @Option(help: "Merge rule for entries of the same unordered pair: max keeps the largest weight (an edge listed both ways stays weight 1), sum adds them.")
     var merge: Choice<MergeRule> = Choice(.max)
 
-    @Flag(name: [.customShort("f"), .long], help: "Replace an existing output directory.")
-    var force = false
-
-    @Flag(name: [.customShort("q"), .long], help: "No progress lines on stderr.")
-    var quiet = false
+    @OptionGroup var flags: RunFlags
 
     func run() throws {
-        var options: LinearOptions?
-        ClosedFormRunner.runJob(validate: {
-            options = try LinearOptions(self)
-            try OutputDirectory.checkWritable(out, force: force)
-        }) { world in
-            var pipeline = LinearPipeline(options: options!, communicator: world,
-                                          progress: Progress(enabled: !quiet && world.isCoordinator))
-            try pipeline.run()
+        Job.run(quiet: flags.quiet) {
+            try LinearSettings(graph: graph, features: features, out: out, dim: dim, losses: loss.text, gamma: gamma, beta: beta,
+                               pairsFromLabels: pairsFromLabels, labelWeighting: labelWeighting.text, nodes: nodes,
+                               merge: merge.text, force: flags.force)
         }
     }
 }
-
-/// The losses with a linear closed form (docs/math.md section 5).
-let linearLosses: [LossName] = [.vicreg, .simclr, .barlow]
-
-/// Validated options of `linear` (bad values exit with status 2 before any work).
-struct LinearOptions {
-    var graph: String?
-    var features: String
-    var out: String
-    /// nil: min(16, P), resolved once P is known.
-    var dim: Int?
-    var losses: [LossName]
-    var hyper: Hyperparameters
-    var gammaGiven: Bool
-    var labels: String?
-    var weighting: LabelWeighting
-    var nodes: String?
-    var merge: MergeRule
-    var force: Bool
-
-    init(_ c: Linear) throws {
-        graph = c.graph
-        features = c.features
-        out = c.out
-        labels = c.pairsFromLabels
-        switch (c.graph, c.pairsFromLabels) {
-        case (nil, nil): throw ValidationError("give a GRAPH, or --pairs-from-labels LABELS")
-        case (.some, .some): throw ValidationError("give either a GRAPH or --pairs-from-labels LABELS, not both")
-        default: break
-        }
-        if let d = c.dim, d < 1 { throw ValidationError("--dim must be at least 1 (got \(d))") }
-        dim = c.dim
-        losses = try c.loss.parsed(command: "linear")
-        hyper = try ClosedFormRunner.hyperparameters(gamma: c.gamma, beta: c.beta)
-        gammaGiven = c.gamma != nil
-        guard let w = c.labelWeighting.value else {
-            throw ValidationError("--label-weighting must be inverse-size or uniform (got \(c.labelWeighting.text))")
-        }
-        weighting = w
-        nodes = c.nodes
-        guard let m = c.merge.value else { throw ValidationError("--merge must be max or sum (got \(c.merge.text))") }
-        merge = m
-        force = c.force
-    }
-}
-

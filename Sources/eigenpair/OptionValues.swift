@@ -1,5 +1,5 @@
 import ArgumentParser
-import ClosedForms
+import Embedding
 
 /// The value of an enum option (--merge, --laplacian-method, --label-weighting) as typed. `--help`
 /// and the shell completions list `Value.allCases`. A bad value is not rejected by the argument
@@ -36,7 +36,7 @@ enum LinearLoss: LossChoices {
 }
 
 /// `--loss`: one loss, a comma-separated list of them, or `all`. `--help` and the completions list
-/// the single names and `all`; `ClosedFormRunner.parseLosses` validates the text.
+/// the single names and `all`; the command's settings validate the text.
 struct LossList<Choices: LossChoices>: ExpressibleByArgument {
     let text: String
 
@@ -45,9 +45,4 @@ struct LossList<Choices: LossChoices>: ExpressibleByArgument {
     var defaultValueDescription: String { text }
     static var allValueStrings: [String] { Choices.losses.map(\.rawValue) + ["all"] }
     static var defaultCompletionKind: CompletionKind { .list(allValueStrings) }
-
-    /// The losses named, in the canonical order (ValidationError on an unknown name).
-    func parsed(command: String? = nil) throws -> [LossName] {
-        try ClosedFormRunner.parseLosses(text, allowed: Choices.losses, command: command)
-    }
 }

@@ -3,6 +3,7 @@ import ClosedForms
 import DenseAlgebra
 import Distributed
 import Foundation
+import Generators
 import PairGraph
 import Testing
 @testable import Diagnostics

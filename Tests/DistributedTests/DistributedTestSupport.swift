@@ -5,6 +5,7 @@
 import Distributed
 import EigenpairTestSupport
 import Foundation
+import Generators
 import PairGraph
 import Spectral
 

@@ -1,6 +1,7 @@
 import Distributed
 import EigenpairTestSupport
 import Foundation
+import Generators
 @testable import PairGraph
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+@testable import Generators
 import Testing
 @testable import PairGraph
 

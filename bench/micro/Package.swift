@@ -12,11 +12,12 @@ import PackageDescription
 // (ordo-one/swift-runtime-interposer) is not in the local package mirror.
 //
 // The kernels under test are the main package's own (its PairGraph and Distributed library
-// products): the real generator, assembly, DistributedRowBlock, HubOrderedBlock, EdgeListParser
+// and Generators products): the real generator, assembly, DistributedRowBlock, HubOrderedBlock, EdgeListParser
 // and HaloExchange. Only fixtures and byte models live here (Sources/MicroKernels).
 let mainLibraries: [Target.Dependency] = [
     .product(name: "PairGraph", package: "Eigenpair"),
     .product(name: "Distributed", package: "Eigenpair"),
+    .product(name: "Generators", package: "Eigenpair"),
 ]
 
 let package = Package(

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Distributed
+import Generators
 import PairGraph
 
 /// The inputs every benchmark shares, built once with the main package's own generator and

@@ -1,0 +1,38 @@
+import ArgumentParser
+import Embedding
+
+/// Solver and graph options shared by `embed`, `sweep` and `compare`.
+struct SolverOptions: ParsableArguments {
+    @Flag(name: .customLong("largest-component"), help: "Keep only the largest connected component.")
+    var largestComponent = false
+
+    @Option(parsing: .unconditional, help: "Lanczos relative tolerance (ARPACK tol).")
+    var tol: Double = LanczosSettings().tolerance
+
+    @Option(help: "Lanczos Krylov dimension (default nev + max(nev, 32)).")
+    var ncv: Int?
+
+    @Option(name: .customLong("max-restarts"), help: "Maximum implicit restarts per Lanczos solve.")
+    var maxRestarts: Int = LanczosSettings().maxRestarts
+
+    @Option(name: .customLong("laplacian-method"),
+            help: "How the smallest Laplacian eigenpairs of a large component are computed. auto: shift-invert with a CHOLMOD factor of L + eps I on one rank when the factor is predicted to fit, and fits, the memory budget (--factor-budget), else spectral-shift; shift-invert: Lanczos on (L + eps I)^-1 (one rank); spectral-shift: the largest of sigma I - L; chebyshev: the largest of a Chebyshev polynomial filter of L (any rank count).")
+    var laplacianMethod: Choice<LaplacianMethod> = Choice(LanczosSettings().laplacianMethod)
+
+    @Option(name: .customLong("factor-budget"), parsing: .unconditional, help: "Memory budget in GB for the shift-invert factor under --laplacian-method auto.")
+    var factorBudget: Double = Double(LanczosSettings().factorBudgetBytes) / 1e9
+
+    @Option(name: .customLong("next-eigenvalue"),
+            help: "How lambda_{K+1}, which decides whether Z* is unique, is found. converge: converge pair K+1 to --tol. ritz-bound (experimental): localised by ARPACK's final Ritz value and a short check, no extra pair converged (fewer matvecs when it sits in a bulk); its interval is not yet a rigorous bound (docs/math.md 7.12).")
+    var nextEigenvalue: Choice<NextEigenvalueMethod> = Choice(LanczosSettings().nextEigenvalue)
+
+    @Option(help: "Merge rule for entries of the same unordered pair: max keeps the largest weight (an edge listed both ways stays weight 1), sum adds them.")
+    var merge: Choice<MergeRule> = Choice(.max)
+}
+
+/// The values as typed; the command's settings validate them.
+extension SolverOptions: SolverChoices {
+    var laplacianMethodName: String { laplacianMethod.text }
+    var nextEigenvalueName: String { nextEigenvalue.text }
+    var mergeName: String { merge.text }
+}
