@@ -94,9 +94,8 @@ extension SpectrumSolver {
             var settings = self.settings
             settings.tolerance = arpackTolerance
             let progress = reporting ? self.progress : nil
-            let solver = LanczosSolver(settings: settings, communicator: communicator) { matvecs, seconds in
-                progress?(String(format: "lanczos %@: %d filter applications (degree %d), %.1f s", label, matvecs,
-                                 filter.degree, seconds))
+            let solver = LanczosSolver(settings: settings, communicator: communicator) { state in
+                progress?("lanczos \(label): \(state.summary(unit: "filter applications (degree \(filter.degree))"))")
             }
             var (values, vectors, report) = try solver.largest(op, count: count, globalDimension: block.size, start: begin)
             report.matvecs *= filter.degree

@@ -240,8 +240,8 @@ extension SpectrumSolver {
         let progress = reporting ? self.progress : nil
         var settings = self.settings
         settings.tolerance = tolerance
-        return LanczosSolver(settings: settings, communicator: communicator) { matvecs, seconds in
-            progress?(String(format: "lanczos %@: %d matvecs, %.1f s", label, matvecs, seconds))
+        return LanczosSolver(settings: settings, communicator: communicator) { state in
+            progress?("lanczos \(label): \(state.summary())")
         }
     }
 }
