@@ -46,9 +46,3 @@ final class Progress: @unchecked Sendable {
         held = []
     }
 }
-
-/// Writes `error: <message>` to stderr and exits with `code`.
-func fail(_ message: String, code: Int32) -> Never {
-    printErrorLine(message)
-    exit(code)
-}

@@ -93,9 +93,8 @@ extension SpectrumSolver {
             let op = ChebyshevFilter(negativeLaplacian: negative, degree: filter.degree, cut: filter.cut, upper: filter.upper)
             let settings = self.settings.with(tolerance: arpackTolerance)
             let progress = reporting ? self.progress : nil
-            let solver = LanczosSolver(settings: settings, communicator: communicator) { matvecs, seconds in
-                progress?(String(format: "lanczos %@: %d filter applications (degree %d), %.1f s", label, matvecs,
-                                 filter.degree, seconds))
+            let solver = LanczosSolver(settings: settings, communicator: communicator) { state in
+                progress?("lanczos \(label): \(state.summary(unit: "filter applications (degree \(filter.degree))"))")
             }
             var (values, vectors, report) = try solver.largest(op, count: count, globalDimension: block.size, start: begin)
             report.matvecs *= filter.degree

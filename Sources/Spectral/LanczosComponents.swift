@@ -233,8 +233,8 @@ extension SpectrumSolver {
                                tolerance: Double) -> LanczosSolver {
         let progress = reporting ? self.progress : nil
         let settings = self.settings.with(tolerance: tolerance)
-        return LanczosSolver(settings: settings, communicator: communicator) { matvecs, seconds in
-            progress?(String(format: "lanczos %@: %d matvecs, %.1f s", label, matvecs, seconds))
+        return LanczosSolver(settings: settings, communicator: communicator) { state in
+            progress?("lanczos \(label): \(state.summary())")
         }
     }
 }

@@ -8,10 +8,12 @@ import Foundation
 public struct LanczosSolver {
     public let settings: LanczosSettings
     public var communicator: Communicator
-    /// Called about once a second with (matvecs so far, seconds so far); coordinator only.
-    public var progress: ((Int, Double) -> Void)?
+    /// Called about once a second with the solve's progress; coordinator only.
+    public var progress: ((LanczosProgress) -> Void)?
+    /// Seconds between progress calls.
+    public var progressInterval: Double = 1
 
-    public init(settings: LanczosSettings, communicator: Communicator, progress: ((Int, Double) -> Void)? = nil) {
+    public init(settings: LanczosSettings, communicator: Communicator, progress: ((LanczosProgress) -> Void)? = nil) {
         self.settings = settings
         self.communicator = communicator
         self.progress = progress
@@ -54,6 +56,7 @@ public struct LanczosSolver {
         let began = Date()
         var lastReport = began
         var matvecs = 0
+        var tracker = LanczosProgressTracker(wanted: count, tolerance: settings.tolerance)
         repeat {
             pdsaupd_c(comm, &ido, "I", Int32(n), "LA", Int32(count), settings.tolerance, &resid, Int32(ncv),
                       v, Int32(max(n, 1)), &iparam, &ipntr, &workd, &workl, Int32(lworkl), &info)
@@ -63,9 +66,16 @@ public struct LanczosSolver {
                     op.apply(UnsafePointer(base + Int(ipntr[0] - 1)), into: base + Int(ipntr[1] - 1))
                 }
                 matvecs += 1
-                if let progress, Date().timeIntervalSince(lastReport) >= 1 {
-                    lastReport = Date()
-                    progress(matvecs, lastReport.timeIntervalSince(began))
+                if let progress {
+                    let seconds = Date().timeIntervalSince(began)
+                    workl.withUnsafeBufferPointer { w in
+                        tracker.observe(ritz: w.baseAddress! + Int(ipntr[5] - 1), bounds: w.baseAddress! + Int(ipntr[6] - 1),
+                                        ncv: ncv, seconds: seconds)
+                    }
+                    if Date().timeIntervalSince(lastReport) >= progressInterval {
+                        lastReport = Date()
+                        progress(tracker.snapshot(matvecs: matvecs, seconds: seconds))
+                    }
                 }
             }
         } while ido == 1 || ido == -1
