@@ -61,7 +61,7 @@ public final class RunContext {
     }
 
     func solver(_ settings: LanczosSettings) -> SpectrumSolver {
-        SpectrumSolver(settings: settings, communicator: communicator) { [progress] line in progress.note(line) }
+        SpectrumSolver(settings: settings) { [progress] line in progress.note(line) }
     }
 
     /// Collective. `count` eigenpairs of `kind` (phase `solve_<operator>`), listed in `solves`

@@ -24,13 +24,6 @@ public struct SpectrumSolver {
         self.progress = progress
     }
 
-    /// Transitional for the command-line pipelines, which still pass their communicator: the
-    /// solve uses `graph.communicator`, so `communicator` is ignored.
-    @available(*, deprecated, message: "the solve runs on graph.communicator; use init(settings:progress:)")
-    public init(settings: LanczosSettings, communicator: Communicator, progress: ((String) -> Void)? = nil) {
-        self.init(settings: settings, progress: progress)
-    }
-
     enum Origin {
         case trivial
         case helmert(Int)

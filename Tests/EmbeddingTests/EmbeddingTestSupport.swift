@@ -71,7 +71,7 @@ func testContext() -> RunContext {
 }
 
 func testSolver() -> SpectrumSolver {
-    SpectrumSolver(settings: LanczosSettings(), communicator: testMPI.world)
+    SpectrumSolver(settings: LanczosSettings())
 }
 
 func relativeDifference(_ a: Double, _ b: Double) -> Double { abs(a - b) / max(1, abs(a), abs(b)) }
