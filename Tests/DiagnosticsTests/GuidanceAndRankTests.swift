@@ -74,7 +74,7 @@ import Testing
         #expect(Guidance.evaluate(an).alignment == .misaligned)
 
         let data = try JSONEncoder().encode(few)
-        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let json = try #require(try reportObject(few))
         #expect(Set(json.keys) == ["alignment", "recommendation", "recommendations", "per_loss", "evidence", "low_data", "thresholds"])
         #expect(json["alignment"] as? String == "aligned")
         #expect(try JSONDecoder().decode(Guidance.self, from: data) == few)
@@ -159,7 +159,7 @@ import Testing
                                           unique: false, notes: [])
         #expect(try RankDiagnostics.report(solution, communicator: single).numericalRank == nil)
 
-        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(r)) as? [String: Any]
+        let json = try reportObject(r)
         #expect(Set(json!.keys) == ["closed_form_rank", "numerical_rank", "columns", "relative_tolerance", "agrees"])
         #expect(try JSONDecoder().decode(RankReport.self, from: JSONEncoder().encode(r)) == r)
     }
