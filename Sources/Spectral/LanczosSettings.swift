@@ -25,8 +25,8 @@ public struct LanczosSettings: Sendable, Codable {
     public let factorBudgetRatio: Double
     /// How the eigenvalue after the K returned ones is found (it decides whether Z* is unique).
     /// Default `.converge`: pair K+1 converged to the tolerance. `.ritzBound` (opt-in) localises it
-    /// from ARPACK's final Ritz values and a short check instead (on sbm1m at K = 16 the extra pair
-    /// sits at the bulk edge and cost 822 instead of 142 matvecs); its check interval is not yet a
+    /// from ARPACK's final Ritz values and a short check instead (fewer matvecs when pair K+1 sits at
+    /// a bulk edge: docs/benchmarks.md, "Measurements behind code choices"); its check interval is not yet a
     /// rigorous bound, so it is not the default (docs/math.md 7.12, "Known weakness").
     public let nextEigenvalue: NextEigenvalueMethod
 
