@@ -25,9 +25,9 @@ extension SpectrumSolver {
         var factorBytes: Int?
         var seconds: Double?
         var note: String?
-        /// The method when there is no factor: Chebyshev when asked for, else the spectral shift
-        /// (measured faster than the filter where no factor fits, docs/math.md 7.11).
-        var fallback: LaplacianMethod = .spectralShift
+        /// The method when there is no factor: the one asked for (spectral shift, Chebyshev, AMG),
+        /// else AMG shift-invert (measured faster than both where no factor fits, docs/math.md 7.13).
+        var fallback: LaplacianMethod = .amg
         /// `auto`: the factor size predicted from the spectral treewidth bound, before any analysis.
         var predictedFactorBytes: Int?
         /// `auto`: the short Lanczos run behind the prediction.
@@ -58,9 +58,11 @@ extension SpectrumSolver {
         let forced = settings.laplacianMethod == .shiftInvert
         switch settings.laplacianMethod {
         case .spectralShift:
-            return ShiftInvertPlan()
+            return ShiftInvertPlan(fallback: .spectralShift)
         case .chebyshev:
             return ShiftInvertPlan(fallback: .chebyshev)
+        case .amg:
+            return ShiftInvertPlan(fallback: .amg, bounds: try bounds())
         case .auto, .shiftInvert:
             break
         }
@@ -68,7 +70,7 @@ extension SpectrumSolver {
         guard ranks == 1 else {
             let why = "shift-invert needs a 1-rank run (this one has \(ranks) ranks)"
             if forced { throw EigensolverError.invalidRequest(why) }
-            return ShiftInvertPlan(note: why)
+            return ShiftInvertPlan(note: why, bounds: try bounds())
         }
         // Bytes of the component's CSC matrix (column pointers, row indices, values), as
         // CholmodMatrix.storageBytes counts them.
