@@ -33,19 +33,9 @@ public struct AMGReport: Codable, Sendable {
 /// Gauss-Seidel forward on the way down and backward on the way up, so that one V-cycle is a
 /// symmetric operator and PCG stays valid; 9 = Gaussian elimination on the coarsest level.
 struct AMGSettings: Sendable {
-    static func fromEnvironment() -> AMGSettings {
-        var s = AMGSettings()
-        let e = ProcessInfo.processInfo.environment
-        if let v = e["AMG_COARSEN"].flatMap(Int32.init) { s.coarsening = v }
-        if let v = e["AMG_INTERP"].flatMap(Int32.init) { s.interpolation = v }
-        if let v = e["AMG_STRONG"].flatMap(Double.init) { s.strongThreshold = v }
-        if let v = e["AMG_PMAX"].flatMap(Int32.init) { s.interpolationMaxElements = v }
-        if let v = e["AMG_RELAX"].flatMap(Int32.init) { s.relaxDown = v; s.relaxUp = v }
-        if let v = e["AMG_AGG"].flatMap(Int32.init) { s.aggressiveLevels = v }
-        if let v = e["AMG_PRINT"].flatMap(Int32.init) { s.printLevel = v }
-        if let v = e["AMG_MAXCOARSE"].flatMap(Int32.init) { s.maxCoarseSize = v }
-        return s
-    }
+    /// HMIS with one level of aggressive (distance-2) coarsening and at most 2 interpolation
+    /// weights per row: on a 20k planted partition the default (no aggressive level, 4 weights)
+    /// made level 1 29% dense (operator complexity 6.5, setup 4.4 s); this gives 1.05 and 0.3 s.
     var aggressiveLevels: Int32 = 1
     var printLevel: Int32 = 0
     var maxCoarseSize: Int32 = 9
@@ -87,7 +77,7 @@ final class AMGInverse: ShiftedLaplacianInverse {
     /// Collective over `communicator` (the ranks holding rows of the component; every one holds
     /// at least one). Builds L_c + sigma I in hypre's IJ format and runs BoomerAMG's setup.
     init(block: ComponentBlock, sigma: Double, tolerance: Double, communicator: Communicator,
-         settings: AMGSettings = AMGSettings.fromEnvironment()) throws {
+         settings: AMGSettings = AMGSettings()) throws {
         precondition(sigma > 0 && sigma.isFinite, "sigma must be positive")
         let began = Date()
         let n = block.rows.count

@@ -161,7 +161,7 @@ extension SpectrumSolver {
                         andersonMorley: andersonMorley, communicator: solvers)
                     if settings.laplacianMethod == .auto {
                         let choice = amgChoice(block: block, bounds: bounds, andersonMorley: andersonMorley,
-                                               count: count, communicator: solvers)
+                                               communicator: solvers)
                         outcome.methodNote = choice.note
                         if reporting { progress?("lanczos \(label): \(choice.note)") }
                         if !choice.amg {

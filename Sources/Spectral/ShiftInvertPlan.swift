@@ -62,7 +62,8 @@ extension SpectrumSolver {
         case .chebyshev:
             return ShiftInvertPlan(fallback: .chebyshev)
         case .amg:
-            return ShiftInvertPlan(fallback: .amg, bounds: try bounds())
+            // sigma's estimate runs later, on the ranks holding the component only.
+            return ShiftInvertPlan(fallback: .amg)
         case .auto, .shiftInvert:
             break
         }
@@ -70,7 +71,7 @@ extension SpectrumSolver {
         guard ranks == 1 else {
             let why = "shift-invert needs a 1-rank run (this one has \(ranks) ranks)"
             if forced { throw EigensolverError.invalidRequest(why) }
-            return ShiftInvertPlan(note: why, bounds: try bounds())
+            return ShiftInvertPlan(note: why)
         }
         // Bytes of the component's CSC matrix (column pointers, row indices, values), as
         // CholmodMatrix.storageBytes counts them.
