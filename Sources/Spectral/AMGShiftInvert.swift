@@ -35,7 +35,7 @@ extension SpectrumSolver {
     ///   Ritz value) exceeds `amgRatio`: the spectral shift's steps grow like its square root while
     ///   AMG's outer products stay near 8-10 K at 10-30 products' cost each. Measured break-even
     ///   (docs/benchmarks.md): a 90k grid (ratio 274) AMG 4.1x faster, a 100k augmentation graph
-    ///   (about 140) a tie, a 300k planted partition (about 31) the spectral shift over 10x faster.
+    ///   (about 140) a tie, a 300k planted partition (about 26) the spectral shift over 10x faster.
     func amgChoice(block: ComponentBlock, bounds: SpectrumBounds, andersonMorley: Double,
                    communicator: Communicator) -> (amg: Bool, note: String) {
         let n = Double(block.size)

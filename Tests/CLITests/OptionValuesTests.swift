@@ -99,7 +99,7 @@ extension CLITests {
 
         static let badValues: [BadValue] = [
             BadValue(arguments: ["embed", "g.txt", "--laplacian-method", "lobpcg"],
-                     expected: "error: --laplacian-method must be auto, shift-invert, spectral-shift or chebyshev (got lobpcg)"),
+                     expected: "error: --laplacian-method must be auto, shift-invert, amg, spectral-shift or chebyshev (got lobpcg)"),
             BadValue(arguments: ["sweep", "g.txt", "--merge", "min"], expected: "error: --merge must be max or sum (got min)"),
             BadValue(arguments: ["compare", "g.txt", "--embedding", "z.npy", "--loss", "vicreg,infonce"],
                      expected: "error: --loss: unknown loss 'infonce' (choose from vicreg, simclr, simclr-degree, barlow, all)"),
