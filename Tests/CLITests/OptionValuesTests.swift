@@ -36,7 +36,7 @@ extension CLITests {
 
         static let allLosses = "(values: vicreg, simclr, simclr-degree, barlow, all; default: all)"
         static let merge = "(values: max, sum; default: max)"
-        static let laplacian = "(values: auto, shift-invert, spectral-shift, chebyshev; default: auto)"
+        static let laplacian = "(values: auto, shift-invert, spectral-shift, chebyshev, amg; default: auto)"
 
         @Test(arguments: ["embed", "sweep", "compare"])
         func helpListsEveryEnumValue(_ command: String) throws {
