@@ -104,6 +104,9 @@ public enum LaplacianMethod: String, Codable, Sendable, CaseIterable {
     case spectralShift = "spectral-shift"
     /// Lanczos on a Chebyshev polynomial filter of L_c (docs/math.md 7.11); any number of ranks.
     case chebyshev
+    /// Lanczos on P (L_c + sigma I)^{-1} P with the inverse applied by hypre PCG preconditioned by
+    /// BoomerAMG, on the Lanczos vectors' own row partition (docs/math.md 7.13); any number of ranks.
+    case amg
 }
 
 /// How the (K+1)-th eigenvalue, which decides the uniqueness of Z*, is obtained (docs/math.md 7.12).
@@ -163,6 +166,8 @@ public enum EigensolverError: Error, CustomStringConvertible, Sendable, Codable 
     case invalidRequest(String)
     /// CHOLMOD could not analyse or factorise L + eps I (shift-invert).
     case factorization(String)
+    /// hypre could not build L + sigma I or set up BoomerAMG (`--laplacian-method amg`).
+    case multigrid(String)
 
     public var description: String {
         switch self {
@@ -170,6 +175,7 @@ public enum EigensolverError: Error, CustomStringConvertible, Sendable, Codable 
             return "ARPACK \(routine) failed with info = \(info.code): \(info) (see arpack-ng's documentation of \(routine))"
         case .invalidRequest(let why): return why
         case .factorization(let why): return "shift-invert factorisation: " + why
+        case .multigrid(let why): return "AMG shift-invert (hypre): " + why
         }
     }
 }
