@@ -48,7 +48,7 @@ import Testing
         let graph = try TestGraphs.sbm(sizes: [80, 80, 80, 80], pIn: 0.15, pOut: 0.005, seed: 21)
         let ref = try DenseReference.spectrum(graph, kind: .laplacian)
         for tol in [1e-6, 1e-10] {
-            let spectrum = try solveLaplacian(graph, count: 10, method: .amg) { $0.tolerance = tol }
+            let spectrum = try solveLaplacian(graph, count: 10, method: .amg, tolerance: tol)
             let solve = try #require(spectrum.solves.first)
             let amg = try #require(solve.amg)
             #expect(amg.innerTolerance == SpectrumSolver.innerTolerance(solve.tolerance ?? tol))
@@ -85,10 +85,7 @@ extension AMGShiftInvertTests {
     @Test func autoPicksAMGWhenTheFactorCannotFit() throws {
         let graph = try grid(40)
         let count = 6
-        let spectrum = try solveLaplacian(graph, count: count, method: .auto) { s in
-            s.factorBudgetBytes = 100
-            s.factorBudgetRatio = 0
-        }
+        let spectrum = try solveLaplacian(graph, count: count, method: .auto, factorBudgetBytes: 100, factorBudgetRatio: 0)
         let solve = try #require(spectrum.solves.first)
         let predicted = try #require(solve.predictedFactorBytes)
         try #require(predicted > 100, "premise: the predicted factor (\(predicted) bytes) must exceed the budget")
@@ -112,10 +109,7 @@ extension AMGShiftInvertTests {
         for i in 1..<n { e.add(0, i) }
         for i in 1..<(n - 1) { e.add(i, i + 1) }
         let graph = try e.assemble()
-        let spectrum = try solveLaplacian(graph, count: 4, method: .auto) { s in
-            s.factorBudgetBytes = 0
-            s.factorBudgetRatio = 0
-        }
+        let spectrum = try solveLaplacian(graph, count: 4, method: .auto, factorBudgetBytes: 0, factorBudgetRatio: 0)
         let solve = try #require(spectrum.solves.first)
         #expect(solve.method == "spectral-shift", "method \(solve.method ?? "nil"), note \(solve.methodNote ?? "nil")")
         #expect(solve.methodNote?.contains("hubs") == true, "note: \(solve.methodNote ?? "nil")")
