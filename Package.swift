@@ -27,6 +27,9 @@ let package = Package(
         .systemLibrary(name: "CLAPACKE", providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]),
         // zlib: gzip inputs and the deflated members of SciPy .npz files.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // hypre (BoomerAMG, PCG; apt libhypre-dev): a C target, since hypre has no .pc file and its
+        // headers need a forwarding HYPRE_config.h on the include path (Sources/CHypre/include).
+        .target(name: "CHypre", dependencies: ["CMPI"], linkerSettings: [.linkedLibrary("HYPRE")]),
 
         .target(name: "Distributed", dependencies: ["CMPI"]),
         .target(name: "NpyFormat"),
@@ -34,7 +37,7 @@ let package = Package(
         .target(name: "PairGraph", dependencies: ["Distributed", "NpyFormat", "DenseAlgebra", "CZlib"]),
         // Seeded pair graphs (augmentation, SBM, R-MAT, kNN) and the edge-list writer of `generate`.
         .target(name: "Generators", dependencies: ["Distributed", "NpyFormat", "DenseAlgebra", "PairGraph"]),
-        .target(name: "Spectral", dependencies: ["Distributed", "PairGraph", "DenseAlgebra", "CPARPACK", "CCHOLMOD"]),
+        .target(name: "Spectral", dependencies: ["Distributed", "PairGraph", "DenseAlgebra", "CPARPACK", "CCHOLMOD", "CHypre"]),
         .target(name: "ClosedForms", dependencies: ["PairGraph", "Spectral", "DenseAlgebra"]),
         .target(name: "Diagnostics", dependencies: ["Distributed", "PairGraph", "Spectral", "ClosedForms", "DenseAlgebra"]),
         .target(name: "Output", dependencies: ["NpyFormat", "Distributed", "DenseAlgebra", "PairGraph", "Spectral", "ClosedForms", "Diagnostics"]),

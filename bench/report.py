@@ -393,8 +393,16 @@ def main():
       "scaling (P = 1, 2 here; P up to 16 on a 16-core machine): docs/measurements.md. Micro-benchmarks: "
       "`cd bench/micro && BENCHMARK_DISABLE_JEMALLOC=true swift package benchmark`.")
     w("")
+    # Sections measured by hand sit below this marker in the page; keep them.
+    keep = "<!-- Hand-written sections below: bench/report.py keeps them when it rewrites this page. -->"
+    kept = ""
+    if os.path.exists(args.out):
+        with open(args.out) as fh:
+            old = fh.read()
+        if keep in old:
+            kept = old[old.index(keep):]
     with open(args.out, "w") as fh:
-        fh.write("\n".join(L))
+        fh.write("\n".join(L) + ("\n" + kept if kept else ""))
     print(f"wrote {args.out}")
 
 

@@ -2,7 +2,7 @@
 # Installs the Debian packages Eigenpair builds against, only those missing. Idempotent.
 set -euo pipefail
 packages=(libsuitesparse-dev libarpack2-dev libparpack2-dev libopenmpi-dev openmpi-bin
-          liblapacke-dev libopenblas-dev zlib1g-dev pkg-config)
+          liblapacke-dev libopenblas-dev zlib1g-dev pkg-config libhypre-dev)
 # The Python package's tests (scripts/python-tests.sh): Debian's Python stack, unless the python3 on
 # PATH already has venv, NumPy, SciPy and pytest (then the rest comes from PyPI if missing).
 if ! python3 -c 'import ensurepip, numpy, scipy, pytest' 2>/dev/null; then

@@ -33,7 +33,7 @@ extension SpectrumSolver {
             case .spectralShift?:
                 guard let sigma = solve.shift else { return nil }
                 return (sigma - theta - bound)...(sigma - theta + bound)
-            case .shiftInvert?:
+            case .shiftInvert?, .amg?:
                 guard let eps = solve.epsilon else { return nil }
                 // lambda = 1/mu - eps is decreasing in mu > 0; mu <= 0 leaves it unbounded above.
                 return (1 / (theta + bound) - eps)...(theta - bound > 0 ? 1 / (theta - bound) - eps : .infinity)
@@ -53,6 +53,11 @@ extension SpectrumSolver {
         /// `.ritzBound`: the gap check's interval on M's scale (bit patterns of its ends), and its products.
         var gapCheck: [UInt64]?
         var gapCheckMatvecs: Int?
+        var amg: AMGReport?
+        /// AMG shift-invert: the method `auto` settled on (AMG or the spectral shift), sigma, and why.
+        var method: String?
+        var sigma: Double?
+        var methodNote: String?
     }
 
     /// Collective over `graph.communicator`. PARPACK rejects a local dimension of 0 (pdsaupd info
@@ -91,6 +96,7 @@ extension SpectrumSolver {
         var shift: Double?
         var method: LaplacianMethod?
         var andersonMorley = 0.0
+        var planBounds: SpectrumBounds?
         if kind == .laplacian, let warmStart {
             // A refinement keeps the method (and the factor or filter) of the solve it refines.
             solve = warmStart.solve
@@ -119,6 +125,7 @@ extension SpectrumSolver {
             solve.predictedFactorBytes = plan.predictedFactorBytes
             solve.methodNote = plan.note
             factor = plan.factor
+            planBounds = plan.bounds
             if let factor {
                 // Largest theta of P (L_c + eps I)^{-1} P; lambda = 1/theta - eps, same vectors.
                 method = .shiftInvert
@@ -143,12 +150,43 @@ extension SpectrumSolver {
         if holding {
             let solver = lanczosSolver(label: label, communicator: solvers, reporting: reporting, tolerance: tolerance)
             do {
+                if method == .amg && solve.epsilon == nil {
+                    // sigma from lambda_1's estimate; `auto` also weighs AMG against the spectral
+                    // shift here, where the holding ranks can run the estimate (docs/math.md 7.13).
+                    let bounds = try planBounds ?? SpectrumBounds(
+                        negativeLaplacian: ComponentOperator(block: block, kind: .laplacian, shift: 0, deflation: deflation),
+                        start: start, steps: Self.predictionSteps, globalDimension: size,
+                        andersonMorley: andersonMorley, communicator: solvers)
+                    if settings.laplacianMethod == .auto {
+                        let choice = amgChoice(block: block, bounds: bounds, andersonMorley: andersonMorley,
+                                               communicator: solvers)
+                        outcome.methodNote = choice.note
+                        if reporting { progress?("lanczos \(label): \(choice.note)") }
+                        if !choice.amg {
+                            method = .spectralShift
+                            shift = andersonMorley
+                        }
+                    }
+                    outcome.method = method?.rawValue
+                    if method == .amg {
+                        outcome.sigma = Self.amgShift(bounds: bounds, andersonMorley: andersonMorley)
+                        solve.epsilon = outcome.sigma
+                    }
+                }
                 var values: [Double]
                 let report: LanczosReport
                 if let factor {
-                    let op = ShiftInvertOperator(factor: factor, deflation: deflation)
+                    let op = ShiftInvertOperator(inverse: factor, deflation: deflation)
                     (values, vectors, report) = try solver.largest(op, count: count, globalDimension: size, start: start)
                     values = values.map { 1 / $0 - factor.epsilon }
+                } else if method == .amg, let sigma = solve.epsilon {
+                    if reporting { progress?("amg \(label): hypre BoomerAMG setup of L + sigma I, sigma = \(sigma)") }
+                    let inverse = try AMGInverse(block: block, sigma: sigma, tolerance: Self.innerTolerance(tolerance),
+                                                 communicator: solvers)
+                    defer { outcome.amg = inverse.report }
+                    let op = ShiftInvertOperator(inverse: inverse, deflation: deflation)
+                    (values, vectors, report) = try solver.largest(op, count: count, globalDimension: size, start: start)
+                    values = values.map { 1 / $0 - sigma }
                 } else if method == .chebyshev {
                     let ncv = min(size, settings.krylovDimension ?? LanczosSettings.defaultKrylovDimension(count))
                     let nonzeros = solvers.allreduceSum(block.nonzeros)
@@ -191,6 +229,15 @@ extension SpectrumSolver {
         solve.tolerance = outcome.arpackTolerance ?? tolerance
         if let filter = outcome.chebyshev { solve.chebyshev = filter }
         solve.gapCheckMatvecs = outcome.gapCheckMatvecs
+        solve.amg = outcome.amg
+        if let chosen = outcome.method {
+            solve.method = chosen
+            solve.shift = chosen == LaplacianMethod.amg.rawValue ? outcome.sigma.map { -$0 } : andersonMorley
+            solve.epsilon = outcome.sigma
+        }
+        if let note = outcome.methodNote {
+            solve.methodNote = [solve.methodNote, note].compactMap { $0 }.joined(separator: "; ")
+        }
         var result = LanczosResult(values: outcome.values.map { Double(bitPattern: $0) }, rows: block.rows, vectors: vectors,
                                    solve: solve, tolerance: solve.tolerance ?? tolerance, factor: factor)
         if let ends = outcome.gapCheck { result.gapCheck = Double(bitPattern: ends[0])...Double(bitPattern: ends[1]) }

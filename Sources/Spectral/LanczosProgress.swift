@@ -2,7 +2,7 @@ import Foundation
 
 /// A snapshot of a running Lanczos solve, for progress lines: work done, how many of the wanted Ritz
 /// pairs already pass ARPACK's test, and an extrapolated estimate of the restarts left
-/// (docs/math.md 7.13).
+/// (docs/math.md 7.14).
 public struct LanczosProgress: Sendable, Equatable {
     public var matvecs: Int
     public var seconds: Double

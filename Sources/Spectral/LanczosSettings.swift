@@ -25,8 +25,8 @@ public struct LanczosSettings: Sendable, Codable {
     public let factorBudgetRatio: Double
     /// How the eigenvalue after the K returned ones is found (it decides whether Z* is unique).
     /// Default `.converge`: pair K+1 converged to the tolerance. `.ritzBound` (opt-in) localises it
-    /// from ARPACK's final Ritz values and a short check instead (on sbm1m at K = 16 the extra pair
-    /// sits at the bulk edge and cost 822 instead of 142 matvecs); its check interval is not yet a
+    /// from ARPACK's final Ritz values and a short check instead (fewer matvecs when pair K+1 sits at
+    /// a bulk edge: docs/benchmarks.md, "Measurements behind code choices"); its check interval is not yet a
     /// rigorous bound, so it is not the default (docs/math.md 7.12, "Known weakness").
     public let nextEigenvalue: NextEigenvalueMethod
 
@@ -104,6 +104,9 @@ public enum LaplacianMethod: String, Codable, Sendable, CaseIterable {
     case spectralShift = "spectral-shift"
     /// Lanczos on a Chebyshev polynomial filter of L_c (docs/math.md 7.11); any number of ranks.
     case chebyshev
+    /// Lanczos on P (L_c + sigma I)^{-1} P with the inverse applied by hypre PCG preconditioned by
+    /// BoomerAMG, on the Lanczos vectors' own row partition (docs/math.md 7.13); any number of ranks.
+    case amg
 }
 
 /// How the (K+1)-th eigenvalue, which decides the uniqueness of Z*, is obtained (docs/math.md 7.12).
@@ -163,6 +166,8 @@ public enum EigensolverError: Error, CustomStringConvertible, Sendable, Codable 
     case invalidRequest(String)
     /// CHOLMOD could not analyse or factorise L + eps I (shift-invert).
     case factorization(String)
+    /// hypre could not build L + sigma I or set up BoomerAMG (`--laplacian-method amg`).
+    case multigrid(String)
 
     public var description: String {
         switch self {
@@ -170,6 +175,7 @@ public enum EigensolverError: Error, CustomStringConvertible, Sendable, Codable 
             return "ARPACK \(routine) failed with info = \(info.code): \(info) (see arpack-ng's documentation of \(routine))"
         case .invalidRequest(let why): return why
         case .factorization(let why): return "shift-invert factorisation: " + why
+        case .multigrid(let why): return "AMG shift-invert (hypre): " + why
         }
     }
 }

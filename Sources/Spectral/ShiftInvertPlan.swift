@@ -25,9 +25,10 @@ extension SpectrumSolver {
         var factorBytes: Int?
         var seconds: Double?
         var note: String?
-        /// The method when there is no factor: Chebyshev when asked for, else the spectral shift
-        /// (measured faster than the filter where no factor fits, docs/math.md 7.11).
-        var fallback: LaplacianMethod = .spectralShift
+        /// The method when there is no factor: the one asked for (spectral shift, Chebyshev, AMG);
+        /// under `auto` AMG shift-invert, which `amgChoice` may still turn into the spectral shift
+        /// where AMG measured slower (docs/math.md 7.13).
+        var fallback: LaplacianMethod = .amg
         /// `auto`: the factor size predicted from the spectral treewidth bound, before any analysis.
         var predictedFactorBytes: Int?
         /// `auto`: the short Lanczos run behind the prediction.
@@ -58,9 +59,12 @@ extension SpectrumSolver {
         let forced = settings.laplacianMethod == .shiftInvert
         switch settings.laplacianMethod {
         case .spectralShift:
-            return ShiftInvertPlan()
+            return ShiftInvertPlan(fallback: .spectralShift)
         case .chebyshev:
             return ShiftInvertPlan(fallback: .chebyshev)
+        case .amg:
+            // sigma's estimate runs later, on the ranks holding the component only.
+            return ShiftInvertPlan(fallback: .amg)
         case .auto, .shiftInvert:
             break
         }

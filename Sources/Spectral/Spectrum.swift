@@ -48,6 +48,8 @@ public struct ComponentSolve: Codable, Sendable {
     /// `--next-eigenvalue ritz-bound`: products spent by the gap check on Q M Q (docs/math.md 7.12),
     /// included in report.matvecs.
     public var gapCheckMatvecs: Int? = nil
+    /// AMG shift-invert: sigma, the inner tolerance and PCG's work (docs/math.md 7.13).
+    public var amg: AMGReport? = nil
 
     enum CodingKeys: String, CodingKey {
         case component, nodes, shift, report, method, epsilon
@@ -61,6 +63,7 @@ public struct ComponentSolve: Codable, Sendable {
         case predictedFactorBytes = "predicted_factor_bytes"
         case chebyshev
         case gapCheckMatvecs = "gap_check_matvecs"
+        case amg
     }
 }
 

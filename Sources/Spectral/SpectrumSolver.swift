@@ -189,6 +189,13 @@ public struct SpectrumSolver {
                     result.solve.gapCheckMatvecs = (result.solve.gapCheckMatvecs ?? 0) + earlier
                 }
                 result.solve.report.restarts += previous.solve.report.restarts
+                if let earlier = previous.solve.amg, var amg = result.solve.amg {
+                    amg.solves += earlier.solves
+                    amg.iterations += earlier.iterations
+                    amg.unconverged += earlier.unconverged
+                    amg.setupSeconds += earlier.setupSeconds
+                    result.solve.amg = amg
+                }
                 result.solve.report.seconds += previous.solve.report.seconds
                 lanczosResults[c] = result
             }

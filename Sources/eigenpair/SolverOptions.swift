@@ -16,7 +16,7 @@ struct SolverOptions: ParsableArguments {
     var maxRestarts: Int = LanczosSettings().maxRestarts
 
     @Option(name: .customLong("laplacian-method"),
-            help: "How the smallest Laplacian eigenpairs of a large component are computed. auto: shift-invert with a CHOLMOD factor of L + eps I on one rank when the factor is predicted to fit, and fits, the memory budget (--factor-budget), else spectral-shift; shift-invert: Lanczos on (L + eps I)^-1 (one rank); spectral-shift: the largest of sigma I - L; chebyshev: the largest of a Chebyshev polynomial filter of L (any rank count).")
+            help: "How the smallest Laplacian eigenpairs of a large component are computed. auto: shift-invert with a CHOLMOD factor of L + eps I on one rank when the factor is predicted to fit, and fits, the memory budget (--factor-budget), else amg where it measured faster (no hubs, lambda_1 small against the degrees; docs/math.md 7.13), else spectral-shift; shift-invert: Lanczos on (L + eps I)^-1 (one rank); amg: Lanczos on (L + sigma I)^-1 applied by hypre PCG with a BoomerAMG preconditioner (any rank count); spectral-shift: the largest of sigma I - L; chebyshev: the largest of a Chebyshev polynomial filter of L (any rank count).")
     var laplacianMethod: Choice<LaplacianMethod> = Choice(LanczosSettings().laplacianMethod)
 
     @Option(name: .customLong("factor-budget"), parsing: .unconditional, help: "Memory budget in GB for the shift-invert factor under --laplacian-method auto.")

@@ -110,28 +110,6 @@ import Testing
         }
     }
 
-    /// The Chebyshev-filtered Laplacian solve (any number of ranks) against dense LAPACK and against
-    /// its own 1-rank solve: the same checks as above, so P = 1 (`swift test`) and P = 3
-    /// (`scripts/mpi-tests.sh`) give the same pairs to 1e-10.
-    @Test(arguments: [Case.large, .disconnected, .cycle])
-    func chebyshevMatchesDenseAndSingleRank(_ testCase: Case) throws {
-        let graph = try testCase.graph()
-        let count = testCase.count(.laplacian)
-        let settings = LanczosSettings(denseLimit: testCase.denseLimit, laplacianMethod: .chebyshev)
-        try withSolverLock {
-            let world = testMPI.world
-            let distributed = try graph.distributed(over: world)
-            let spectrum = try SpectrumSolver(settings: settings)
-                .solve(distributed, kind: .laplacian, count: count)
-            let single = try solveWhole(graph, kind: .laplacian, count: count, settings: settings,
-                                        communicator: testMPI.single)
-            #expect(!spectrum.solves.isEmpty && spectrum.solves.allSatisfy { $0.method == "chebyshev" })
-            #expect(spectrum.certification.certified, "\(testCase.rawValue): \(spectrum.certification.values)")
-            _ = try compare(spectrum, on: distributed, reference: try DenseReference.spectrum(graph, kind: .laplacian),
-                            single: single, count: count, label: "\(testCase.rawValue) L chebyshev")
-        }
-    }
-
     /// Componentwise maxima over the checks (identical on every rank).
     struct Check {
         var value = 0.0, projector = 0.0, angle = 0.0

@@ -9,9 +9,10 @@ import Testing
 /// than the request, and the given factor budget.
 func solveLaplacian(_ graph: SparseGraph, count: Int, method: LaplacianMethod,
                     factorBudgetBytes: Int = LanczosSettings().factorBudgetBytes,
-                    factorBudgetRatio: Double = LanczosSettings().factorBudgetRatio) throws -> Spectrum {
-    let settings = LanczosSettings(denseLimit: 8, laplacianMethod: method, factorBudgetBytes: factorBudgetBytes,
-                                   factorBudgetRatio: factorBudgetRatio)
+                    factorBudgetRatio: Double = LanczosSettings().factorBudgetRatio,
+                    tolerance: Double = LanczosSettings().tolerance) throws -> Spectrum {
+    let settings = LanczosSettings(tolerance: tolerance, denseLimit: 8, laplacianMethod: method,
+                                   factorBudgetBytes: factorBudgetBytes, factorBudgetRatio: factorBudgetRatio)
     return try solveWhole(graph, kind: .laplacian, count: count, settings: settings, communicator: testMPI.world)
 }
 

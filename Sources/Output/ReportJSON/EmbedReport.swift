@@ -89,9 +89,12 @@ public struct SolveSummary: Encodable {
             let used = Set(s.solves.compactMap(\.method)).sorted()
             let lanczos = used.isEmpty ? "no Lanczos solve was needed"
                 : "PARPACK Lanczos with the component indicator deflated, by " + used.map {
-                    $0 == LaplacianMethod.shiftInvert.rawValue
-                        ? "shift-invert (largest of (L + eps I)^-1, CHOLMOD factor)"
-                        : "spectral shift (largest of sigma I - L, sigma = max over edges of d_i + d_j, Anderson-Morley)"
+                    switch LaplacianMethod(rawValue: $0) {
+                    case .shiftInvert?: return "shift-invert (largest of (L + eps I)^-1, CHOLMOD factor)"
+                    case .amg?: return "AMG shift-invert (largest of (L + sigma I)^-1, hypre PCG with a BoomerAMG V-cycle)"
+                    case .chebyshev?: return "Chebyshev filter of L"
+                    default: return "spectral shift (largest of sigma I - L, sigma = max over edges of d_i + d_j, Anderson-Morley)"
+                    }
                 }.joined(separator: " and ")
             method = "component-wise: Helmert basis of component indicators (eigenvalue 0), dense LAPACK dsyevd for small components; large components: " + lanczos
         case .normalizedAdjacency:

@@ -42,9 +42,8 @@ public struct ComponentSizeClass: Sendable, Equatable, CustomStringConvertible {
 /// data is never gathered: a million isolated nodes make one histogram entry (size 1).
 ///
 /// The halo and every other exchange go through all-to-all-v (O(P) counts per call), so that the
-/// algorithm needs only `CollectiveGroup`. Measured (release, 4 simulated ranks on 2 cores): R-MAT
-/// scale 20 (646k rows, 33.5M nonzeros) 3 s in 4 rounds; a path through 1M scrambled rows plus
-/// 100k isolated ones 3.8 s in 23 rounds.
+/// algorithm needs only `CollectiveGroup`. Its rounds and times on R-MAT 20 and a long path are in
+/// docs/benchmarks.md, "Measurements behind code choices".
 ///
 /// - Precondition (of the input): the adjacency is symmetric (each edge listed in the rows of both
 ///   its ends, as `DistributedRowBlock` holds it); diagonal entries are allowed.

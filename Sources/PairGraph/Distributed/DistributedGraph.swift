@@ -160,7 +160,7 @@ public final class DistributedGraph: @unchecked Sendable {
         orderedBlock!.apply(x: x, y: y)
     }
 
-    /// Not collective. Builds the layout of `localProduct` now (0.2-1.5 s on R-MAT 18-20), so that
+    /// Not collective. Builds the layout of `localProduct` now (seconds at R-MAT 18-20: docs/benchmarks.md), so that
     /// callers can keep it out of the matvec clock.
     public func prepareLocalProduct() {
         if spmvOrder != .natural && orderedBlock == nil { orderedBlock = HubOrderedBlock(block, order: spmvOrder) }

@@ -100,9 +100,8 @@ public struct LocalCompaction: Sendable, Equatable {
 /// bytes per distinct ID it holds (hash table, sorted copy, rows), its shard, and the P s
 /// samples. Communication: two all-to-all-v of at most each rank's distinct IDs, plus O(P s)
 /// gathered samples and a few scalars. The splitters only balance the shards (by the samples);
-/// the numbering does not depend on them. Measured (release, R-MAT scale 20 with IDs scattered
-/// over 64 bits, 16.8M edges, 646k nodes, 4 simulated ranks on 2 cores): 3-4 s, shards within
-/// 0.2% of N / P.
+/// the numbering does not depend on them. Its time and shard balance on R-MAT 20 are in
+/// docs/benchmarks.md, "Measurements behind code choices".
 ///
 /// Matrix Market (a declared node count n, IDs 0..<n) is the trivial case: row = ID.
 public enum ParallelIDCompaction {

@@ -1,7 +1,7 @@
 /// The inner loop of every local sparse product: one row's sum over its stored entries.
 ///
-/// One running sum makes the loop wait on the previous addition (about 4 cycles per nonzero, which
-/// is what capped the product at ~3 GB/s); four partial sums let four additions overlap. Entry q of
+/// One running sum makes the loop wait on the previous addition (the latency of one addition per
+/// nonzero capped the product: docs/hardware-limit.md); four partial sums let four additions overlap. Entry q of
 /// a row (counted from the row's first entry) goes to partial sum q mod 4, the leftover entries
 /// after the last full group of four to sums 0, 1, 2 in order, and the row's value is
 /// (s0 + s1) + (s2 + s3). The order depends only on the row's entries in stored order, so every

@@ -7,9 +7,8 @@ import Foundation
 /// OOM killer minutes later.
 ///
 /// The per-node and per-entry costs are rounded down from peak RSS measured on this project's
-/// pipeline (debug build, `embed --dim 1 --loss vicreg`, one rank; docs/hardening.md): 100 bytes
-/// per declared node (1M -> 4M isolated nodes: 141 -> 441 MB) and 134 bytes per entry (1M -> 3M
-/// random pattern entries on 100k nodes: 209 -> 477 MB). Larger --dim and more losses need more,
+/// pipeline (docs/hardening.md; the runs are in docs/benchmarks.md, "Measurements behind code
+/// choices"). Larger --dim and more losses need more,
 /// so passing this check does not promise that a run fits; failing it means it cannot.
 public enum DeclaredSizeBudget {
     public static let bytesPerNode = 96

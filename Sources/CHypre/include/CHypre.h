@@ -1,0 +1,11 @@
+// hypre 2.26 (Debian's libhypre-dev, built against the same OpenMPI): IJ matrices and vectors,
+// PCG and BoomerAMG on ParCSR (docs/math.md 7.13). Debian ships no pkg-config file for hypre, and
+// its headers include <HYPRE_config.h> with angle brackets, so this is a C target: its include/
+// directory (on every dependent's path) forwards that header; CMPI supplies mpi.h's directory.
+#include "/usr/include/hypre/HYPRE.h"
+#include "/usr/include/hypre/HYPRE_IJ_mv.h"
+#include "/usr/include/hypre/HYPRE_parcsr_ls.h"
+
+// PCG's preconditioner hook takes function pointers of hypre's own typedef; handing BoomerAMG's
+// over in C keeps Swift from converting between the two C function types.
+HYPRE_Int chypre_pcg_set_boomeramg(HYPRE_Solver pcg, HYPRE_Solver amg);

@@ -1,0 +1,58 @@
+import Distributed
+
+/// The two numbers of AMG shift-invert (docs/math.md 7.13): the shift sigma of L_c + sigma I and
+/// the inner tolerance of PCG.
+extension SpectrumSolver {
+    /// sigma as a fraction of the short Lanczos run's lowest Ritz value theta_1 >= lambda_1 (docs/math.md
+    /// 7.13). lambda = 1/theta - sigma holds for any sigma > 0 (the Rayleigh quotient on L replaces
+    /// it anyway), so sigma trades two things: the wanted 1/(lambda_j + sigma) separate better the
+    /// smaller sigma is against lambda_1, while PCG's work grows as L_c + sigma I nears the
+    /// singular L_c, whose null vector 1_c AMG reproduces only approximately. Measured on a 20k
+    /// planted partition at tol 1e-6: a tenth of theta_1 took 79 outer products and 601 PCG
+    /// iterations, a half 96 and 662.
+    static func amgShift(bounds: SpectrumBounds?, andersonMorley: Double) -> Double {
+        let fraction = 0.1
+        if let theta = bounds?.ritz.first, theta > 0 { return fraction * theta }
+        // No estimate (a component too small for a Lanczos step): a small fraction of ||L_c||.
+        return 1e-6 * max(andersonMorley, 1)
+    }
+
+    /// PCG's relative tolerance for an ARPACK tolerance `outer`: the error of an inexact inverse
+    /// enters the Krylov relation like a perturbation of the operator, so it has to stay below what
+    /// ARPACK resolves (docs/math.md 7.13). Measured on a 20k planted partition at tol 1e-6: a tenth
+    /// of it took 601 PCG iterations in all; tol itself 1,011 and ten times it 891 (the outer
+    /// products rose from 79 to 146), every run certified.
+    static func innerTolerance(_ outer: Double) -> Double {
+        max(outer / 10, 1e-14)
+    }
+
+    /// Collective over `communicator` (the ranks holding the component). `auto`'s choice between AMG
+    /// shift-invert and the spectral shift (docs/math.md 7.13), by two measured predictors:
+    /// - hubs veto AMG: where the largest degree exceeds `hubRatio` times the average, BoomerAMG's
+    ///   coarse operators fill in around the hubs (R-MAT scale 16: a 25,531-entry row on level 1,
+    ///   a useless 2-row coarsest level, setup over 40 s for 47k nodes);
+    /// - otherwise AMG when sigma_AM / theta_1 (Anderson-Morley bound over the short run's lowest
+    ///   Ritz value) exceeds `amgRatio`: the spectral shift's steps grow like its square root while
+    ///   AMG's outer products stay near 8-10 K at 10-30 products' cost each. Measured break-even
+    ///   (docs/benchmarks.md): a 90k grid (ratio 274) AMG 4.1x faster, a 100k augmentation graph
+    ///   (about 140) a tie, a 300k planted partition (about 26) the spectral shift over 10x faster.
+    func amgChoice(block: ComponentBlock, bounds: SpectrumBounds, andersonMorley: Double,
+                   communicator: Communicator) -> (amg: Bool, note: String) {
+        let n = Double(block.size)
+        let maxDegree = communicator.allreduceMax(block.degrees.max() ?? 0)
+        let average = communicator.allreduceSum(block.degrees.reduce(0, +)) / max(n, 1)
+        if maxDegree > Self.hubRatio * average {
+            return (false, String(format: "spectral shift, not AMG shift-invert: hubs (largest degree %.3g, over %.0f times the average %.3g)",
+                                  maxDegree, Self.hubRatio, average))
+        }
+        let lambda = bounds.ritz.first ?? 0
+        let ratio = lambda > 0 ? andersonMorley / lambda : .infinity
+        let amg = ratio > Self.amgRatio
+        return (amg, String(format: "%@: sigma_AM / lambda_1 about %.3g, %@ %.0f",
+                            amg ? "AMG shift-invert" : "spectral shift, not AMG shift-invert", ratio,
+                            amg ? "above" : "at most", Self.amgRatio))
+    }
+
+    static let hubRatio = 30.0
+    static let amgRatio = 200.0
+}

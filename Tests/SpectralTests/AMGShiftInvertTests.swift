@@ -1,0 +1,119 @@
+@testable import Spectral
+import EigenpairTestSupport
+import DenseAlgebra
+import Foundation
+import PairGraph
+import Testing
+
+/// AMG shift-invert (`--laplacian-method amg`, docs/math.md 7.13): Lanczos on (L_c + sigma I)^-1
+/// applied by hypre PCG with a BoomerAMG V-cycle, judged against dense LAPACK.
+@Suite(.serialized) struct AMGShiftInvertTests {
+    /// Every family (a path, Erdos-Renyi, SBM, kNN, several components with ties across them)
+    /// against dense LAPACK: values to 1e-9 relative, eigenspaces, residuals and the sign rule
+    /// (`expectMatchesDense`), certified; each Lanczos component records the method, sigma and PCG's
+    /// work, and every inner solve met its tolerance.
+    @Test(arguments: ShiftInvertFamily.allCases)
+    func matchesDenseLAPACK(_ family: ShiftInvertFamily) throws {
+        let graph = try family.graph()
+        let label = "\(family.rawValue) L amg"
+        let spectrum = try solveMatchingDense(graph, count: family.count, method: .amg, label: label)
+        for solve in spectrum.solves {
+            #expect(solve.method == "amg", "\(label): component \(solve.component) used \(solve.method ?? "nil")")
+            let amg = try #require(solve.amg)
+            #expect(amg.sigma > 0 && solve.epsilon == amg.sigma && solve.shift == -amg.sigma)
+            #expect(amg.solves >= solve.report.matvecs && amg.iterations >= amg.solves)
+            #expect(amg.unconverged == 0 && amg.worstRelativeResidual <= amg.innerTolerance)
+            #expect(amg.innerTolerance <= (solve.tolerance ?? 1) / 5)
+            #expect(solve.factorNonzeros == nil && solve.factorBytes == nil)
+        }
+    }
+
+    /// Small eigenvalues far below the degree scale (a path of 3000 nodes: lambda_1 = 1.1e-6 against
+    /// degrees of 2) against the analytic lambda_k = 2 - 2 cos(pi k / n): sigma follows lambda_1, so
+    /// the inverse still separates them.
+    @Test func longPathSmallEigenvalues() throws {
+        let n = 3000, count = 6
+        let spectrum = try solveLaplacian(try TestGraphs.path(n), count: count, method: .amg)
+        #expect(spectrum.converged && spectrum.solves.first?.method == "amg")
+        for k in 1...count {
+            let lk = 2 - 2 * cos(Double.pi * Double(k) / Double(n))
+            let v = spectrum.values[k - 1]
+            #expect(abs(v - lk) <= 1e-9 * lk, "lambda_\(k) = \(v), want \(lk), relative \(abs(v - lk) / lk)")
+        }
+    }
+
+    /// The inner tolerance follows the outer one (a tenth of it), and a looser outer tolerance
+    /// still gives certified pairs on that tolerance, matching dense LAPACK to it.
+    @Test func innerToleranceFollowsTheOuterOne() throws {
+        let graph = try TestGraphs.sbm(sizes: [80, 80, 80, 80], pIn: 0.15, pOut: 0.005, seed: 21)
+        let ref = try DenseReference.spectrum(graph, kind: .laplacian)
+        for tol in [1e-6, 1e-10] {
+            let spectrum = try solveLaplacian(graph, count: 10, method: .amg, tolerance: tol)
+            let solve = try #require(spectrum.solves.first)
+            let amg = try #require(solve.amg)
+            #expect(amg.innerTolerance == SpectrumSolver.innerTolerance(solve.tolerance ?? tol))
+            #expect(amg.innerTolerance <= tol / 5)
+            #expect(spectrum.certification.certified, "tol \(tol): \(spectrum.certification.values)")
+            // The Rayleigh quotient's error is about the residual squared over the gap.
+            for j in 0..<10 where ref.values[j] > 1e-10 {
+                #expect(abs(spectrum.values[j] - ref.values[j]) <= max(tol, 1e-9) * ref.values[j],
+                        "tol \(tol): lambda_\(j + 1) \(spectrum.values[j]) vs \(ref.values[j])")
+            }
+        }
+    }
+}
+
+/// A 40 x 40 grid: no hubs, lambda_1 = 2 - 2 cos(pi / 40) = 6.2e-3 against the Anderson-Morley
+/// bound 16, where the spectral shift needs thousands of products; the short Lanczos run's
+/// lowest Ritz value overestimates lambda_1 enough that the treewidth prediction exceeds a
+/// 100-byte factor budget.
+private func grid(_ side: Int) throws -> SparseGraph {
+    var e = TestEdges(n: side * side)
+    for i in 0..<side {
+        for j in 0..<side {
+            if i + 1 < side { e.add(i * side + j, (i + 1) * side + j) }
+            if j + 1 < side { e.add(i * side + j, i * side + j + 1) }
+        }
+    }
+    return try e.assemble()
+}
+
+extension AMGShiftInvertTests {
+    /// `auto` where the factor cannot fit (the budget is under the predicted factor) and the
+    /// spectral shift is predicted slow: no analysis runs, AMG shift-invert is chosen with its
+    /// reason, and the pairs are the ones CHOLMOD shift-invert and dense LAPACK give.
+    @Test func autoPicksAMGWhenTheFactorCannotFit() throws {
+        let graph = try grid(40)
+        let count = 6
+        let spectrum = try solveLaplacian(graph, count: count, method: .auto, factorBudgetBytes: 100, factorBudgetRatio: 0)
+        let solve = try #require(spectrum.solves.first)
+        let predicted = try #require(solve.predictedFactorBytes)
+        try #require(predicted > 100, "premise: the predicted factor (\(predicted) bytes) must exceed the budget")
+        #expect(solve.method == "amg", "method \(solve.method ?? "nil"), note \(solve.methodNote ?? "nil")")
+        #expect(solve.factorNonzeros == nil && solve.factorBytes == nil, "an analysis ran")
+        let note = solve.methodNote ?? ""
+        #expect(note.contains("no analysis was run") && note.contains("AMG shift-invert: sigma_AM / lambda_1"), "note: \(note)")
+        #expect(spectrum.converged && spectrum.certification.certified)
+        try expectMatchesDense(spectrum, graph: graph, kind: .laplacian, count: count, label: "grid auto")
+        let forced = try solveLaplacian(graph, count: count, method: .shiftInvert)
+        for j in 0..<count {
+            #expect(abs(forced.values[j] - spectrum.values[j]) <= 1e-9 * forced.values[j], "lambda_\(j + 1)")
+        }
+    }
+
+    /// Hubs veto AMG under `auto` (a star joined to a path: largest degree far above the average),
+    /// with the reason, and the spectral shift's pairs are still certified.
+    @Test func autoAvoidsAMGOnHubs() throws {
+        let n = 400
+        var e = TestEdges(n: n)
+        for i in 1..<n { e.add(0, i) }
+        for i in 1..<(n - 1) { e.add(i, i + 1) }
+        let graph = try e.assemble()
+        let spectrum = try solveLaplacian(graph, count: 4, method: .auto, factorBudgetBytes: 0, factorBudgetRatio: 0)
+        let solve = try #require(spectrum.solves.first)
+        #expect(solve.method == "spectral-shift", "method \(solve.method ?? "nil"), note \(solve.methodNote ?? "nil")")
+        #expect(solve.methodNote?.contains("hubs") == true, "note: \(solve.methodNote ?? "nil")")
+        #expect(spectrum.certification.certified)
+        try expectMatchesDense(spectrum, graph: graph, kind: .laplacian, count: 4, label: "star+path auto")
+    }
+}
