@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "PairGraphTests", dependencies: ["PairGraph", "Generators", "NpyFormat", "EigenpairTestSupport"]),
         .testTarget(name: "SpectralTests", dependencies: ["Spectral", "PairGraph", "DenseAlgebra", "EigenpairTestSupport"]),
         .testTarget(name: "ClosedFormsTests", dependencies: ["ClosedForms", "Spectral", "PairGraph", "DenseAlgebra", "EigenpairTestSupport"]),
-        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "Generators", "ClosedForms", "PairGraph", "DenseAlgebra", "EigenpairTestSupport"]),
+        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "Output", "Generators", "ClosedForms", "PairGraph", "DenseAlgebra", "EigenpairTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["NpyFormat", "Output", "EigenpairTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "EmbeddingTests", dependencies: [
             "Embedding", "Diagnostics", "ClosedForms", "Spectral", "PairGraph", "DenseAlgebra", "Distributed", "EigenpairTestSupport",

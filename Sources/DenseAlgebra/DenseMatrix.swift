@@ -128,19 +128,21 @@ public struct DenseMatrix: Equatable, Sendable {
     /// Multiplies column j by factors[j].
     public func scalingColumns(by factors: [Double]) -> DenseMatrix {
         precondition(factors.count == columns)
-        var out = self
-        for j in 0..<columns {
-            for i in 0..<rows { out.storage[j * rows + i] *= factors[j] }
-        }
-        return out
+        return scalingEntries { _, j in factors[j] }
     }
 
     /// Multiplies row i by factors[i].
     public func scalingRows(by factors: [Double]) -> DenseMatrix {
         precondition(factors.count == rows)
+        return scalingEntries { i, _ in factors[i] }
+    }
+
+    /// Entry (i, j) times factor(i, j), in storage order.
+    @inline(__always)
+    private func scalingEntries(_ factor: (_ row: Int, _ column: Int) -> Double) -> DenseMatrix {
         var out = self
         for j in 0..<columns {
-            for i in 0..<rows { out.storage[j * rows + i] *= factors[i] }
+            for i in 0..<rows { out.storage[j * rows + i] *= factor(i, j) }
         }
         return out
     }

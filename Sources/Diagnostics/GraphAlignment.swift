@@ -74,20 +74,6 @@ public struct WithinClassWeight: Codable, Sendable, Equatable {
     public var fraction: Double?
     /// The fraction expected by chance, sum_c (vol_c / vol)^2.
     public var chanceFraction: Double?
-
-    enum CodingKeys: String, CodingKey {
-        case withinClassWeight = "within_class_weight"
-        case labelledEdgeWeight = "labelled_edge_weight"
-        case fraction
-        case chanceFraction = "chance_fraction"
-    }
-
-    public init(withinClassWeight: Double, labelledEdgeWeight: Double, fraction: Double?, chanceFraction: Double?) {
-        self.withinClassWeight = withinClassWeight
-        self.labelledEdgeWeight = labelledEdgeWeight
-        self.fraction = fraction
-        self.chanceFraction = chanceFraction
-    }
 }
 
 /// Captured label energy of one operator's top-K eigenspace.
@@ -102,10 +88,8 @@ public struct OperatorLabelEnergy: Codable, Sendable, Equatable {
     public var space: String?
 
     enum CodingKeys: String, CodingKey {
+        case dimension, capturedLabelEnergy, space
         case operatorName = "operator"
-        case dimension
-        case capturedLabelEnergy = "captured_label_energy"
-        case space
     }
 
     public init(operatorName: String, dimension: Int, capturedLabelEnergy: Double?, space: String? = nil) {
@@ -120,11 +104,6 @@ public struct OperatorLabelEnergy: Codable, Sendable, Equatable {
 public struct GraphAlignmentReport: Codable, Sendable, Equatable {
     public var withinClass: WithinClassWeight
     public var operators: [OperatorLabelEnergy]
-
-    enum CodingKeys: String, CodingKey {
-        case withinClass = "within_class"
-        case operators
-    }
 
     public init(withinClass: WithinClassWeight, operators: [OperatorLabelEnergy]) {
         self.withinClass = withinClass

@@ -19,12 +19,6 @@ public struct GuidanceThresholds: Codable, Sendable, Equatable {
     /// Fewer labelled samples than this per class (times the class count) is the low-data regime.
     public var lowDataPerClass: Int
 
-    enum CodingKeys: String, CodingKey {
-        case withinClassFraction = "within_class_fraction"
-        case labelEnergy = "label_energy"
-        case lowDataPerClass = "low_data_per_class"
-    }
-
     public init(withinClassFraction: Double = 0.5, labelEnergy: Double = 0.5, lowDataPerClass: Int = 20) {
         self.withinClassFraction = withinClassFraction
         self.labelEnergy = labelEnergy
@@ -105,20 +99,6 @@ public struct LossVerdict: Codable, Sendable, Equatable {
     /// "recovers the labels" (label energy >= the threshold), "misses the labels", or
     /// "not measured".
     public var verdict: String
-
-    enum CodingKeys: String, CodingKey {
-        case labelEnergy = "label_energy"
-        case probeAccuracy = "probe_accuracy"
-        case bestOptimalLabelEnergy = "best_optimal_label_energy"
-        case verdict
-    }
-
-    public init(labelEnergy: Double?, probeAccuracy: Double?, bestOptimalLabelEnergy: Double? = nil, verdict: String) {
-        self.labelEnergy = labelEnergy
-        self.probeAccuracy = probeAccuracy
-        self.bestOptimalLabelEnergy = bestOptimalLabelEnergy
-        self.verdict = verdict
-    }
 }
 
 /// A recommendation and where it comes from.
@@ -126,11 +106,6 @@ public struct Recommendation: Codable, Sendable, Equatable {
     public var text: String
     /// "measured here", "docs/reproduction.md", or the camera-ready paper.
     public var source: String
-
-    public init(text: String, source: String) {
-        self.text = text
-        self.source = source
-    }
 }
 
 /// The guideline (docs/math.md, diagnostics) applied to measured numbers: each loss is judged by
@@ -170,16 +145,6 @@ public struct Guidance: Codable, Sendable, Equatable {
     /// nil when there are no labels.
     public var lowData: Bool?
     public var thresholds: GuidanceThresholds
-
-    enum CodingKeys: String, CodingKey {
-        case alignment
-        case recommendation
-        case recommendations
-        case perLoss = "per_loss"
-        case evidence
-        case lowData = "low_data"
-        case thresholds
-    }
 
     public init(alignment: Alignment, recommendations: [Recommendation], perLoss: [String: LossVerdict],
                 evidence: [String], lowData: Bool?, thresholds: GuidanceThresholds) {

@@ -133,13 +133,8 @@ public struct LabelReport: Codable, Sendable, Equatable {
     public var numericalRank: Int
 
     enum CodingKeys: String, CodingKey {
-        case labelled
-        case classes
-        case capturedLabelEnergy = "captured_label_energy"
-        case bestOptimalLabelEnergy = "best_optimal_label_energy"
+        case labelled, classes, capturedLabelEnergy, bestOptimalLabelEnergy, probe, numericalRank
         case principalAnglesDegrees = "principal_angles_deg"
-        case probe
-        case numericalRank = "numerical_rank"
     }
 
     public init(labelled: Int, classes: Int, capturedLabelEnergy: Double?, principalAnglesDegrees: [Double],

@@ -138,20 +138,4 @@ public struct ProbeReport: Codable, Sendable, Equatable {
     public var trainAccuracy: Double?
     /// The ridge alpha used (nil when there was nothing to train on).
     public var ridgeAlpha: Double?
-
-    enum CodingKeys: String, CodingKey {
-        case train
-        case test
-        case accuracy
-        case trainAccuracy = "train_accuracy"
-        case ridgeAlpha = "ridge_alpha"
-    }
-
-    public init(train: Int, test: Int, accuracy: Double?, trainAccuracy: Double?, ridgeAlpha: Double?) {
-        self.train = train
-        self.test = test
-        self.accuracy = accuracy
-        self.trainAccuracy = trainAccuracy
-        self.ridgeAlpha = ridgeAlpha
-    }
 }

@@ -33,12 +33,6 @@ public struct LocalGlobalScores: Codable, Sendable, Equatable {
         case scale = "global_fit_scale"
     }
 
-    public init(local: Double?, global: Double?, scale: Double?) {
-        self.local = local
-        self.global = global
-        self.scale = scale
-    }
-
     /// Collective over `graph.communicator`. `z`: this rank's owned rows (`graph.localRowCount` x K).
     /// `adjacencyProduct`: G Z on the owned rows when the caller has it (saves K matvecs).
     public static func measure(_ z: DenseMatrix, graph: DistributedGraph,

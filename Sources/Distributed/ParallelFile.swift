@@ -38,16 +38,6 @@ public struct ParallelFileError: Error, CustomStringConvertible, Sendable, Equat
     /// the description then names it instead of the MPI error class.
     public var systemError: Int32?
 
-    public init(path: String, operation: Operation, rank: Int, failedRanks: Int, ranks: Int, code: Int32?, message: String) {
-        self.path = path
-        self.operation = operation
-        self.rank = rank
-        self.failedRanks = failedRanks
-        self.ranks = ranks
-        self.code = code
-        self.message = message
-    }
-
     public var description: String {
         let what: String
         switch operation {

@@ -11,13 +11,6 @@ public struct GeneratedGraph: Sendable {
     public var labels: NodeLabels?
     /// One line naming the generator and every parameter, seed included (written as the file header).
     public var description: String
-
-    public init(edges: EdgeList, nodeCount: Int, labels: NodeLabels?, description: String) {
-        self.edges = edges
-        self.nodeCount = nodeCount
-        self.labels = labels
-        self.description = description
-    }
 }
 
 /// Formats a parameter for a header line: integers without a fraction, others with up to 17 digits.

@@ -22,15 +22,6 @@ public struct LabelsSummary: Encodable {
         self.notInGraph = notInGraph
         self.withinClass = withinClass
     }
-
-    enum CodingKeys: String, CodingKey {
-        case file, labelled, classes
-        case notInGraph = "not_in_graph"
-        case withinClass = "within_class"
-        case operatorLabelEnergy = "operator_label_energy"
-        case operatorLabelEnergySpace = "operator_label_energy_space"
-        case guidance
-    }
 }
 
 /// Per-loss label alignment: captured label energy, principal angles, linear probe.

@@ -10,11 +10,6 @@ public struct OutputError: Error, CustomStringConvertible, Sendable, Codable, Cl
     public var path: String
     public var reason: String
 
-    public init(path: String, reason: String) {
-        self.path = path
-        self.reason = reason
-    }
-
     public var description: String { "\(path): \(reason)" }
 
     public var failureKind: FailureKind { .input }

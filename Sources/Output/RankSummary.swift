@@ -18,15 +18,6 @@ public struct RankSummary: Encodable {
     /// the kernel reads the pattern alone (what a bandwidth model of the product must count).
     public var spmvValueBytesPerNonzero: Int
 
-    enum CodingKeys: String, CodingKey {
-        case rank, rows, nonzeros, ghosts, neighbours, matvecs
-        case haloBytesPerMatvec = "halo_bytes_per_matvec"
-        case haloSeconds = "halo_seconds"
-        case spmvSeconds = "spmv_seconds"
-        case peakMemoryBytes = "peak_memory_bytes"
-        case spmvValueBytesPerNonzero = "spmv_value_bytes_per_nonzero"
-    }
-
     /// Collective. Every rank's summary (in rank order) on every rank.
     public static func gather(_ graph: DistributedGraph) -> [RankSummary] {
         let c = graph.communicator

@@ -64,10 +64,4 @@ public struct Certification: Codable, Sendable {
 
     /// The residual a pair of eigenvalue `lambda` may have.
     public func allowedResidual(_ lambda: Double) -> Double { tolerance * max(abs(lambda), floor) }
-
-    enum CodingKeys: String, CodingKey {
-        case norm, tolerance
-        case operatorNorm = "operator_norm"
-        case floor, values, worst, failing, refinements
-    }
 }

@@ -17,15 +17,6 @@ public struct ChebyshevReport: Codable, Sendable {
     public var cutRaises: Int = 0
     /// ARPACK's tolerance on p(L) (tol * lambda_1 / upper, see `chebyshevSolve`).
     public var arpackTolerance: Double = 0
-
-    enum CodingKeys: String, CodingKey {
-        case degree, cut, upper
-        case boundSteps = "bound_steps"
-        case boundSeconds = "bound_seconds"
-        case lowestRitz = "lowest_ritz"
-        case cutRaises = "cut_raises"
-        case arpackTolerance = "arpack_tolerance"
-    }
 }
 
 extension SpectrumSolver {

@@ -17,3 +17,16 @@ struct RunFlags: ParsableArguments {
     @Flag(name: [.customShort("q"), .long], help: "No progress lines on stderr.")
     var quiet = false
 }
+
+/// What embed and sweep both take after their own options, in this order: the loss weights, the
+/// labels for the alignment diagnostics, the solver and the run flags.
+struct DiagnosedRunOptions: ParsableArguments {
+    @OptionGroup var weights: LossWeights
+
+    @Option(help: "Labels for alignment diagnostics: text lines `id label`, or an int .npy (row i = node ID i).")
+    var labels: String?
+
+    @OptionGroup var solver: SolverOptions
+
+    @OptionGroup var flags: RunFlags
+}

@@ -29,19 +29,12 @@ struct Embed: ParsableCommand {
     @Option(parsing: .unconditional, help: "VICReg invariance weight gamma (> 0). Default: beta N / S = beta / mean degree, which keeps the directions whose Laplacian eigenvalue is below the mean degree.")
     var gamma: Double?
 
-    @OptionGroup var weights: LossWeights
-
-    @Option(help: "Labels for alignment diagnostics: text lines `id label`, or an int .npy (row i = node ID i).")
-    var labels: String?
-
-    @OptionGroup var solver: SolverOptions
-
-    @OptionGroup var flags: RunFlags
+    @OptionGroup var shared: DiagnosedRunOptions
 
     func run() throws {
-        Job.run(quiet: flags.quiet) {
-            try EmbedSettings(graph: graph, out: out, dim: dim, losses: loss.text, gamma: gamma, beta: weights.beta,
-                              lambda: weights.lambda, labels: labels, solver: solver, force: flags.force)
+        Job.run(quiet: shared.flags.quiet) {
+            try EmbedSettings(graph: graph, out: out, dim: dim, losses: loss.text, gamma: gamma, beta: shared.weights.beta,
+                              lambda: shared.weights.lambda, labels: shared.labels, solver: shared.solver, force: shared.flags.force)
         }
     }
 }

@@ -32,19 +32,12 @@ struct Sweep: ParsableCommand {
     @Option(help: "Losses: one, a comma-separated list, or all.")
     var loss: LossList<AnyLoss> = LossList(argument: "all")
 
-    @OptionGroup var weights: LossWeights
-
-    @Option(help: "Labels for alignment diagnostics: text lines `id label`, or an int .npy (row i = node ID i).")
-    var labels: String?
-
-    @OptionGroup var solver: SolverOptions
-
-    @OptionGroup var flags: RunFlags
+    @OptionGroup var shared: DiagnosedRunOptions
 
     func run() throws {
-        Job.run(quiet: flags.quiet) {
-            try SweepSettings(graph: graph, out: out, dims: dims, gammas: gammas, losses: loss.text, beta: weights.beta,
-                              lambda: weights.lambda, labels: labels, solver: solver, force: flags.force)
+        Job.run(quiet: shared.flags.quiet) {
+            try SweepSettings(graph: graph, out: out, dims: dims, gammas: gammas, losses: loss.text, beta: shared.weights.beta,
+                              lambda: shared.weights.lambda, labels: shared.labels, solver: shared.solver, force: shared.flags.force)
         }
     }
 }

@@ -51,3 +51,29 @@ import Testing
         #expect(back == ["p": "inf", "m": "-inf", "n": "nan"])
     }
 }
+
+/// The one key strategy of every report: a Swift property name becomes its snake_case, an explicit
+/// key passes unchanged, and dictionary keys are data, written as they are.
+@Suite struct ReportKeyStrategyTests {
+    struct Keyed: Encodable {
+        var maxResidual = 1
+        var lossAtZStar = 2
+        var plain = 3
+        var renamed = 4
+        var energies: [String: Int] = ["A_n": 5, "L": 6, "camelCase": 7]
+
+        enum CodingKeys: String, CodingKey {
+            case maxResidual, lossAtZStar, plain, energies
+            case renamed = "ncv"
+        }
+    }
+
+    @Test func propertyNamesBecomeSnakeCaseAndDictionaryKeysStay() throws {
+        let text = try JSONText.encode(Keyed())
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        #expect(Set(json.keys) == ["max_residual", "loss_at_z_star", "plain", "ncv", "energies"], "\(text)")
+        #expect(json["loss_at_z_star"] as? Int == 2 && json["ncv"] as? Int == 4)
+        let energies = try #require(json["energies"] as? [String: Int])
+        #expect(energies == ["A_n": 5, "L": 6, "camelCase": 7], "\(text)")
+    }
+}

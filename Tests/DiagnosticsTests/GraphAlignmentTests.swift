@@ -40,7 +40,7 @@ import Testing
         let moved = LabelMatrix(nodeIDs: g.nodeIDs, labels: [10: "a", 11: "a", 12: "b", 13: "b", 14: "b"], communicator: single)
         #expect(abs(try GraphAlignment.withinClassWeight(singleGraph(g), labels: moved).fraction! - 6 / 7.5) < 1e-15)
 
-        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(w)) as? [String: Any]
+        let json = try reportObject(w)
         #expect(Set(json!.keys) == ["within_class_weight", "labelled_edge_weight", "fraction", "chance_fraction"])
         #expect(throws: DiagnosticsError.self) {
             try GraphAlignment.withinClassWeight(singleGraph(g), labels: try LabelMatrix(classes: [0, 1], communicator: single))

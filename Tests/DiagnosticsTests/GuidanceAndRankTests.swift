@@ -74,7 +74,7 @@ import Testing
         #expect(Guidance.evaluate(an).alignment == .misaligned)
 
         let data = try JSONEncoder().encode(few)
-        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let json = try #require(try reportObject(few))
         #expect(Set(json.keys) == ["alignment", "recommendation", "recommendations", "per_loss", "evidence", "low_data", "thresholds"])
         #expect(json["alignment"] as? String == "aligned")
         #expect(try JSONDecoder().decode(Guidance.self, from: data) == few)
@@ -150,17 +150,5 @@ import Testing
         #expect(try RankDiagnostics.numericalRank(tiny, communicator: single) == 2)
         tiny.setColumn(3, rng.normalMatrix(rows: n, columns: 1).column(0).map { 1e-6 * $0 })
         #expect(try RankDiagnostics.numericalRank(tiny, communicator: single) == 3)
-
-        let r = try RankDiagnostics.report(embedding: z, closedFormRank: 2, communicator: single)
-        #expect(r.numericalRank == 2 && r.columns == 5 && r.agrees == true)
-        let mismatch = try RankDiagnostics.report(embedding: z, closedFormRank: 3, communicator: single)
-        #expect(mismatch.agrees == false)
-        let solution = ClosedFormSolution(loss: .simclr, embedding: nil, scales: [], rank: 0, minLoss: nil,
-                                          unique: false, notes: [])
-        #expect(try RankDiagnostics.report(solution, communicator: single).numericalRank == nil)
-
-        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(r)) as? [String: Any]
-        #expect(Set(json!.keys) == ["closed_form_rank", "numerical_rank", "columns", "relative_tolerance", "agrees"])
-        #expect(try JSONDecoder().decode(RankReport.self, from: JSONEncoder().encode(r)) == r)
     }
 }

@@ -179,7 +179,7 @@ import Testing
         #expect(report.labelled == labels.labelledCount)
         #expect(report.numericalRank == 2)
         let data = try JSONEncoder().encode(report)
-        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let json = try #require(try reportObject(report))
         #expect(Set(json.keys) == ["labelled", "classes", "captured_label_energy", "principal_angles_deg", "probe", "numerical_rank"])
         let probe = try #require(json["probe"] as? [String: Any])
         #expect(Set(probe.keys) == ["train", "test", "accuracy", "train_accuracy", "ridge_alpha"])

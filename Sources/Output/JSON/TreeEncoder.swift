@@ -61,9 +61,35 @@ struct TreeEncoder: Encoder {
     func singleValueContainer() -> SingleValueEncodingContainer { SingleTree(node: node, codingPath: codingPath) }
 }
 
+/// The report key of a Swift name: the one key strategy of every report, so a property
+/// `maxResidual` is written `max_residual` without a hand-written `CodingKeys` case. Keys that are
+/// not the plain snake_case of their property keep an explicit raw value (`krylovDimension = "ncv"`),
+/// which passes through unchanged because it has no capital letter.
+func snakeCase(_ name: String) -> String {
+    var out = ""
+    for c in name {
+        if c.isUppercase { out += "_" + c.lowercased() } else { out.append(c) }
+    }
+    return out
+}
+
+/// A dictionary's keys are data (operator symbols such as `A_n`, loss and phase names), not Swift
+/// names: they are written as they are, never through `snakeCase`.
+private protocol DataKeyedDictionary {
+    func encodeEntries(into node: JSONNode, codingPath: [CodingKey]) throws
+}
+
+extension Dictionary: DataKeyedDictionary where Key == String, Value: Encodable {
+    fileprivate func encodeEntries(into node: JSONNode, codingPath: [CodingKey]) throws {
+        node.makeObject()
+        for (key, value) in self { try scalar(value, into: node.member(key), codingPath: codingPath) }
+    }
+}
+
 /// The typed scalars every container writes the same way.
 private func scalar<T: Encodable>(_ value: T, into node: JSONNode, codingPath: [CodingKey]) throws {
     switch value {
+    case let v as any DataKeyedDictionary: try v.encodeEntries(into: node, codingPath: codingPath)
     case let v as Double: node.set(.double(v))
     case let v as Float: node.set(.float(v))
     case let v as Bool: node.set(.bool(v))
@@ -84,31 +110,33 @@ private struct KeyedTree<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let node: JSONNode
     let codingPath: [CodingKey]
 
-    mutating func encodeNil(forKey key: Key) throws { node.member(key.stringValue).set(.null) }
+    private func member(_ key: Key) -> JSONNode { node.member(snakeCase(key.stringValue)) }
+
+    mutating func encodeNil(forKey key: Key) throws { member(key).set(.null) }
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        try scalar(value, into: node.member(key.stringValue), codingPath: codingPath + [key])
+        try scalar(value, into: member(key), codingPath: codingPath + [key])
     }
-    mutating func encode(_ value: Bool, forKey key: Key) throws { node.member(key.stringValue).set(.bool(value)) }
-    mutating func encode(_ value: String, forKey key: Key) throws { node.member(key.stringValue).set(.string(value)) }
-    mutating func encode(_ value: Double, forKey key: Key) throws { node.member(key.stringValue).set(.double(value)) }
-    mutating func encode(_ value: Float, forKey key: Key) throws { node.member(key.stringValue).set(.float(value)) }
-    mutating func encode(_ value: Int, forKey key: Key) throws { node.member(key.stringValue).set(.number("\(value)")) }
-    mutating func encode(_ value: Int64, forKey key: Key) throws { node.member(key.stringValue).set(.number("\(value)")) }
-    mutating func encode(_ value: UInt64, forKey key: Key) throws { node.member(key.stringValue).set(.number("\(value)")) }
+    mutating func encode(_ value: Bool, forKey key: Key) throws { member(key).set(.bool(value)) }
+    mutating func encode(_ value: String, forKey key: Key) throws { member(key).set(.string(value)) }
+    mutating func encode(_ value: Double, forKey key: Key) throws { member(key).set(.double(value)) }
+    mutating func encode(_ value: Float, forKey key: Key) throws { member(key).set(.float(value)) }
+    mutating func encode(_ value: Int, forKey key: Key) throws { member(key).set(.number("\(value)")) }
+    mutating func encode(_ value: Int64, forKey key: Key) throws { member(key).set(.number("\(value)")) }
+    mutating func encode(_ value: UInt64, forKey key: Key) throws { member(key).set(.number("\(value)")) }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
-        let child = node.member(key.stringValue)
+        let child = member(key)
         child.makeObject()
         return KeyedEncodingContainer(KeyedTree<NestedKey>(node: child, codingPath: codingPath + [key]))
     }
     mutating func nestedUnkeyedContainer(forKey key: Key) -> UnkeyedEncodingContainer {
-        let child = node.member(key.stringValue)
+        let child = member(key)
         child.makeArray()
         return UnkeyedTree(node: child, codingPath: codingPath + [key])
     }
     mutating func superEncoder() -> Encoder { TreeEncoder(node: node.member("super"), codingPath: codingPath) }
     mutating func superEncoder(forKey key: Key) -> Encoder {
-        TreeEncoder(node: node.member(key.stringValue), codingPath: codingPath + [key])
+        TreeEncoder(node: member(key), codingPath: codingPath + [key])
     }
 }
 

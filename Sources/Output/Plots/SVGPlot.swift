@@ -40,8 +40,8 @@ public struct PlotPanel: Sendable {
     public var title: String
     public var xLabel: String
     public var yLabel: String
-    public var logX: Bool
-    public var logY: Bool
+    public var logX = false
+    public var logY = false
     public var series: [PlotSeries]
     /// Fixed y-range; nil: from the data (reference lines included).
     public var yRange: ClosedRange<Double>?
@@ -49,18 +49,6 @@ public struct PlotPanel: Sendable {
     public var xRange: ClosedRange<Double>?
     /// A line of small print under the title (e.g. what is not drawn).
     public var note: String?
-
-    public init(title: String, xLabel: String, yLabel: String, logX: Bool = false, logY: Bool = false,
-                series: [PlotSeries], yRange: ClosedRange<Double>? = nil, note: String? = nil) {
-        self.title = title
-        self.xLabel = xLabel
-        self.yLabel = yLabel
-        self.logX = logX
-        self.logY = logY
-        self.series = series
-        self.yRange = yRange
-        self.note = note
-    }
 }
 
 /// Panels stacked vertically, rendered to an SVG document. The plot area is `width` less the

@@ -47,10 +47,10 @@ public enum ReportPage {
         for name in r.losses.keys.sorted(by: lossOrder) {
             let l = r.losses[name]!, key = "losses.\(name)."
             page.add("<tr><td>\(escape(name))</td><td>\(escape(l.operator))</td>"
-                     + page.cell(l.lossAtZStar, key + LossSummary.CodingKeys.lossAtZStar.rawValue)
-                     + page.cell(l.minLoss, key + LossSummary.CodingKeys.minLoss.rawValue)
-                     + page.cell(l.localScore, key + LossSummary.CodingKeys.localScore.rawValue)
-                     + page.cell(l.globalScore, key + LossSummary.CodingKeys.globalScore.rawValue)
+                     + page.cell(l.lossAtZStar, key + reportKey(LossSummary.CodingKeys.lossAtZStar))
+                     + page.cell(l.minLoss, key + reportKey(LossSummary.CodingKeys.minLoss))
+                     + page.cell(l.localScore, key + reportKey(LossSummary.CodingKeys.localScore))
+                     + page.cell(l.globalScore, key + reportKey(LossSummary.CodingKeys.globalScore))
                      + "<td>\(escape(l.file ?? "-"))</td></tr>\n")
         }
         page.add("</table>\n</div>\n</section>\n")
@@ -87,9 +87,9 @@ public enum ReportPage {
             let key = "solves.\(i)."
             page.add("<tr><td>\(escape(s.operator))</td>" + page.intCell(s.k, key + "k")
                      + "<td>\(s.converged ? "yes" : "no") (\(s.convergedCount))</td>"
-                     + page.cell(s.maxResidual, key + SolveSummary.CodingKeys.maxResidual.rawValue)
+                     + page.cell(s.maxResidual, key + reportKey(SolveSummary.CodingKeys.maxResidual))
                      + page.intCell(s.matvecs, key + "matvecs") + page.intCell(s.restarts, key + "restarts")
-                     + page.cell(s.nextEigenvalue, key + SolveSummary.CodingKeys.nextEigenvalue.rawValue)
+                     + page.cell(s.nextEigenvalue, key + reportKey(SolveSummary.CodingKeys.nextEigenvalue))
                      + page.cell(s.seconds, key + "seconds") + "</tr>\n")
         }
         page.add("</table>\n</section>\n")
@@ -101,8 +101,8 @@ public enum ReportPage {
         for name in r.losses.keys.sorted(by: lossOrder) {
             let l = r.losses[name]!, key = "losses.\(name)."
             page.add("<tr><td>\(escape(name))</td>"
-                     + (l.rank.map { page.intCell($0, key + LossSummary.CodingKeys.rank.rawValue) } ?? "<td>none (no closed form)</td>")
-                     + (l.numericalRank.map { page.intCell($0, key + LossSummary.CodingKeys.numericalRank.rawValue) } ?? "<td>-</td>")
+                     + (l.rank.map { page.intCell($0, key + reportKey(LossSummary.CodingKeys.rank)) } ?? "<td>none (no closed form)</td>")
+                     + (l.numericalRank.map { page.intCell($0, key + reportKey(LossSummary.CodingKeys.numericalRank)) } ?? "<td>-</td>")
                      + "<td>\(l.unique ? "yes" : "no")</td><td class=\"notes\">\(escape(l.notes.joined(separator: " ")))</td></tr>\n")
         }
         page.add("</table>\n</section>\n")
@@ -265,3 +265,6 @@ private struct Page {
 
     func intCell(_ v: Int, _ key: String) -> String { "<td class=\"num\">" + int(v, key) + "</td>" }
 }
+
+/// A property's path segment in report.json, by the reports' one key strategy (`snakeCase`).
+private func reportKey(_ key: some CodingKey) -> String { snakeCase(key.stringValue) }

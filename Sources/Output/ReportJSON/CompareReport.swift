@@ -21,10 +21,6 @@ public struct ComparePayload: Encodable {
         self.settings = settings
         self.embedding = embedding
     }
-
-    enum CodingKeys: String, CodingKey {
-        case input, graph, settings, embedding, solves, losses, labels
-    }
 }
 
 /// One loss in compare's report.json.
@@ -86,25 +82,11 @@ public struct CompareLoss: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case `operator`, available
-        case lossAtEmbedding = "loss_at_embedding"
-        case minLoss = "min_loss"
-        case gap
-        case relativeGap = "relative_gap"
-        case gapAtBestScale = "gap_at_best_scale"
-        case bestScale = "best_scale"
-        case energyInOptimalSubspace = "energy_in_optimal_subspace"
-        case optimalSubspace = "optimal_subspace"
-        case zeroVarianceColumns = "zero_variance_columns"
+        case `operator`, available, lossAtEmbedding, minLoss, gap, relativeGap, gapAtBestScale, bestScale
+        case energyInOptimalSubspace, optimalSubspace, zeroVarianceColumns, centring, numericalRank
+        case closedFormRank, closedFormNumericalRank, localScore, globalScore, lossAtZStar, hyperparameters
+        case unique, notes
         case principalAnglesDegrees = "principal_angles_deg"
-        case centring
-        case numericalRank = "numerical_rank"
-        case closedFormRank = "closed_form_rank"
-        case closedFormNumericalRank = "closed_form_numerical_rank"
-        case localScore = "local_score"
-        case globalScore = "global_score"
-        case lossAtZStar = "loss_at_z_star"
-        case hyperparameters, unique, notes
     }
 }
 
@@ -138,18 +120,5 @@ public struct CompareEmbedding: Encodable {
         (localScore, globalScore) = (scores.local, scores.global)
         globalFitScale = scores.scale.map { $0 * unitScale * unitScale }
         self.labels = labels
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case file
-        case nodesFile = "nodes_file"
-        case rows, columns, dtype
-        case rowsUsed = "rows_used"
-        case extraRowsIgnored = "extra_rows_ignored"
-        case numericalRank = "numerical_rank"
-        case localScore = "local_score"
-        case globalScore = "global_score"
-        case globalFitScale = "global_fit_scale"
-        case labels
     }
 }

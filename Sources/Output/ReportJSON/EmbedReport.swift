@@ -25,13 +25,6 @@ public struct EmbedPayload: Encodable {
         self.settings = settings
         self.matrixBytes = matrixBytes
     }
-
-    enum CodingKeys: String, CodingKey {
-        case input, graph, settings, solves, losses, labels
-        case peakMemoryAfterPhase = "peak_memory_after_phase"
-        case matrixBytes = "matrix_bytes"
-        case rankDetails = "rank_details"
-    }
 }
 
 public struct InputSummary: Encodable {
@@ -62,11 +55,6 @@ public struct SettingsSummary: Encodable {
         self.lanczos = lanczos
         self.merge = merge
         self.largestComponent = largestComponent
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case dim, losses, hyperparameters, lanczos, merge
-        case largestComponent = "largest_component"
     }
 }
 
@@ -132,14 +120,9 @@ public struct SolveSummary: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case `operator`, which, method, k, eigenvalues, residuals
-        case maxResidual = "max_residual"
-        case sources, matvecs, restarts, converged
-        case convergedCount = "converged_count"
-        case seconds
-        case nextEigenvalue = "next_eigenvalue"
+        case `operator`, which, method, k, eigenvalues, residuals, maxResidual, sources, matvecs, restarts
+        case converged, convergedCount, seconds, nextEigenvalue, lanczos, certification, file
         case gap = "gap_certificate"
-        case lanczos, certification, file
     }
 }
 
@@ -181,13 +164,8 @@ public struct LossSummary: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case `operator`, available, rank
-        case numericalRank = "numerical_rank"
-        case lossAtZStar = "loss_at_z_star"
-        case minLoss = "min_loss"
-        case scales, hyperparameters, unique, notes, file, labels
-        case localScore = "local_score"
-        case globalScore = "global_score"
+        case `operator`, available, rank, numericalRank, lossAtZStar, minLoss, scales, hyperparameters, unique
+        case notes, file, labels, localScore, globalScore
     }
 
     /// `rank` is written as null when absent; the other optionals are left out.

@@ -24,14 +24,6 @@ public struct LinearPayload: Encodable {
         self.features = features
         self.settings = settings
     }
-
-    enum CodingKeys: String, CodingKey {
-        case input, graph
-        case labelGraph = "label_graph"
-        case features, settings, losses
-        case rankDetails = "rank_details"
-        case rowsPerRank = "rows_per_rank"
-    }
 }
 
 public struct LinearInputSummary: Encodable {
@@ -72,13 +64,6 @@ public struct LabelGraphSummary: Encodable {
         self.totalWeight = totalWeight
         impliedEdges = classSizes.reduce(0) { $0 + $1 * ($1 - 1) / 2 }
     }
-
-    enum CodingKeys: String, CodingKey {
-        case file, nodes, classes, weighting, materialised
-        case classSizes = "class_sizes"
-        case totalWeight = "total_weight"
-        case impliedEdges = "implied_edges"
-    }
 }
 
 public struct FeatureSummary: Encodable {
@@ -100,13 +85,6 @@ public struct FeatureSummary: Encodable {
         (rows, columns) = (reader.rows, reader.columns)
         (rowsUsed, rowsIgnored) = (0, 0)
     }
-
-    enum CodingKeys: String, CodingKey {
-        case file, dtype, rows, columns
-        case fortranOrder = "fortran_order"
-        case rowsUsed = "rows_used"
-        case rowsIgnored = "rows_ignored"
-    }
 }
 
 public struct LinearSettingsSummary: Encodable {
@@ -123,12 +101,6 @@ public struct LinearSettingsSummary: Encodable {
         self.hyperparameters = hyperparameters
         self.merge = merge
         self.labelWeighting = labelWeighting
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case dim, losses, hyperparameters, merge
-        case labelWeighting = "label_weighting"
-        case signRule = "sign_rule"
     }
 }
 
@@ -192,17 +164,10 @@ public struct LinearLossSummary: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case available, rank, loss, eigenvalues, hyperparameters, unique, notes, file
-        case variances
-        case secondMoments = "second_moments"
-        case waterLevels = "water_levels"
-        case numericalRank = "numerical_rank"
-        case lossAtZStar = "loss_at_z_star"
-        case lossEvaluation = "loss_evaluation"
-        case minLoss = "min_loss"
-        case conditionNumber = "condition_number"
+        case available, rank, loss, eigenvalues, hyperparameters, unique, notes, file, variances
+        case secondMoments, waterLevels, numericalRank, lossAtZStar, lossEvaluation, minLoss, conditionNumber
+        case weightsFile
         case droppedDirections = "null_directions_dropped"
-        case weightsFile = "weights_file"
     }
 
     public func encode(to encoder: Encoder) throws {

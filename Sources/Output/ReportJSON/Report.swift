@@ -42,12 +42,6 @@ public struct ReportHeader: Encodable {
     /// Seconds per phase, and the run's `total`.
     public var timings: [String: Double] = [:]
     public var peakMemoryBytes: Int = 0
-
-    enum CodingKeys: String, CodingKey {
-        case tool, version, command, arguments, ranks, timings
-        case schemaVersion = "schema_version"
-        case peakMemoryBytes = "peak_memory_bytes"
-    }
 }
 
 public enum EigenpairVersion {

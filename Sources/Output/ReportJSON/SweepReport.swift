@@ -42,17 +42,6 @@ public struct SweepPayload: Encodable {
             self.merge = merge
             self.largestComponent = largestComponent
         }
-
-        enum CodingKeys: String, CodingKey {
-            case dims, gammas
-            case gammaGrid = "gamma_grid"
-            case beta, lambda, losses, lanczos, merge
-            case largestComponent = "largest_component"
-        }
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case input, graph, settings, solves, points, labels
     }
 }
 
@@ -72,15 +61,8 @@ public struct SweepPoint: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case loss, dim, gamma, `operator`, available, rank
-        case numericalRank = "numerical_rank"
-        case lossAtZStar = "loss_at_z_star"
-        case minLoss = "min_loss"
-        case capturedLabelEnergy = "captured_label_energy"
-        case probeAccuracy = "probe_accuracy"
-        case localScore = "local_score"
-        case globalScore = "global_score"
-        case unique, scales, notes
+        case loss, dim, gamma, `operator`, available, rank, numericalRank, lossAtZStar, minLoss
+        case capturedLabelEnergy, probeAccuracy, localScore, globalScore, unique, scales, notes
     }
 
     public func encode(to encoder: Encoder) throws {

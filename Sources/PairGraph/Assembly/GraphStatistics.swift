@@ -40,20 +40,4 @@ public struct GraphStatistics: Codable, Sendable, Equatable {
         self.mergeRule = mergeRule
         self.nodesBeforeRestriction = nodesBeforeRestriction
     }
-
-    enum CodingKeys: String, CodingKey {
-        case nodes, edges, nonzeros
-        case inputEntries = "input_entries"
-        case selfLoopsDropped = "self_loops_dropped"
-        case duplicatesMerged = "duplicates_merged"
-        case zeroWeightDropped = "zero_weight_dropped"
-        case isolatedNodes = "isolated_nodes"
-        case components
-        case componentsWithEdges = "components_with_edges"
-        case largestComponent = "largest_component"
-        case totalWeight = "total_weight"
-        case weighted
-        case mergeRule = "merge_rule"
-        case nodesBeforeRestriction = "nodes_before_restriction"
-    }
 }

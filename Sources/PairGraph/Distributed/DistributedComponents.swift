@@ -5,11 +5,6 @@ public struct ComponentSizeClass: Sendable, Equatable, CustomStringConvertible {
     public var size: Int
     public var count: Int
 
-    public init(size: Int, count: Int) {
-        self.size = size
-        self.count = count
-    }
-
     public var description: String { "\(count)x\(size)" }
 }
 

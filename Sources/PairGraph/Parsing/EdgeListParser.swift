@@ -2,35 +2,23 @@
 /// comma, `#`/`%` comment lines, blank lines and CRLF line ends allowed. The first data line fixes
 /// the column count for the whole file, because a file that mixes weighted and unweighted lines is
 /// almost always a mistake (a shifted column, a concatenated file) rather than intent.
-public enum EdgeListParser {
+public enum EdgeListParser: LineFormatParser {
+    typealias State = EdgeListState
+
     /// Parses the file at `path`. Edges with weight exactly 0 are dropped and counted in
-    /// `zeroWeightEdges`; an unweighted file gives `weights == nil`.
+    /// `zeroWeightEdges`; an unweighted file gives `weights == nil`. (Public for bench/micro; the
+    /// package reads through `GraphReader`.)
     public static func parse(path: String) throws(InputError) -> EdgeList {
         try parse(path: path, chunkSize: ChunkedLineReader.defaultChunkSize)
     }
 
-    /// `chunkSize` is exposed for tests, which use tiny chunks to exercise carry-over.
-    static func parse(path: String, chunkSize: Int) throws(InputError) -> EdgeList {
-        try ChunkedLineReader.parseWhole(EdgeListState.self, path: path, chunkSize: chunkSize)
-    }
-
-    /// Parses only the lines that part `part` of `parts` owns (see `ByteRangePlan`), with the same
-    /// rules and messages as `parse(path:)`, except that line numbers in errors count from 1 at the
-    /// part's first line: add the lines before it with `InputError.offsetting(by:)` and
-    /// `GraphProbe.lineOffset(part:lineCounts:)`. A part cannot see the file's first data line,
+    /// The lines whose first byte lies in `range` (any range inside the data section), with the
+    /// same rules and messages as `parse(path:)`, except that line numbers in errors count from 1
+    /// at the range's first line: add the lines before it with `InputError.offsetting(by:)` and
+    /// `GraphProbe.lineOffset(part:lineCounts:)`. A range cannot see the file's first data line,
     /// so the column count comes from `probe` (`GraphReader.probe(path:)`), and a count mismatch
     /// still names that line ("expected 2 fields as on line 3, found 4", a global line number).
     /// Concatenating the parts' edges in part order gives exactly `parse(path:)`.
-    public static func parse(path: String, part: Int, of parts: Int, probe: GraphProbe) throws(InputError) -> RangeParse {
-        try parse(path: path, part: part, of: parts, probe: probe, chunkSize: ChunkedLineReader.defaultChunkSize)
-    }
-
-    static func parse(path: String, part: Int, of parts: Int, probe: GraphProbe,
-                      chunkSize: Int) throws(InputError) -> RangeParse {
-        try parse(path: path, range: probe.plan.range(part: part, of: parts), probe: probe, chunkSize: chunkSize)
-    }
-
-    /// The lines whose first byte lies in `range` (any range inside the data section).
     static func parse(path: String, range: Range<Int>, probe: GraphProbe,
                       chunkSize: Int = ChunkedLineReader.defaultChunkSize) throws(InputError) -> RangeParse {
         precondition(probe.format == .edgeList, "an edge list part needs an edge list probe")
@@ -77,7 +65,7 @@ public enum EdgeListParser {
 }
 
 /// The growing result plus what the first data line decided. One per whole-file parse or part.
-private struct EdgeListState: WholeFileParse {
+struct EdgeListState: WholeFileParse {
     let file: String
     var sources: [UInt64] = []
     var targets: [UInt64] = []

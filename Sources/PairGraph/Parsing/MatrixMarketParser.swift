@@ -5,18 +5,12 @@ import NpyFormat
 /// line `M N NNZ`, then NNZ entries `i j [v]` with 1-based indices. Index i becomes node ID i-1,
 /// as in `scipy.io.mmread`, so results line up with Python tooling. A symmetric file's single
 /// triangle is returned as is: symmetrisation happens later, the same way for every format.
-public enum MatrixMarketParser {
-    public static func parse(path: String) throws(InputError) -> EdgeList {
-        try parse(path: path, chunkSize: ChunkedLineReader.defaultChunkSize)
-    }
+public enum MatrixMarketParser: LineFormatParser {
+    typealias State = MatrixMarketState
 
-    static func parse(path: String, chunkSize: Int) throws(InputError) -> EdgeList {
-        try ChunkedLineReader.parseWhole(MatrixMarketState.self, path: path, chunkSize: chunkSize)
-    }
-
-    /// Parses only the entry lines that part `part` of `parts` owns (see `ByteRangePlan`; the
-    /// data section starts after the size line, so `probe` from `GraphReader.probe(path:)` must
-    /// come first). Rules and messages are those of `parse(path:)`, except:
+    /// The entry lines whose first byte lies in `range` (any range inside the data section, which
+    /// starts after the size line, so `probe` from `GraphReader.probe(path:)` must come first).
+    /// Rules and messages are those of `parse(path:)`, except:
     /// - line numbers in errors count from 1 at the part's first line: add the lines before it
     ///   with `InputError.offsetting(by:)` and `GraphProbe.lineOffset(part:lineCounts:)`;
     /// - the entry count is checked over all parts, by the caller: `RangeParse.entries` of every
@@ -25,16 +19,6 @@ public enum MatrixMarketParser {
     ///   validates) all of them, where the whole-file parse only counts the extra ones.
     /// Concatenating the parts' edges in part order gives exactly `parse(path:)` for a file whose
     /// entry count matches its header.
-    public static func parse(path: String, part: Int, of parts: Int, probe: GraphProbe) throws(InputError) -> RangeParse {
-        try parse(path: path, part: part, of: parts, probe: probe, chunkSize: ChunkedLineReader.defaultChunkSize)
-    }
-
-    static func parse(path: String, part: Int, of parts: Int, probe: GraphProbe,
-                      chunkSize: Int) throws(InputError) -> RangeParse {
-        try parse(path: path, range: probe.plan.range(part: part, of: parts), probe: probe, chunkSize: chunkSize)
-    }
-
-    /// The entry lines whose first byte lies in `range` (any range inside the data section).
     static func parse(path: String, range: Range<Int>, probe: GraphProbe,
                       chunkSize: Int = ChunkedLineReader.defaultChunkSize) throws(InputError) -> RangeParse {
         guard probe.format == .matrixMarket, let header = probe.matrixMarketHeader,
@@ -185,7 +169,7 @@ struct MatrixMarketHeaderError: Error {
 
 /// A whole file: the preamble, then entries up to the declared count (later ones are counted,
 /// not parsed, and reported by `finish`).
-private struct MatrixMarketState: WholeFileParse {
+struct MatrixMarketState: WholeFileParse {
     var preamble: MatrixMarketPreamble
     var entries: MatrixMarketEntries
     var inData = false
