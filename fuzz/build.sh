@@ -20,7 +20,7 @@ library() {  # name, sources... (rebuilt when a source is newer than the library
 
 P=Sources/PairGraph
 library NpyFormat Sources/NpyFormat/*.swift
-library PairGraph $P/Parsing/ByteScanner.swift $P/Parsing/EdgeListParser.swift $P/Parsing/MatrixMarketParser.swift \
+library PairGraph $P/Parsing/ByteScanner.swift $P/Parsing/LineFormatParser.swift $P/Parsing/EdgeListParser.swift $P/Parsing/MatrixMarketParser.swift \
     $P/Parsing/ByteRangePlan.swift $P/Parsing/GraphReader.swift $P/Parsing/LabelsReader.swift $P/Parsing/EdgeListHeader.swift \
     $P/Parsing/DeclaredSizeBudget.swift $P/InputError.swift $P/EdgeList.swift $P/NodeLabels.swift
 
