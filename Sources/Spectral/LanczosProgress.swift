@@ -60,8 +60,10 @@ struct LanczosProgressTracker {
 
     /// Reads the `ncv` Ritz values at `ritz` and their estimates at `bounds`.
     mutating func observe(ritz: UnsafePointer<Double>, bounds: UnsafePointer<Double>, ncv: Int, seconds: Double) {
-        let now = Array(UnsafeBufferPointer(start: ritz, count: ncv)) + Array(UnsafeBufferPointer(start: bounds, count: ncv))
-        guard now != last else { return }
+        // Called after every matvec: compare in place, and copy only when a restart rewrote them.
+        let values = UnsafeBufferPointer(start: ritz, count: ncv), estimates = UnsafeBufferPointer(start: bounds, count: ncv)
+        if last.count == 2 * ncv, last[..<ncv].elementsEqual(values), last[ncv...].elementsEqual(estimates) { return }
+        let now = Array(values) + Array(estimates)
         last = now
         // Before the first restart ARPACK's arrays are still zero: nothing to read yet.
         guard now.contains(where: { $0 != 0 }) else { return }

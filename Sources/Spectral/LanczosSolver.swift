@@ -67,13 +67,14 @@ public struct LanczosSolver {
                 }
                 matvecs += 1
                 if let progress {
-                    let seconds = Date().timeIntervalSince(began)
+                    let now = Date()
+                    let seconds = now.timeIntervalSince(began)
                     workl.withUnsafeBufferPointer { w in
                         tracker.observe(ritz: w.baseAddress! + Int(ipntr[5] - 1), bounds: w.baseAddress! + Int(ipntr[6] - 1),
                                         ncv: ncv, seconds: seconds)
                     }
-                    if Date().timeIntervalSince(lastReport) >= progressInterval {
-                        lastReport = Date()
+                    if now.timeIntervalSince(lastReport) >= progressInterval {
+                        lastReport = now
                         progress(tracker.snapshot(matvecs: matvecs, seconds: seconds))
                     }
                 }
