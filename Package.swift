@@ -20,7 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
-        // Bindings to Debian's C libraries (see ../shared/SWIFT_INTEROP.md).
+        // Bindings to Debian's C libraries (docs/architecture.md section 7, "Where C interop lives").
         .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
         .systemLibrary(name: "CPARPACK", pkgConfig: "ompi-c", providers: [.apt(["libparpack2-dev"])]),
         .systemLibrary(name: "CCHOLMOD", providers: [.apt(["libsuitesparse-dev"])]),
