@@ -6,12 +6,12 @@ import Testing
 
 extension MPISpectrumTests {
     /// The Laplacian methods that run on any number of ranks (the Chebyshev filter, AMG
-    /// shift-invert, hypre's LOBPCG) on the world communicator against dense LAPACK and against their own 1-rank
+    /// shift-invert) on the world communicator against dense LAPACK and against their own 1-rank
     /// solve: the same checks as `matchesDenseAndSingleRankOnEveryRank`, so P = 1 (`swift test`) and P = 3
     /// (`scripts/mpi-tests.sh`; P = 2 and 4 by hand) give the same pairs to 1e-10. AMG's hypre matrix
     /// is built from each rank's rows, so BoomerAMG's hierarchy differs with P while the pairs do
     /// not; at P = 3 the large case's component is held by a sub-communicator, which hypre runs on.
-    @Test(arguments: [Case.large, .disconnected, .cycle], [LaplacianMethod.chebyshev, .amg, .lobpcg])
+    @Test(arguments: [Case.large, .disconnected, .cycle], [LaplacianMethod.chebyshev, .amg])
     func iterativeMethodMatchesDenseAndSingleRank(_ testCase: Case, _ method: LaplacianMethod) throws {
         let graph = try testCase.graph()
         let count = testCase.count(.laplacian)
@@ -24,10 +24,31 @@ extension MPISpectrumTests {
             let single = try solveWhole(graph, kind: .laplacian, count: count, settings: settings,
                                         communicator: testMPI.single)
             #expect(!spectrum.solves.isEmpty && spectrum.solves.allSatisfy { $0.method == method.rawValue })
-            #expect(method == .chebyshev || spectrum.solves.allSatisfy { $0.amg != nil })
+            #expect(method != .amg || spectrum.solves.allSatisfy { $0.amg != nil })
             #expect(spectrum.certification.certified, "\(testCase.rawValue): \(spectrum.certification.values)")
             _ = try compare(spectrum, on: distributed, reference: try DenseReference.spectrum(graph, kind: .laplacian),
                             single: single, count: count, label: "\(testCase.rawValue) L \(method.rawValue)")
+        }
+    }
+
+    /// hypre's LOBPCG (a reference point, docs/math.md 7.13) the same way at tol 1e-8: hypre 2.26's
+    /// LOBPCG breaks down short of 1e-10 (LOBPCGTests). Values agree with dense LAPACK and the
+    /// 1-rank solve to 1e-10 all the same (a Rayleigh quotient's error is the residual squared).
+    @Test(arguments: [Case.large])
+    func lobpcgMatchesDenseAndSingleRank(_ testCase: Case) throws {
+        let graph = try testCase.graph()
+        let count = testCase.count(.laplacian)
+        let settings = LanczosSettings(tolerance: 1e-8, denseLimit: testCase.denseLimit, laplacianMethod: .lobpcg)
+        try withSolverLock {
+            let world = testMPI.world
+            let distributed = try graph.distributed(over: world)
+            let spectrum = try SpectrumSolver(settings: settings).solve(distributed, kind: .laplacian, count: count)
+            let single = try solveWhole(graph, kind: .laplacian, count: count, settings: settings,
+                                        communicator: testMPI.single)
+            #expect(!spectrum.solves.isEmpty && spectrum.solves.allSatisfy { $0.method == "lobpcg" && $0.amg != nil })
+            #expect(spectrum.certification.certified, "\(testCase.rawValue): \(spectrum.certification.values)")
+            _ = try compare(spectrum, on: distributed, reference: try DenseReference.spectrum(graph, kind: .laplacian),
+                            single: single, count: count, label: "\(testCase.rawValue) L lobpcg")
         }
     }
 }
