@@ -157,7 +157,7 @@ extension SpectrumSolver {
                         negativeLaplacian: ComponentOperator(block: block, kind: .laplacian, shift: 0, deflation: deflation),
                         start: start, steps: Self.predictionSteps, globalDimension: size,
                         andersonMorley: andersonMorley, communicator: solvers)
-                    if settings.laplacianMethod == .auto {
+                    if self.method.laplacianMethod == .auto {
                         let choice = amgChoice(block: block, bounds: bounds, andersonMorley: andersonMorley,
                                                communicator: solvers)
                         outcome.methodNote = choice.note
@@ -188,7 +188,7 @@ extension SpectrumSolver {
                     (values, vectors, report) = try solver.largest(op, count: count, globalDimension: size, start: start)
                     values = values.map { 1 / $0 - sigma }
                 } else if method == .chebyshev {
-                    let ncv = min(size, settings.krylovDimension ?? LanczosSettings.defaultKrylovDimension(count))
+                    let ncv = settings.krylovDimension(nev: count, dimension: size)
                     let nonzeros = solvers.allreduceSum(block.nonzeros)
                     let filter: ChebyshevReport
                     (values, vectors, report, filter) = try chebyshevSolve(
@@ -208,7 +208,7 @@ extension SpectrumSolver {
                                                           count: values.count, communicator: solvers)
                 }
                 var counted = report
-                if settings.nextEigenvalue == .ritzBound,
+                if self.method.nextEigenvalue == .ritzBound,
                    let check = try? gapCheck(block: block, kind: kind, deflation: deflation, vectors: vectors,
                                              count: values.count, size: size, communicator: solvers) {
                     outcome.gapCheck = [check.interval.lowerBound.bitPattern, check.interval.upperBound.bitPattern]

@@ -15,13 +15,13 @@ extension MPISpectrumTests {
     func iterativeMethodMatchesDenseAndSingleRank(_ testCase: Case, _ method: LaplacianMethod) throws {
         let graph = try testCase.graph()
         let count = testCase.count(.laplacian)
-        let settings = LanczosSettings(denseLimit: testCase.denseLimit, laplacianMethod: method)
+        let choice = MethodChoice(denseLimit: testCase.denseLimit, laplacianMethod: method)
         try withSolverLock {
             let world = testMPI.world
             let distributed = try graph.distributed(over: world)
-            let spectrum = try SpectrumSolver(settings: settings)
+            let spectrum = try SpectrumSolver(method: choice)
                 .solve(distributed, kind: .laplacian, count: count)
-            let single = try solveWhole(graph, kind: .laplacian, count: count, settings: settings,
+            let single = try solveWhole(graph, kind: .laplacian, count: count, method: choice,
                                         communicator: testMPI.single)
             #expect(!spectrum.solves.isEmpty && spectrum.solves.allSatisfy { $0.method == method.rawValue })
             #expect(method != .amg || spectrum.solves.allSatisfy { $0.amg != nil })
