@@ -15,5 +15,7 @@ public typealias LaplacianMethod = Spectral.LaplacianMethod
 public typealias NextEigenvalueMethod = Spectral.NextEigenvalueMethod
 /// `--label-weighting`.
 public typealias LabelWeighting = ClosedForms.LabelWeighting
-/// The solver's settings, whose `init()` holds every default the options show.
+/// The Lanczos iteration's settings and the method choice, whose `init()`s hold every default the
+/// options show.
 public typealias LanczosSettings = Spectral.LanczosSettings
+public typealias MethodChoice = Spectral.MethodChoice

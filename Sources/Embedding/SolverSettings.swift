@@ -1,5 +1,6 @@
 import ClosedForms
 import Foundation
+import Output
 import PairGraph
 import Spectral
 
@@ -19,7 +20,7 @@ public protocol SolverChoices {
 
 /// Validated solver and graph settings.
 struct SolverSettings {
-    let lanczos: LanczosSettings
+    let configuration: SolverConfiguration
     let merge: MergeRule
     let largestComponent: Bool
 
@@ -40,11 +41,16 @@ struct SolverSettings {
         guard c.factorBudget.isFinite, c.factorBudget >= 0 else {
             throw UsageError("--factor-budget must be a number of GB >= 0 (got \(c.factorBudget))")
         }
-        lanczos = LanczosSettings(tolerance: c.tol, maxRestarts: c.maxRestarts, krylovDimension: c.ncv,
-                                  laplacianMethod: method, factorBudgetBytes: Int(c.factorBudget * 1e9),
-                                  nextEigenvalue: next)
+        configuration = SolverConfiguration(
+            lanczos: LanczosSettings(tolerance: c.tol, maxRestarts: c.maxRestarts, krylovDimension: c.ncv),
+            method: MethodChoice(laplacianMethod: method, factorBudgetBytes: Int(c.factorBudget * 1e9), nextEigenvalue: next))
         merge = try Validation.merge(c.mergeName)
         largestComponent = c.largestComponent
+    }
+
+    /// As the reports list them.
+    var summary: SolverSummary {
+        SolverSummary(lanczos: configuration, merge: merge.rawValue, largestComponent: largestComponent)
     }
 }
 

@@ -163,7 +163,7 @@ extension SpectrumSolver {
                         negativeLaplacian: ComponentOperator(block: block, kind: .laplacian, shift: 0, deflation: deflation),
                         start: start, steps: Self.predictionSteps, globalDimension: size,
                         andersonMorley: andersonMorley, communicator: solvers)
-                    if settings.laplacianMethod == .auto {
+                    if self.method.laplacianMethod == .auto {
                         let choice = amgChoice(block: block, bounds: bounds, andersonMorley: andersonMorley,
                                                communicator: solvers)
                         outcome.methodNote = choice.note
@@ -184,7 +184,7 @@ extension SpectrumSolver {
                     if reporting { progress?("amg \(label): hypre BoomerAMG setup of L + sigma I, sigma = \(sigma)") }
                     // `auto` falls back to the spectral shift when hypre fails; an explicit `amg`
                     // fails with it (docs/math.md 7.13, "When hypre fails").
-                    let auto = settings.laplacianMethod == .auto && warmStart == nil
+                    let auto = self.method.laplacianMethod == .auto && warmStart == nil
                     do {
                         amgSolution = try amgShiftInvert(block: block, deflation: deflation, start: start, count: count,
                                                          sigma: sigma, tolerance: tolerance, trial: auto, solver: solver,
@@ -218,7 +218,7 @@ extension SpectrumSolver {
                                                                      communicator: solvers)
                     outcome.amg = amg
                 } else if method == .chebyshev {
-                    let ncv = min(size, settings.krylovDimension ?? LanczosSettings.defaultKrylovDimension(count))
+                    let ncv = settings.krylovDimension(nev: count, dimension: size)
                     let nonzeros = solvers.allreduceSum(block.nonzeros)
                     let filter: ChebyshevReport
                     (values, vectors, report, filter) = try chebyshevSolve(
@@ -238,7 +238,7 @@ extension SpectrumSolver {
                                                           count: values.count, communicator: solvers)
                 }
                 var counted = report
-                if settings.nextEigenvalue == .ritzBound,
+                if self.method.nextEigenvalue == .ritzBound,
                    let check = try? gapCheck(block: block, kind: kind, deflation: deflation, vectors: vectors,
                                              count: values.count, size: size, communicator: solvers) {
                     outcome.gapCheck = [check.interval.lowerBound.bitPattern, check.interval.upperBound.bitPattern]

@@ -9,10 +9,10 @@ import Testing
 /// CHOLMOD; vectors gathered whole.
 private func solveWithAMG(_ graph: SparseGraph, count: Int, method: LaplacianMethod,
                           amg: AMGSettings) throws -> Spectrum {
-    let settings = LanczosSettings(denseLimit: 8, laplacianMethod: method, factorBudgetBytes: 100, factorBudgetRatio: 0)
+    let choice = MethodChoice(denseLimit: 8, laplacianMethod: method, factorBudgetBytes: 100, factorBudgetRatio: 0)
     return try withSolverLock {
         let distributed = try graph.distributed(over: testMPI.world)
-        var solver = SpectrumSolver(settings: settings)
+        var solver = SpectrumSolver(method: choice)
         solver.amgSettings = amg
         var spectrum = try solver.solve(distributed, kind: .laplacian, count: count)
         spectrum.vectors = gatherRows(spectrum.vectors, partition: distributed.partition, communicator: testMPI.world)

@@ -27,11 +27,11 @@ func hubGraph(seed: UInt64 = 21) throws -> SparseGraph {
 }
 
 private func solve(_ graph: SparseGraph, kind: RelationOperatorKind, count: Int,
-                   laplacianMethod: LaplacianMethod = LanczosSettings().laplacianMethod,
+                   laplacianMethod: LaplacianMethod = MethodChoice().laplacianMethod,
                    tolerance: Double = LanczosSettings().tolerance) throws -> Spectrum {
     try withSolverLock {
-        let settings = LanczosSettings(tolerance: tolerance, denseLimit: 8, laplacianMethod: laplacianMethod)
-        return try solveWhole(graph, kind: kind, count: count, settings: settings, communicator: testMPI.world)
+        try solveWhole(graph, kind: kind, count: count, settings: LanczosSettings(tolerance: tolerance),
+                       method: MethodChoice(denseLimit: 8, laplacianMethod: laplacianMethod), communicator: testMPI.world)
     }
 }
 

@@ -15,13 +15,13 @@ extension MPISpectrumTests {
     func iterativeMethodMatchesDenseAndSingleRank(_ testCase: Case, _ method: LaplacianMethod) throws {
         let graph = try testCase.graph()
         let count = testCase.count(.laplacian)
-        let settings = LanczosSettings(denseLimit: testCase.denseLimit, laplacianMethod: method)
+        let choice = MethodChoice(denseLimit: testCase.denseLimit, laplacianMethod: method)
         try withSolverLock {
             let world = testMPI.world
             let distributed = try graph.distributed(over: world)
-            let spectrum = try SpectrumSolver(settings: settings)
+            let spectrum = try SpectrumSolver(method: choice)
                 .solve(distributed, kind: .laplacian, count: count)
-            let single = try solveWhole(graph, kind: .laplacian, count: count, settings: settings,
+            let single = try solveWhole(graph, kind: .laplacian, count: count, method: choice,
                                         communicator: testMPI.single)
             #expect(!spectrum.solves.isEmpty && spectrum.solves.allSatisfy { $0.method == method.rawValue })
             #expect(method != .amg || spectrum.solves.allSatisfy { $0.amg != nil })
@@ -38,12 +38,14 @@ extension MPISpectrumTests {
     func lobpcgMatchesDenseAndSingleRank(_ testCase: Case) throws {
         let graph = try testCase.graph()
         let count = testCase.count(.laplacian)
-        let settings = LanczosSettings(tolerance: 1e-8, denseLimit: testCase.denseLimit, laplacianMethod: .lobpcg)
+        let settings = LanczosSettings(tolerance: 1e-8)
+        let choice = MethodChoice(denseLimit: testCase.denseLimit, laplacianMethod: .lobpcg)
         try withSolverLock {
             let world = testMPI.world
             let distributed = try graph.distributed(over: world)
-            let spectrum = try SpectrumSolver(settings: settings).solve(distributed, kind: .laplacian, count: count)
-            let single = try solveWhole(graph, kind: .laplacian, count: count, settings: settings,
+            let spectrum = try SpectrumSolver(settings: settings, method: choice)
+                .solve(distributed, kind: .laplacian, count: count)
+            let single = try solveWhole(graph, kind: .laplacian, count: count, settings: settings, method: choice,
                                         communicator: testMPI.single)
             #expect(!spectrum.solves.isEmpty && spectrum.solves.allSatisfy { $0.method == "lobpcg" && $0.amg != nil })
             #expect(spectrum.certification.certified, "\(testCase.rawValue): \(spectrum.certification.values)")
