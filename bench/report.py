@@ -46,6 +46,12 @@ def graph_key(g):
     return (FAMILY_ORDER.get(g.get("family", "rmat"), 9), g.get("scale") or 0, g.get("nodes") or 0)
 
 
+def case_heading(c):
+    g = c["graph"]
+    return (f"### {c['name']}: {graph_label(g)}, largest component ({g['lcc_nodes']:,} nodes, "
+            f"{g['lcc_nonzeros']:,} nonzeros), K = {c['k']}")
+
+
 def graph_label(g):
     return g.get("label") or f"R-MAT scale {g['scale']}"
 
@@ -252,9 +258,7 @@ def main():
       "only the 16th, takes 142 matvecs and 15.6 s instead of 822 and 96.5 s).")
     w("")
     for c in R["cases"]:
-        g = c["graph"]
-        w(f"### {c['name']}: {graph_label(g)}, largest component ({g['lcc_nodes']:,} nodes, "
-          f"{g['lcc_nonzeros']:,} nonzeros), K = {c['k']}")
+        w(case_heading(c))
         w("")
         w(f"{c['rounds']} round(s)" + (f"; from {c['from']}" if c.get("from") else "") + ". Load average before "
           "each run (1 min): " + ", ".join(f"{NAMES.get(t, t)} {', '.join(format(r['load_before'], '.1f') for r in rs)}"
@@ -479,9 +483,7 @@ def laplacian_section(R, args):
         w(f"| {it['target']} | {it['case'] or '-'} | {g} | {meas} | {verdict} | {', '.join(parts)} |")
     w("")
     for c in R["cases"]:
-        g = c["graph"]
-        w(f"### {c['name']}: {graph_label(g)}, largest component ({g['lcc_nodes']:,} nodes, "
-          f"{g['lcc_nonzeros']:,} nonzeros), K = {c['k']}")
+        w(case_heading(c))
         w("")
         w("| tool | runs ok | method (per Lanczos component) | end to end s | solve s | matvecs | certified worst | "
           "max rel residual | peak MiB per rank | end to end / Eigenpair `auto` | agree |")
