@@ -37,7 +37,7 @@ extension SpectrumSolver {
                 guard let eps = solve.epsilon else { return nil }
                 // lambda = 1/mu - eps is decreasing in mu > 0; mu <= 0 leaves it unbounded above.
                 return (1 / (theta + bound) - eps)...(theta - bound > 0 ? 1 / (theta - bound) - eps : .infinity)
-            case .chebyshev?, .auto?: return nil
+            case .chebyshev?, .lobpcg?, .auto?: return nil
             }
         }
     }
@@ -150,7 +150,13 @@ extension SpectrumSolver {
         if holding {
             let solver = lanczosSolver(label: label, communicator: solvers, reporting: reporting, tolerance: tolerance)
             do {
-                if method == .amg && solve.epsilon == nil {
+                if method == .lobpcg && !Self.lobpcgFits(count: count, size: size) {
+                    method = .spectralShift
+                    shift = andersonMorley
+                    outcome.method = method?.rawValue
+                    outcome.methodNote = "spectral shift: the component is too small for a LOBPCG block of \(count)"
+                }
+                if (method == .amg || method == .lobpcg) && solve.epsilon == nil {
                     // sigma from lambda_1's estimate; `auto` also weighs AMG against the spectral
                     // shift here, where the holding ranks can run the estimate (docs/math.md 7.13).
                     let bounds = try planBounds ?? SpectrumBounds(
@@ -168,9 +174,29 @@ extension SpectrumSolver {
                         }
                     }
                     outcome.method = method?.rawValue
-                    if method == .amg {
+                    if method == .amg || method == .lobpcg {
                         outcome.sigma = Self.amgShift(bounds: bounds, andersonMorley: andersonMorley)
                         solve.epsilon = outcome.sigma
+                    }
+                }
+                var amgSolution: AMGSolution?
+                if method == .amg, let sigma = solve.epsilon {
+                    if reporting { progress?("amg \(label): hypre BoomerAMG setup of L + sigma I, sigma = \(sigma)") }
+                    // `auto` falls back to the spectral shift when hypre fails; an explicit `amg`
+                    // fails with it (docs/math.md 7.13, "When hypre fails").
+                    let auto = self.method.laplacianMethod == .auto && warmStart == nil
+                    do {
+                        amgSolution = try amgShiftInvert(block: block, deflation: deflation, start: start, count: count,
+                                                         sigma: sigma, tolerance: tolerance, trial: auto, solver: solver,
+                                                         communicator: solvers)
+                    } catch EigensolverError.multigrid(let why) where auto {
+                        let note = "AMG shift-invert failed (\(why)); fell back to the spectral shift"
+                        if reporting { progress?("lanczos \(label): \(note)") }
+                        outcome.methodNote = [outcome.methodNote, note].compactMap { $0 }.joined(separator: "; ")
+                        method = .spectralShift
+                        shift = andersonMorley
+                        outcome.method = method?.rawValue
+                        outcome.sigma = nil
                     }
                 }
                 var values: [Double]
@@ -179,14 +205,18 @@ extension SpectrumSolver {
                     let op = ShiftInvertOperator(inverse: factor, deflation: deflation)
                     (values, vectors, report) = try solver.largest(op, count: count, globalDimension: size, start: start)
                     values = values.map { 1 / $0 - factor.epsilon }
-                } else if method == .amg, let sigma = solve.epsilon {
-                    if reporting { progress?("amg \(label): hypre BoomerAMG setup of L + sigma I, sigma = \(sigma)") }
-                    let inverse = try AMGInverse(block: block, sigma: sigma, tolerance: Self.innerTolerance(tolerance),
-                                                 communicator: solvers)
-                    defer { outcome.amg = inverse.report }
-                    let op = ShiftInvertOperator(inverse: inverse, deflation: deflation)
-                    (values, vectors, report) = try solver.largest(op, count: count, globalDimension: size, start: start)
-                    values = values.map { 1 / $0 - sigma }
+                } else if let amgSolution {
+                    (values, vectors, report) = (amgSolution.values, amgSolution.vectors, amgSolution.report)
+                    outcome.amg = amgSolution.amg
+                } else if method == .lobpcg, let sigma = solve.epsilon {
+                    if reporting { progress?("lobpcg \(label): hypre LOBPCG + BoomerAMG on L + sigma I, sigma = \(sigma)") }
+                    let warm = warmStart.flatMap { $0.values.count == count ? $0.vectors : nil }
+                    let amg: AMGReport
+                    (values, vectors, report, amg) = try lobpcgSolve(block: block, deflation: deflation, count: count,
+                                                                     sigma: sigma, tolerance: tolerance,
+                                                                     andersonMorley: andersonMorley, warm: warm,
+                                                                     communicator: solvers)
+                    outcome.amg = amg
                 } else if method == .chebyshev {
                     let ncv = settings.krylovDimension(nev: count, dimension: size)
                     let nonzeros = solvers.allreduceSum(block.nonzeros)
@@ -232,7 +262,8 @@ extension SpectrumSolver {
         solve.amg = outcome.amg
         if let chosen = outcome.method {
             solve.method = chosen
-            solve.shift = chosen == LaplacianMethod.amg.rawValue ? outcome.sigma.map { -$0 } : andersonMorley
+            let inverse = chosen == LaplacianMethod.amg.rawValue || chosen == LaplacianMethod.lobpcg.rawValue
+            solve.shift = inverse ? outcome.sigma.map { -$0 } : andersonMorley
             solve.epsilon = outcome.sigma
         }
         if let note = outcome.methodNote {

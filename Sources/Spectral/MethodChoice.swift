@@ -94,6 +94,9 @@ public enum LaplacianMethod: String, Codable, Sendable, CaseIterable {
     /// Lanczos on P (L_c + sigma I)^{-1} P with the inverse applied by hypre PCG preconditioned by
     /// BoomerAMG, on the Lanczos vectors' own row partition (docs/math.md 7.13); any number of ranks.
     case amg
+    /// hypre's LOBPCG on L_c + sigma I with a BoomerAMG preconditioner, the component's indicator as
+    /// its constraint (docs/math.md 7.13): a reference point, never chosen by `auto`; any ranks.
+    case lobpcg
 }
 
 /// How the (K+1)-th eigenvalue, which decides the uniqueness of Z*, is obtained (docs/math.md 7.12).

@@ -62,9 +62,9 @@ extension SpectrumSolver {
             return ShiftInvertPlan(fallback: .spectralShift)
         case .chebyshev:
             return ShiftInvertPlan(fallback: .chebyshev)
-        case .amg:
+        case .amg, .lobpcg:
             // sigma's estimate runs later, on the ranks holding the component only.
-            return ShiftInvertPlan(fallback: .amg)
+            return ShiftInvertPlan(fallback: method.laplacianMethod)
         case .auto, .shiftInvert:
             break
         }

@@ -20,6 +20,8 @@ public struct SpectrumSolver {
     public let method: MethodChoice
     /// Progress lines (stderr on the coordinator), called at most about once a second.
     public var progress: ((String) -> Void)?
+    /// BoomerAMG's settings for AMG shift-invert and LOBPCG; tests replace them to make hypre fail.
+    var amgSettings = AMGSettings()
 
     /// The solve runs on the communicator of the graph it is given.
     public init(settings: LanczosSettings = LanczosSettings(), method: MethodChoice = MethodChoice(),
