@@ -24,16 +24,14 @@ public struct LanczosSettings: Sendable, Codable {
     public let factorBudgetBytes: Int
     public let factorBudgetRatio: Double
     /// How the eigenvalue after the K returned ones is found (it decides whether Z* is unique).
-    /// Default `.converge`: pair K+1 converged to the tolerance. `.ritzBound` (opt-in) localises it
-    /// from ARPACK's final Ritz values and a short check instead (fewer matvecs when pair K+1 sits at
-    /// a bulk edge: docs/benchmarks.md, "Measurements behind code choices"); its check interval is not yet a
-    /// rigorous bound, so it is not the default (docs/math.md 7.12, "Known weakness").
+    /// Default `.ritzBound`: pair K+1 is bounded by a short Lanczos check instead of converged (fewer
+    /// matvecs when it sits at a bulk edge; docs/math.md 7.12). `.converge` converges it to the tolerance.
     public let nextEigenvalue: NextEigenvalueMethod
 
     public init(tolerance: Double = 1e-10, maxRestarts: Int = 1000, krylovDimension: Int? = nil,
                 denseLimit: Int = 256, laplacianMethod: LaplacianMethod = .auto,
                 factorBudgetBytes: Int = 2_000_000_000, factorBudgetRatio: Double = 8,
-                nextEigenvalue: NextEigenvalueMethod = .converge) {
+                nextEigenvalue: NextEigenvalueMethod = .ritzBound) {
         self.tolerance = tolerance
         self.maxRestarts = maxRestarts
         self.krylovDimension = krylovDimension
@@ -111,8 +109,8 @@ public enum LaplacianMethod: String, Codable, Sendable, CaseIterable {
 
 /// How the (K+1)-th eigenvalue, which decides the uniqueness of Z*, is obtained (docs/math.md 7.12).
 public enum NextEigenvalueMethod: String, Codable, Sendable, CaseIterable {
-    /// Lanczos components: an interval from ARPACK's final Ritz value past the wanted ones and its
-    /// Ritz estimate; the gap is "certified" only when that interval lies strictly past lambda_K.
+    /// Lanczos components: lambda_{K+1} bounded by a short Lanczos run on Q M Q (the gap check); the
+    /// gap is "certified" only when that bound lies past lambda_K by more than its residual.
     case ritzBound = "ritz-bound"
     /// Converge pair K+1 to the tolerance in every Lanczos component (the exact value).
     case converge
