@@ -82,10 +82,12 @@ extension SpectrumSolver {
     /// interval it gives for the component's next eigenvalue on M's scale: the far end is theta_max
     /// (a Rayleigh quotient in W), the near end `LanczosUpperBound`'s t* (with a rounding margin). It
     /// stops once t* has claimed half of the gap the component shows, once a Ritz value of B reaches
-    /// the component's lambda_K (no gap to show: a missed copy), or after `gapCheckMaxSteps`.
-    /// `values`: the component's returned eigenvalues. nil when W is empty.
+    /// the component's lambda_K (no gap to show: a missed copy), or after `gapCheckMaxSteps`. When
+    /// t* still reaches lambda_K then, ARPACK converges B's top pair to `tolerance` from the top
+    /// Ritz vector, and the interval is its value +- its Ritz estimate (`converge`'s verdict, at the
+    /// price of one pair). `values`: the component's returned eigenvalues. nil when W is empty.
     func gapCheck(block: ComponentBlock, kind: RelationOperatorKind, deflation: Deflation, vectors: [Double],
-                  values: [Double], sigma: Double, size: Int, communicator: Communicator) throws
+                  values: [Double], sigma: Double, size: Int, tolerance: Double, communicator: Communicator) throws
         -> (interval: ClosedRange<Double>, matvecs: Int)? {
         let dimension = size - values.count - (kind == .adjacency ? 0 : 1)
         guard dimension >= 1, !values.isEmpty else { return nil }
@@ -133,8 +135,30 @@ extension SpectrumSolver {
             v = Array(w.prefix(n))
         }
         guard !alpha.isEmpty else { return nil }
-        let interval = laplacian ? (sigma - near)...(sigma - top) : top...near
-        return (interval, alpha.count)
+        var (far, matvecs) = (top, alpha.count)
+        if near >= kth && top < kth - 1e-9 * max(1, abs(kth)) {
+            // No gap shown, none ruled out: converge B's top pair instead, from its Ritz vector.
+            var t = DenseMatrix(rows: alpha.count, columns: alpha.count)
+            for i in alpha.indices {
+                t[i, i] = alpha[i]
+                if i > 0 { t[i, i - 1] = beta[i - 1] }
+            }
+            let s = Array(try SymmetricEigen(t).vectors.column(alpha.count - 1))
+            var y = [Double](repeating: 0, count: max(n, 1))
+            basis.withUnsafeBufferPointer { b in
+                cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(n), Int32(s.count), 1, b.baseAddress, Int32(n), s, 1, 0, &y, 1)
+            }
+            let settings = LanczosSettings(tolerance: tolerance, maxRestarts: self.settings.maxRestarts,
+                                           krylovDimension: min(LanczosSettings.defaultKrylovDimension(1), dimension))
+            let solver = LanczosSolver(settings: settings, communicator: communicator)
+            let (values, _, report) = try solver.largest(op, count: 1, globalDimension: size, start: Array(y.prefix(n)))
+            matvecs += report.matvecs
+            if let theta = values.first, let estimate = report.leadingRitz?.bound {
+                (far, near) = (theta - estimate, theta + estimate)
+            }
+        }
+        let interval = laplacian ? (sigma - near)...(sigma - far) : far...near
+        return (interval, matvecs)
     }
 
     /// Collective. w <- w - B B' w twice (classical Gram-Schmidt against the `count` stored Lanczos

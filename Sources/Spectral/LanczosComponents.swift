@@ -193,7 +193,8 @@ extension SpectrumSolver {
                 var counted = report
                 if settings.nextEigenvalue == .ritzBound,
                    let check = try? gapCheck(block: block, kind: kind, deflation: deflation, vectors: vectors,
-                                             values: values, sigma: gapSigma, size: size, communicator: solvers) {
+                                             values: values, sigma: gapSigma, size: size, tolerance: tolerance,
+                                             communicator: solvers) {
                     outcome.gapCheck = [check.interval.lowerBound.bitPattern, check.interval.upperBound.bitPattern]
                     counted.matvecs += check.matvecs
                     outcome.gapCheckMatvecs = check.matvecs
