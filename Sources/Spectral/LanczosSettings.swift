@@ -24,8 +24,9 @@ public struct LanczosSettings: Sendable, Codable {
     public let factorBudgetBytes: Int
     public let factorBudgetRatio: Double
     /// How the eigenvalue after the K returned ones is found (it decides whether Z* is unique).
-    /// Default `.ritzBound`: pair K+1 is bounded by a short Lanczos check instead of converged (fewer
-    /// matvecs when it sits at a bulk edge; docs/math.md 7.12). `.converge` converges it to the tolerance.
+    /// Default `.ritzBound`: pair K+1 is bounded by a short Lanczos check (fewer matvecs when it sits at
+    /// a bulk edge), converged only when the check cannot show the gap (docs/math.md 7.12).
+    /// `.converge` converges it with the K pairs (fewer matvecs when the gap is tiny).
     public let nextEigenvalue: NextEigenvalueMethod
 
     public init(tolerance: Double = 1e-10, maxRestarts: Int = 1000, krylovDimension: Int? = nil,

@@ -23,7 +23,7 @@ struct SolverOptions: ParsableArguments {
     var factorBudget: Double = Double(LanczosSettings().factorBudgetBytes) / 1e9
 
     @Option(name: .customLong("next-eigenvalue"),
-            help: "How lambda_{K+1}, which decides whether Z* is unique, is found. converge: converge pair K+1 to --tol. ritz-bound (default): bounded by a short Lanczos check past the K returned pairs, no extra pair converged (fewer matvecs when it sits in a bulk; docs/math.md 7.12).")
+            help: "How lambda_{K+1}, which decides whether Z* is unique, is found. converge: converge pair K+1 to --tol. ritz-bound (default): bounded by a short Lanczos check past the K returned pairs (fewer matvecs when it sits in a bulk), converged only when the check cannot show the gap (docs/math.md 7.12).")
     var nextEigenvalue: Choice<NextEigenvalueMethod> = Choice(LanczosSettings().nextEigenvalue)
 
     @Option(help: "Merge rule for entries of the same unordered pair: max keeps the largest weight (an edge listed both ways stays weight 1), sum adds them.")
