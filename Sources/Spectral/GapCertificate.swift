@@ -2,7 +2,7 @@
 extension GapCertificate {
     /// `exactNext`: the first certified pair past the K returned ones (closed form, dense, or a
     /// converged Lanczos pair), nil when none. `tails`: per Lanczos component (`.ritzBound` only), the
-    /// interval ARPACK's next Ritz value localises, nil entries when unknown. Values are compared in
+    /// gap check's interval for its next eigenvalue, nil entries when unknown. Values are compared in
     /// the wanted direction (descending for G and A_n, ascending for L).
     init(lambdaK: Double, residualK: Double, exactNext: Double?, tails: [ClosedRange<Double>?],
          smallestFirst: Bool, method: NextEigenvalueMethod) {
@@ -29,7 +29,7 @@ extension GapCertificate {
             reason = "tied: a certified eigenpair past K has lambda_{K+1} = lambda_K"
         } else if unbounded {
             certified = false
-            reason = "a Lanczos component's next eigenvalue is not bounded (filtered solve or no Ritz value past the wanted ones)"
+            reason = "a Lanczos component's next eigenvalue is not bounded (its gap check did not run)"
         } else if let u = upper {
             // lambda_K itself is only known within its residual.
             certified = u < k - residualK && !Self.tied(s * u, lambdaK)

@@ -1,11 +1,13 @@
 import CLAPACKE
+import DenseAlgebra
 import Distributed
+import Foundation
 
-/// The second half of the uniqueness certificate (docs/math.md 7.12): a short Lanczos run on
-/// Q M Q, Q = I - V V' with V the K Ritz vectors a component returned, from a fresh start vector.
-/// lambda_{K+1} <= lambda_max(Q M Q) (Courant-Fischer with the span of V), and a copy of lambda_K
-/// that the main Krylov space missed (an exact multiplicity, which single-vector Lanczos cannot
-/// see from a start orthogonal to it) is the top of Q M Q, where a fresh start does see it.
+/// The operator of the uniqueness certificate's gap check (docs/math.md 7.12): Q M Q, Q = I - V V'
+/// with V the K Ritz vectors a component returned (M is sigma I - L for L). lambda_{K+1} <=
+/// lambda_max(Q M Q) (Courant-Fischer with the span of V), and a copy of lambda_K that the main
+/// Krylov space missed (an exact multiplicity, which single-vector Lanczos cannot see from a start
+/// orthogonal to it) is the top of Q M Q, where a fresh start does see it.
 final class RitzComplementOperator: LinearOperator {
     let base: ComponentOperator
     /// This rank's rows of V, column-major.
@@ -57,38 +59,122 @@ final class RitzComplementOperator: LinearOperator {
 }
 
 extension SpectrumSolver {
-    /// Krylov dimension, restarts and tolerance of the check: a top Ritz value to about 3 digits is
-    /// all the certificate needs (its estimate widens the interval, never narrows it).
-    static let gapCheckKrylovDimension = 24
-    static let gapCheckRestarts = 4
-    static let gapCheckTolerance = 1e-3
+    /// At most this many Lanczos steps (products, and stored vectors) in the check.
+    static let gapCheckMaxSteps = 48
+    /// The probability, over a uniformly random start direction, that the check's bound fails
+    /// (docs/math.md 7.12).
+    static let gapCheckFailureProbability = 1e-9
     /// Seed of the check's start vector (any seed other than the main solve's).
     static let gapCheckSeed: UInt64 = 0x6A9C_E27F_0000_0002
 
-    /// Collective over `communicator` (the ranks holding the component). The top Ritz value of
-    /// Q M Q and its Ritz estimate, on M's scale (for L, where the operator is -L: the lowest), and
-    /// the matvecs spent; nil when the component has no room past its K pairs.
+    /// A standard normal entry of the check's start vector (Box-Muller on two hashes of the global
+    /// row, so every rank count starts from the same vector): its direction is then uniform on the
+    /// sphere, the law the bound's probability is stated for.
+    static func gapCheckStartEntry(globalRow: Int) -> Double {
+        let u = 0.5 * (1 - StartVector.entry(globalRow: globalRow, seed: gapCheckSeed))   // (0, 1]
+        let angle = Double.pi * StartVector.entry(globalRow: globalRow, seed: gapCheckSeed &+ 1)
+        return (-2 * log(u)).squareRoot() * cos(angle)
+    }
+
+    /// Collective over `communicator` (the ranks holding the component). Lanczos with full
+    /// reorthogonalisation on B = Q M Q (for L: Q (sigma I - L) Q, sigma >= lambda_max(L_c)) restricted
+    /// to the complement W of the component's returned vectors and its known eigenvector, and the
+    /// interval it gives for the component's next eigenvalue on M's scale: the far end is theta_max
+    /// (a Rayleigh quotient in W), the near end `LanczosUpperBound`'s t* (with a rounding margin). It
+    /// stops once t* has claimed half of the gap the component shows, once a Ritz value of B reaches
+    /// the component's lambda_K (no gap to show: a missed copy), or after `gapCheckMaxSteps`. When
+    /// t* still reaches lambda_K then, ARPACK converges B's top pair to `tolerance` from the top
+    /// Ritz vector, and the interval is its value +- its Ritz estimate (`converge`'s verdict, at the
+    /// price of one pair). `values`: the component's returned eigenvalues. nil when W is empty.
     func gapCheck(block: ComponentBlock, kind: RelationOperatorKind, deflation: Deflation, vectors: [Double],
-                  count: Int, size: Int, communicator: Communicator) throws
+                  values: [Double], sigma: Double, size: Int, tolerance: Double, communicator: Communicator) throws
         -> (interval: ClosedRange<Double>, matvecs: Int)? {
-        let dimension = size - count - (kind == .adjacency ? 0 : 1)
-        guard dimension >= 2 else { return nil }
-        let base = ComponentOperator(block: block, kind: kind, shift: 0, deflation: deflation)
-        let op = RitzComplementOperator(base: base, vectors: vectors, count: count, communicator: communicator)
-        var start = block.rows.map { StartVector.entry(globalRow: block.firstRow + Int($0), seed: Self.gapCheckSeed) }
-        start.withUnsafeMutableBufferPointer { s in
+        let dimension = size - values.count - (kind == .adjacency ? 0 : 1)
+        guard dimension >= 1, !values.isEmpty else { return nil }
+        let laplacian = kind == .laplacian
+        let base = ComponentOperator(block: block, kind: kind, shift: laplacian ? sigma : 0, deflation: deflation)
+        let op = RitzComplementOperator(base: base, vectors: vectors, count: values.count, communicator: communicator)
+        // The component's lambda_K on B's scale (the smallest returned value there).
+        let kth = values.map { laplacian ? sigma - $0 : $0 }.min()!
+        let n = op.localDimension
+        var v = block.rows.map { Self.gapCheckStartEntry(globalRow: block.firstRow + Int($0)) }
+        v.withUnsafeMutableBufferPointer { s in
             if let p = s.baseAddress {
                 deflation.project(p)
                 op.project(p)
             }
         }
-        let settings = LanczosSettings(tolerance: Self.gapCheckTolerance, maxRestarts: Self.gapCheckRestarts,
-                                       krylovDimension: min(Self.gapCheckKrylovDimension, dimension))
-        let solver = LanczosSolver(settings: settings, communicator: communicator)
-        let (_, _, report) = try solver.largest(op, count: 1, globalDimension: size, start: start)
-        guard let top = report.leadingRitz else { return nil }
-        let interval = kind == .laplacian ? (-top.value - top.bound)...(-top.value + top.bound)
-            : (top.value - top.bound)...(top.value + top.bound)
-        return (interval, report.matvecs)
+        let logInverseDelta = LanczosUpperBound.logInverseDelta(dimension: dimension,
+                                                                failureProbability: Self.gapCheckFailureProbability)
+        let steps = min(Self.gapCheckMaxSteps, dimension)
+        var basis: [Double] = []
+        basis.reserveCapacity(n * steps)
+        var alpha: [Double] = [], beta: [Double] = []
+        var w = [Double](repeating: 0, count: max(n, 1))
+        var norm = communicator.allreduceSum(v.reduce(0) { $0 + $1 * $1 }).squareRoot()
+        var top = 0.0, near = 0.0
+        while alpha.count < steps && norm > 0 {
+            for i in 0..<n { v[i] /= norm }
+            basis.append(contentsOf: v)
+            v.withUnsafeBufferPointer { x in w.withUnsafeMutableBufferPointer { op.apply(x.baseAddress!, into: $0.baseAddress!) } }
+            alpha.append(communicator.allreduceSum((0..<n).reduce(0.0) { $0 + v[$1] * w[$1] }))
+            orthogonalize(&w, against: basis, count: alpha.count, communicator: communicator)
+            norm = communicator.allreduceSum(w.prefix(n).reduce(0) { $0 + $1 * $1 }).squareRoot()
+            beta.append(norm)
+            var t = DenseMatrix(rows: alpha.count, columns: alpha.count)
+            for i in alpha.indices {
+                t[i, i] = alpha[i]
+                if i > 0 { t[i, i - 1] = beta[i - 1] }
+            }
+            let ritz = try SymmetricEigen(t, vectors: false).values
+            top = ritz.last!
+            // Full reorthogonalisation makes T_m exact for a matrix within a few ulps of B's norm.
+            let margin = 1e-10 * max(abs(ritz.first!), abs(top), beta.max()!)
+            near = LanczosUpperBound.bound(ritz: ritz, betas: beta, logInverseDelta: logInverseDelta) + margin
+            if near <= (kth + top) / 2 || top >= kth - 1e-9 * max(1, abs(kth)) || norm <= margin { break }
+            v = Array(w.prefix(n))
+        }
+        guard !alpha.isEmpty else { return nil }
+        var (far, matvecs) = (top, alpha.count)
+        if near >= kth && top < kth - 1e-9 * max(1, abs(kth)) {
+            // No gap shown, none ruled out: converge B's top pair instead, from its Ritz vector.
+            var t = DenseMatrix(rows: alpha.count, columns: alpha.count)
+            for i in alpha.indices {
+                t[i, i] = alpha[i]
+                if i > 0 { t[i, i - 1] = beta[i - 1] }
+            }
+            let s = Array(try SymmetricEigen(t).vectors.column(alpha.count - 1))
+            var y = [Double](repeating: 0, count: max(n, 1))
+            basis.withUnsafeBufferPointer { b in
+                cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(n), Int32(s.count), 1, b.baseAddress, Int32(n), s, 1, 0, &y, 1)
+            }
+            let settings = LanczosSettings(tolerance: tolerance, maxRestarts: self.settings.maxRestarts,
+                                           krylovDimension: min(LanczosSettings.defaultKrylovDimension(1), dimension))
+            let solver = LanczosSolver(settings: settings, communicator: communicator)
+            let (values, _, report) = try solver.largest(op, count: 1, globalDimension: size, start: Array(y.prefix(n)))
+            matvecs += report.matvecs
+            if let theta = values.first, let estimate = report.leadingRitz?.bound {
+                (far, near) = (theta - estimate, theta + estimate)
+            }
+        }
+        let interval = laplacian ? (sigma - near)...(sigma - far) : far...near
+        return (interval, matvecs)
+    }
+
+    /// Collective. w <- w - B B' w twice (classical Gram-Schmidt against the `count` stored Lanczos
+    /// vectors, repeated once because one pass loses orthogonality), BLAS dgemv.
+    private func orthogonalize(_ w: inout [Double], against basis: [Double], count: Int, communicator: Communicator) {
+        let n = basis.count / max(count, 1)
+        var dots = [Double](repeating: 0, count: count)
+        for _ in 0..<2 {
+            basis.withUnsafeBufferPointer { b in
+                if n > 0 { cblas_dgemv(CblasColMajor, CblasTrans, Int32(n), Int32(count), 1, b.baseAddress, Int32(n), w, 1, 0, &dots, 1) }
+            }
+            communicator.allreduceSum(&dots)
+            guard n > 0 else { continue }
+            basis.withUnsafeBufferPointer { b in
+                cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(n), Int32(count), -1, b.baseAddress, Int32(n), dots, 1, 1, &w, 1)
+            }
+        }
     }
 }

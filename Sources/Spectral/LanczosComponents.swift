@@ -14,32 +14,12 @@ extension SpectrumSolver {
         var tolerance: Double
         /// Shift-invert: the factor, kept for a refinement.
         var factor: CholmodFactor? = nil
-        /// `.ritzBound`: where the top of Q M Q lies (Q projects out this component's pairs,
-        /// `gapCheck`); nil when not run or when it failed.
+        /// `.ritzBound`: the gap check's interval for the component's next eigenvalue (`gapCheck`,
+        /// docs/math.md 7.12); nil when not run or when it failed.
         var gapCheck: ClosedRange<Double>? = nil
 
-        /// The intervals that bound lambda_{K+1} from this component (docs/math.md 7.12): the gap
-        /// check, which is required (nil: unbounded), and ARPACK's own next Ritz value when known.
-        var tails: [ClosedRange<Double>?] { [gapCheck] + (nextInterval.map { [$0] } ?? []) }
-
-        /// Where ARPACK's Ritz value past the wanted ones localises an eigenvalue of the component,
-        /// on M's scale (docs/math.md 7.12): theta +- its estimate, mapped back through the shift or
-        /// the inverse; nil when unknown (no such Ritz value, or a Chebyshev filter, whose
-        /// polynomial has no monotone inverse over the whole spectrum).
-        var nextInterval: ClosedRange<Double>? {
-            guard let theta = solve.report.nextRitzValue, let bound = solve.report.nextRitzBound else { return nil }
-            switch solve.method.flatMap(LaplacianMethod.init(rawValue:)) {
-            case nil: return (theta - bound)...(theta + bound)
-            case .spectralShift?:
-                guard let sigma = solve.shift else { return nil }
-                return (sigma - theta - bound)...(sigma - theta + bound)
-            case .shiftInvert?, .amg?:
-                guard let eps = solve.epsilon else { return nil }
-                // lambda = 1/mu - eps is decreasing in mu > 0; mu <= 0 leaves it unbounded above.
-                return (1 / (theta + bound) - eps)...(theta - bound > 0 ? 1 / (theta - bound) - eps : .infinity)
-            case .chebyshev?, .lobpcg?, .auto?: return nil
-            }
-        }
+        /// The intervals that bound lambda_{K+1} from this component: the gap check's (nil: unbounded).
+        var tails: [ClosedRange<Double>?] { [gapCheck] }
     }
 
     /// What the solving ranks tell the others (values bit for bit).
@@ -145,6 +125,9 @@ extension SpectrumSolver {
             label += ", " + (method?.rawValue ?? "")
         }
 
+        // The gap check on L runs on Q (sigma I - L) Q (collective over the whole communicator).
+        let gapSigma = kind == .laplacian && self.method.nextEigenvalue == .ritzBound
+            ? (andersonMorley > 0 ? andersonMorley : block.andersonMorley(graph: graph)) : 0
         var outcome = Outcome()
         var vectors: [Double] = []
         if holding {
@@ -240,7 +223,8 @@ extension SpectrumSolver {
                 var counted = report
                 if self.method.nextEigenvalue == .ritzBound,
                    let check = try? gapCheck(block: block, kind: kind, deflation: deflation, vectors: vectors,
-                                             count: values.count, size: size, communicator: solvers) {
+                                             values: values, sigma: gapSigma, size: size, tolerance: tolerance,
+                                             communicator: solvers) {
                     outcome.gapCheck = [check.interval.lowerBound.bitPattern, check.interval.upperBound.bitPattern]
                     counted.matvecs += check.matvecs
                     outcome.gapCheckMatvecs = check.matvecs

@@ -118,12 +118,12 @@ public struct Spectrum: Sendable {
 
 /// The separation of lambda_{K+1} from lambda_K (docs/math.md 7.12). lambda_{K+1} lies in
 /// `nextLower...nextUpper`: the certified pairs past the K returned ones give exact values, every
-/// Lanczos component its ARPACK Ritz value past the wanted ones +- its Ritz estimate.
+/// Lanczos component the interval of its gap check (Q M Q's top Ritz value and an upper bound).
 public struct GapCertificate: Codable, Sendable, Equatable {
     public var certified: Bool
     /// lambda_K, the last returned eigenvalue.
     public var lambdaK: Double
-    /// The interval for lambda_{K+1}; nil when nothing bounds it (a filtered Lanczos solve).
+    /// The interval for lambda_{K+1}; nil when nothing bounds it (a gap check that did not run).
     public var nextLower: Double?
     public var nextUpper: Double?
     /// |lambda_K - the end of the interval nearest it|, when certified.

@@ -23,7 +23,7 @@ struct SolverOptions: ParsableArguments {
     var factorBudget: Double = Double(MethodChoice().factorBudgetBytes) / 1e9
 
     @Option(name: .customLong("next-eigenvalue"),
-            help: "How lambda_{K+1}, which decides whether Z* is unique, is found. converge: converge pair K+1 to --tol. ritz-bound (experimental): localised by ARPACK's final Ritz value and a short check, no extra pair converged (fewer matvecs when it sits in a bulk); its interval is not yet a rigorous bound (docs/math.md 7.12).")
+            help: "How lambda_{K+1}, which decides whether Z* is unique, is found. converge (default): converge pair K+1 to --tol with the K pairs (fewer products when the gap is tiny). ritz-bound: bounded by a short Lanczos check past the K returned pairs, converged only when the check cannot show the gap (fewer products when it sits in a bulk: sbm1m 175 against 822; docs/math.md 7.12).")
     var nextEigenvalue: Choice<NextEigenvalueMethod> = Choice(MethodChoice().nextEigenvalue)
 
     @Option(help: "Merge rule for entries of the same unordered pair: max keeps the largest weight (an edge listed both ways stays weight 1), sum adds them.")
