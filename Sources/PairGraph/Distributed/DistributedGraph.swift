@@ -143,6 +143,33 @@ public final class DistributedGraph: @unchecked Sendable {
         clock.record(halo: t1 - t0, spmv: MatvecClock.now() - t1)
     }
 
+    /// Collective: Y = G X on the owned rows for a block of `width` columns stored interleaved
+    /// (entry i's values at `[i * width ..< (i + 1) * width]`): `x` and `y` have
+    /// `localRowCount * width` entries, `scratch` at least `block.columnCount * width`. One halo
+    /// exchange carrying `width` values per ghost and one pass over the CSR; column j of Y is
+    /// `multiply` of column j of X bit for bit. Every rank passes the same `width` (0 does nothing).
+    public func multiply(block x: UnsafePointer<Double>, width: Int, into y: UnsafeMutablePointer<Double>,
+                         scratch: UnsafeMutablePointer<Double>) {
+        guard width > 0 else { return }
+        scratch.update(from: x, count: localRowCount * width)
+        multiply(extendedBlock: scratch, width: width, into: y)
+    }
+
+    /// Collective: `multiply(block:width:into:scratch:)` with X already in the owned rows of
+    /// `extended` (`block.columnCount * width` entries; its ghost rows are overwritten).
+    func multiply(extendedBlock extended: UnsafeMutablePointer<Double>, width: Int, into y: UnsafeMutablePointer<Double>) {
+        prepareLocalProduct()
+        let t0 = MatvecClock.now()
+        exchange.exchange(extended, width: width)
+        let t1 = MatvecClock.now()
+        if spmvOrder == .natural {
+            block.apply(block: extended, width: width, y: y)
+        } else {
+            orderedBlock!.apply(block: extended, width: width, y: y)
+        }
+        clock.record(halo: t1 - t0, spmv: MatvecClock.now() - t1, products: width)
+    }
+
     /// The layout of the local product (`SpMVOrder.standard` unless the caller chose): a speed
     /// setting only, every layout gives the same sums.
     public var spmvOrder: SpMVOrder = .standard {
@@ -182,8 +209,9 @@ public final class MatvecClock: @unchecked Sendable {
 
     public init() {}
 
-    public func record(halo: Double, spmv: Double) {
-        matvecs += 1
+    /// One exchange and local product of `products` vectors (a block product counts its columns).
+    public func record(halo: Double, spmv: Double, products: Int = 1) {
+        matvecs += products
         haloSeconds += halo
         spmvSeconds += spmv
     }
