@@ -6,7 +6,7 @@
 /// scattered gathers. Each column is summed exactly as `RowSums` sums a vector: entry q of a row
 /// (counted from the row's first entry) into partial sum q mod 4, the leftovers after the last full
 /// group of four into sums 0, 1, 2, and (s0 + s1) + (s2 + s3). So column j of the block product is
-/// the vector product of column j bit for bit, whatever k (docs/architecture.md, "Block products").
+/// the vector product of column j bit for bit, whatever k (docs/hardware-limit.md, "Block products").
 extension RowSums {
     /// Every row's k sums: row t spans entries `row(t).lo..<row(t).hi` and goes to
     /// `y[row(t).slot * k ..< (row(t).slot + 1) * k]`; weighted by `values` unless they are nil

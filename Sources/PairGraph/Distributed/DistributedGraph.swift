@@ -162,11 +162,7 @@ public final class DistributedGraph: @unchecked Sendable {
         let t0 = MatvecClock.now()
         exchange.exchange(extended, width: width)
         let t1 = MatvecClock.now()
-        if spmvOrder == .natural {
-            block.apply(block: extended, width: width, y: y)
-        } else {
-            orderedBlock!.apply(block: extended, width: width, y: y)
-        }
+        localProduct(block: extended, width: width, y: y)
         clock.record(halo: t1 - t0, spmv: MatvecClock.now() - t1, products: width)
     }
 
@@ -185,6 +181,15 @@ public final class DistributedGraph: @unchecked Sendable {
         if spmvOrder == .natural { return block.apply(x: x, y: y) }
         prepareLocalProduct()
         orderedBlock!.apply(x: x, y: y)
+    }
+
+    /// Not collective. Y = B X for a block of `width` interleaved columns (X with its ghost rows,
+    /// Y the owned rows), in the layout `spmvOrder`: column j is `localProduct(x:y:)` of column j
+    /// bit for bit.
+    public func localProduct(block x: UnsafePointer<Double>, width: Int, y: UnsafeMutablePointer<Double>) {
+        if spmvOrder == .natural { return block.apply(block: x, width: width, y: y) }
+        prepareLocalProduct()
+        orderedBlock!.apply(block: x, width: width, y: y)
     }
 
     /// Not collective. Builds the layout of `localProduct` now (seconds at R-MAT 18-20: docs/benchmarks.md), so that
