@@ -168,10 +168,17 @@ final class ComponentOperator: LinearOperator {
     /// Collective like `apply`. Y = M X for `count` columns (`localDimension` x count,
     /// column-major, in and out): `apply` on each column, with the halo exchange and the pass over
     /// the rows shared by up to `DistributedGraph.blockProductWidth` columns (one exchange carrying
-    /// that many values per ghost). Each column's deflation, products and sums are `apply`'s, so
+    /// that many values per ghost) when `blocked` (default: when the solve spans ranks). Each
+    /// column's deflation, products and sums are `apply`'s, so
     /// every column is bit for bit `apply` of that column.
-    func apply(columns x: UnsafePointer<Double>, count: Int, into y: UnsafeMutablePointer<Double>) {
+    func apply(columns x: UnsafePointer<Double>, count: Int, into y: UnsafeMutablePointer<Double>,
+               blocked: Bool? = nil) {
         let n = localDimension, rows = block.rows
+        // As `DistributedGraph.blocksByDefault`: blocks only with a halo to exchange.
+        guard blocked ?? (block.exchange.communicator.size > 1) else {
+            for j in 0..<count { apply(x + j * n, into: y + j * n) }
+            return
+        }
         let chunk = min(count, DistributedGraph.blockProductWidth)
         guard chunk > 0 else { return }
         let inputs = UnsafeMutablePointer<Double>.allocate(capacity: max(n * chunk, 1))
@@ -190,7 +197,11 @@ final class ComponentOperator: LinearOperator {
                 let p = inputs + j * n
                 p.update(from: x + (first + j) * n, count: n)
                 deflation.project(p)
-                for t in 0..<n { wide[Int(rows[t]) * k + j] = scale.map { p[t] * $0[t] } ?? p[t] }
+            }
+            // Row by row (contiguous stores into the interleaved block), as in `DistributedGraph.multiply`.
+            for t in 0..<n {
+                let row = wide + Int(rows[t]) * k
+                for j in 0..<k { row[j] = scale.map { inputs[j * n + t] * $0[t] } ?? inputs[j * n + t] }
             }
             let t0 = MatvecClock.now()
             block.exchange.exchange(wide, width: k)
@@ -201,9 +212,9 @@ final class ComponentOperator: LinearOperator {
                 rowProducts(block: wide, width: k, into: products)
             }
             block.clock.record(halo: t1 - t0, spmv: MatvecClock.now() - t1, products: k)
+            for i in 0..<n { for j in 0..<k { y[(first + j) * n + i] = products[i * k + j] } }
             for j in 0..<k {
                 let out = y + (first + j) * n, p = inputs + j * n
-                for i in 0..<n { out[i] = products[i * k + j] }
                 if let scale { for i in 0..<n { out[i] *= scale[i] } }
                 if let diagonal { for i in 0..<n { out[i] += diagonal[i] * p[i] } }
                 deflation.project(out)

@@ -5,8 +5,8 @@ import PairGraph
 import Spectral
 import Testing
 
-/// The distributed k-column product (`DistributedGraph.multiply(_:)`, and `RelationOperator.apply`
-/// on it) on the world communicator: every column bit for bit the vector product
+/// The distributed k-column product (`DistributedGraph.multiply(_:blocked:)`, block products forced
+/// on and off and by default, and `RelationOperator.apply` on it) on the world communicator: every column bit for bit the vector product
 /// (`DistributedGraph.multiply(_:into:scratch:)`), every entry against the one-process reference
 /// (`DenseReference.operatorMatrix` of the reference assembly, times V), one halo exchange per
 /// `DistributedGraph.blockProductWidth` columns, for k = 0, 1, a few, one block and more than one,
@@ -21,6 +21,12 @@ import Testing
     }
 
     static let widths = [0, 1, 5, 16, 21]
+
+    /// One rank has no halo: vector products by default (faster there, docs/hardware-limit.md).
+    @Test func blocksOnlyWithAHalo() throws {
+        #expect(!singleGraph(try TestGraphs.path(6)).blocksByDefault)
+        #expect(try TestGraphs.path(6).distributed(over: testMPI.world).blocksByDefault == (testMPI.world.size > 1))
+    }
 
     /// `graph` over `communicator` with rank 0 holding no rows (at P >= 2; the whole graph at P = 1),
     /// the other ranks splitting the rows evenly: the production constructor on a hand-made partition.
@@ -66,35 +72,37 @@ import Testing
                 let mine = graph.ownedRows, n = graph.localRowCount
                 if layout == "rank 0 empty" && world.size > 1 && world.rank == 0 { #expect(n == 0) }
                 for k in Self.widths {
-                    let full = Self.block(rows: whole.nodeCount, columns: k)
-                    let v = rowsOf(full, Array(mine))
-                    let exchanges = graph.exchange.exchangeCount, received = graph.exchange.bytesReceived
-                    let y = graph.multiply(v)
-                    let width = DistributedGraph.blockProductWidth
-                    #expect(graph.exchange.exchangeCount - exchanges == (k + width - 1) / width,
-                            "\(name), \(layout), k = \(k): one exchange per block of \(width) columns")
-                    #expect(graph.exchange.bytesReceived - received == 8 * k * graph.ghostCount)
-                    #expect(y.rows == n && y.columns == k)
+                    for blocked in [true, false, nil] {
+                        let full = Self.block(rows: whole.nodeCount, columns: k)
+                        let v = rowsOf(full, Array(mine))
+                        let exchanges = graph.exchange.exchangeCount, received = graph.exchange.bytesReceived
+                        let y = graph.multiply(v, blocked: blocked)
+                        let width = blocked ?? graph.blocksByDefault ? DistributedGraph.blockProductWidth : 1
+                        #expect(graph.exchange.exchangeCount - exchanges == (k + width - 1) / width,
+                                "\(name), \(layout), k = \(k): one exchange per block of \(width) columns")
+                        #expect(graph.exchange.bytesReceived - received == 8 * k * graph.ghostCount)
+                        #expect(y.rows == n && y.columns == k)
 
-                    // Column by column through the vector product: the same bits.
-                    var scratch = [Double](repeating: 0, count: max(graph.block.columnCount, 1))
-                    for j in 0..<k {
-                        let x = Array(v.column(j)) + [0]
-                        var out = [Double](repeating: .nan, count: n + 1)
-                        x.withUnsafeBufferPointer { xb in
-                            out.withUnsafeMutableBufferPointer { yb in
-                                scratch.withUnsafeMutableBufferPointer {
-                                    graph.multiply(xb.baseAddress!, into: yb.baseAddress!, scratch: $0.baseAddress!)
+                        // Column by column through the vector product: the same bits.
+                        var scratch = [Double](repeating: 0, count: max(graph.block.columnCount, 1))
+                        for j in 0..<k {
+                            let x = Array(v.column(j)) + [0]
+                            var out = [Double](repeating: .nan, count: n + 1)
+                            x.withUnsafeBufferPointer { xb in
+                                out.withUnsafeMutableBufferPointer { yb in
+                                    scratch.withUnsafeMutableBufferPointer {
+                                        graph.multiply(xb.baseAddress!, into: yb.baseAddress!, scratch: $0.baseAddress!)
+                                    }
                                 }
                             }
+                            #expect(Array(y.column(j)) == Array(out.prefix(n)), "\(name), \(layout), k = \(k), column \(j)")
                         }
-                        #expect(Array(y.column(j)) == Array(out.prefix(n)), "\(name), \(layout), k = \(k), column \(j)")
-                    }
 
-                    // Against the dense product on the whole graph (another summation order: rounding only).
-                    let want = Self.reference(whole, .adjacency, full, rows: mine)
-                    let scale = max(1, maxAbs(want))
-                    #expect(maxAbs(y - want) <= 1e-12 * scale, "\(name), \(layout), k = \(k)")
+                        // Against the dense product on the whole graph (another summation order: rounding only).
+                        let want = Self.reference(whole, .adjacency, full, rows: mine)
+                        let scale = max(1, maxAbs(want))
+                        #expect(maxAbs(y - want) <= 1e-12 * scale, "\(name), \(layout), k = \(k)")
+                    }
                 }
             }
         }

@@ -4,7 +4,8 @@ import EigenpairTestSupport
 import PairGraph
 import Testing
 
-/// `ComponentOperator.apply(columns:count:into:)`, the block product the Rayleigh quotients use:
+/// `ComponentOperator.apply(columns:count:into:blocked:)`, the block product the Rayleigh quotients
+/// use at P > 1 (forced here at P = 1):
 /// every column bit for bit `apply` of that column, for G, A_n (scaled, deflated) and sigma I - L
 /// (diagonal, deflated), on a component that is the whole graph (the graph's own layout) and on
 /// components of a disconnected graph (the component's rows only), at widths below, at and above
@@ -28,7 +29,7 @@ import Testing
                     var blockY = [Double](repeating: .nan, count: n * count)
                     var columnY = [Double](repeating: .nan, count: n * count)
                     x.withUnsafeBufferPointer { xb in
-                        blockY.withUnsafeMutableBufferPointer { op.apply(columns: xb.baseAddress!, count: count, into: $0.baseAddress!) }
+                        blockY.withUnsafeMutableBufferPointer { op.apply(columns: xb.baseAddress!, count: count, into: $0.baseAddress!, blocked: true) }
                         columnY.withUnsafeMutableBufferPointer { yb in
                             for j in 0..<count { op.apply(xb.baseAddress! + j * n, into: yb.baseAddress! + j * n) }
                         }

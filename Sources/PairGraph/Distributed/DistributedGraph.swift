@@ -156,13 +156,18 @@ public final class DistributedGraph: @unchecked Sendable {
     }
 
     /// Collective: `multiply(block:width:into:scratch:)` with X already in the owned rows of
-    /// `extended` (`block.columnCount * width` entries; its ghost rows are overwritten).
+    /// `extended` (`block.columnCount * width` entries; its ghost rows are overwritten); width 1
+    /// is `multiply(_:into:scratch:)`'s vector product.
     func multiply(extendedBlock extended: UnsafeMutablePointer<Double>, width: Int, into y: UnsafeMutablePointer<Double>) {
         prepareLocalProduct()
         let t0 = MatvecClock.now()
         exchange.exchange(extended, width: width)
         let t1 = MatvecClock.now()
-        localProduct(block: extended, width: width, y: y)
+        if width == 1 {
+            localProduct(x: extended, y: y)
+        } else {
+            localProduct(block: extended, width: width, y: y)
+        }
         clock.record(halo: t1 - t0, spmv: MatvecClock.now() - t1, products: width)
     }
 

@@ -7,42 +7,39 @@
 /// (s0 + s1) + (s2 + s3). The order depends only on the row's entries in stored order, so every
 /// partition of the rows (every rank count) rounds a row the same way.
 public enum RowSums {
-    /// One row's sum of x over its entries `lo..<hi`. `stride` k reads column 0 of an interleaved
-    /// block of k vectors (entry i at `x[i * k]`; `blockProducts`), 1 a plain vector.
     @inlinable @inline(__always)
-    public static func pattern(_ x: UnsafePointer<Double>, stride k: Int = 1, columns col: UnsafePointer<Int32>,
+    public static func pattern(_ x: UnsafePointer<Double>, columns col: UnsafePointer<Int32>,
                                from lo: Int, to hi: Int) -> Double {
         var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
         var q = lo
         while q + 4 <= hi {
-            s0 += x[Int(col[q]) * k]
-            s1 += x[Int(col[q + 1]) * k]
-            s2 += x[Int(col[q + 2]) * k]
-            s3 += x[Int(col[q + 3]) * k]
+            s0 += x[Int(col[q])]
+            s1 += x[Int(col[q + 1])]
+            s2 += x[Int(col[q + 2])]
+            s3 += x[Int(col[q + 3])]
             q += 4
         }
-        if q < hi { s0 += x[Int(col[q]) * k] }
-        if q + 1 < hi { s1 += x[Int(col[q + 1]) * k] }
-        if q + 2 < hi { s2 += x[Int(col[q + 2]) * k] }
+        if q < hi { s0 += x[Int(col[q])] }
+        if q + 1 < hi { s1 += x[Int(col[q + 1])] }
+        if q + 2 < hi { s2 += x[Int(col[q + 2])] }
         return (s0 + s1) + (s2 + s3)
     }
 
-    /// As `pattern`, each entry weighted by `w`.
     @inlinable @inline(__always)
-    public static func weighted(_ x: UnsafePointer<Double>, stride k: Int = 1, columns col: UnsafePointer<Int32>,
+    public static func weighted(_ x: UnsafePointer<Double>, columns col: UnsafePointer<Int32>,
                                 values w: UnsafePointer<Double>, from lo: Int, to hi: Int) -> Double {
         var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
         var q = lo
         while q + 4 <= hi {
-            s0 += w[q] * x[Int(col[q]) * k]
-            s1 += w[q + 1] * x[Int(col[q + 1]) * k]
-            s2 += w[q + 2] * x[Int(col[q + 2]) * k]
-            s3 += w[q + 3] * x[Int(col[q + 3]) * k]
+            s0 += w[q] * x[Int(col[q])]
+            s1 += w[q + 1] * x[Int(col[q + 1])]
+            s2 += w[q + 2] * x[Int(col[q + 2])]
+            s3 += w[q + 3] * x[Int(col[q + 3])]
             q += 4
         }
-        if q < hi { s0 += w[q] * x[Int(col[q]) * k] }
-        if q + 1 < hi { s1 += w[q + 1] * x[Int(col[q + 1]) * k] }
-        if q + 2 < hi { s2 += w[q + 2] * x[Int(col[q + 2]) * k] }
+        if q < hi { s0 += w[q] * x[Int(col[q])] }
+        if q + 1 < hi { s1 += w[q + 1] * x[Int(col[q + 1])] }
+        if q + 2 < hi { s2 += w[q + 2] * x[Int(col[q + 2])] }
         return (s0 + s1) + (s2 + s3)
     }
 
