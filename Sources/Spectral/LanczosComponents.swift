@@ -258,7 +258,7 @@ extension SpectrumSolver {
         vectors.withUnsafeBufferPointer { v in
             product.withUnsafeMutableBufferPointer { y in
                 guard count > 0 else { return }
-                // One block product (bit for bit the column-by-column one, fewer halo exchanges).
+                // Block products at P > 1 (bit for bit the column-by-column ones, fewer halo exchanges).
                 negative.apply(columns: v.baseAddress!, count: count, into: y.baseAddress!)
                 for j in 0..<count {
                     let x = v.baseAddress! + j * n, lx = y.baseAddress! + j * n

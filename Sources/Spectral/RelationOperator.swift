@@ -16,8 +16,9 @@ public struct RelationOperator {
     }
 
     /// Collective over `graph.communicator`. M V on this rank's rows, for V given by its owned rows
-    /// (`graph.localRowCount` x k, column-major): G V as block products (`DistributedGraph.multiply`:
-    /// one halo exchange per `DistributedGraph.blockProductWidth` columns, each column's sums bit for bit those of a vector product).
+    /// (`graph.localRowCount` x k, column-major): G V by `DistributedGraph.multiply(_:)` (block
+    /// products at P > 1, one halo exchange per 16 columns; each column's sums are bit for bit
+    /// those of a vector product either way).
     public func apply(_ v: DenseMatrix) -> DenseMatrix {
         let n = graph.localRowCount
         precondition(v.rows == n, "\(v.rows) rows given for a block of \(n)")
