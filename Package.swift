@@ -10,11 +10,12 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "eigenpair", targets: ["eigenpair"]),
-        // For bench/micro (a separate package that benchmarks the parser, the local SpMV and the
-        // halo exchange against these modules).
+        // For bench/micro (a separate package that benchmarks the parser, the local SpMV, the
+        // block product and the halo exchange against these modules).
         .library(name: "PairGraph", targets: ["PairGraph"]),
         .library(name: "Distributed", targets: ["Distributed"]),
         .library(name: "Generators", targets: ["Generators"]),
+        .library(name: "DenseAlgebra", targets: ["DenseAlgebra"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -4,8 +4,8 @@ import CMPI
 /// `HaloPlan`: one non-blocking receive per source neighbour straight into the ghost slots, one
 /// non-blocking send per destination from a packed buffer, then MPI_Waitall.
 ///
-/// The send buffer and the request array are allocated once, here, and reused by every exchange.
-/// One instance per plan and communicator; exchanges on it must not overlap (it is not
+/// The send buffer and the request array are allocated once, here, and reused by every exchange
+/// (the send buffer grows once to the widest block exchanged). One instance per plan and communicator; exchanges on it must not overlap (it is not
 /// thread-safe, and it keeps running totals).
 public final class HaloExchange {
     public let plan: HaloPlan
@@ -13,7 +13,9 @@ public final class HaloExchange {
     /// The point-to-point tag of halo messages. MPI keeps messages between two ranks with one tag
     /// in order, so consecutive exchanges never mix.
     public let tag: Int32
-    private let sendBuffer: UnsafeMutablePointer<Double>
+    private var sendBuffer: UnsafeMutablePointer<Double>
+    /// Entries `sendBuffer` holds: `plan.sendCount` times the widest block exchanged so far.
+    private var sendCapacity: Int
     private let requests: UnsafeMutablePointer<MPI_Request?>
     private let requestCount: Int
 
@@ -29,17 +31,12 @@ public final class HaloExchange {
         precondition(communicator.size == plan.partition.rankCount,
                      "the plan has \(plan.partition.rankCount) ranks, the communicator \(communicator.size)")
         precondition(communicator.rank == plan.rank, "plan of rank \(plan.rank) used on rank \(communicator.rank)")
-        for k in plan.receiveRanks.indices {
-            precondition(plan.receiveOffsets[k + 1] - plan.receiveOffsets[k] <= Int(Int32.max), "message too long")
-        }
-        for k in plan.sendRanks.indices {
-            precondition(plan.sendOffsets[k + 1] - plan.sendOffsets[k] <= Int(Int32.max), "message too long")
-        }
         self.plan = plan
         self.communicator = communicator
         self.tag = tag
-        sendBuffer = .allocate(capacity: max(plan.sendCount, 1))
-        sendBuffer.initialize(repeating: 0, count: max(plan.sendCount, 1))
+        sendCapacity = max(plan.sendCount, 1)
+        sendBuffer = .allocate(capacity: sendCapacity)
+        sendBuffer.initialize(repeating: 0, count: sendCapacity)
         requestCount = plan.receiveRanks.count + plan.sendRanks.count
         requests = .allocate(capacity: max(requestCount, 1))
         requests.initialize(repeating: cmpi_request_null(), count: max(requestCount, 1))
@@ -60,20 +57,34 @@ public final class HaloExchange {
     /// `x` holds `plan.localWidth` entries: the owned ones `x[0..<ownedCount]` are read (and sent),
     /// the ghosts `x[ownedCount..<localWidth]` are overwritten with the owners' values.
     public func exchange(_ x: UnsafeMutablePointer<Double>) {
+        exchange(x, width: 1)
+    }
+
+    /// Collective over the neighbours, with the same `width` on every rank. The exchange of a block
+    /// of `width` columns stored interleaved (entry i's values at `x[i * width ..< (i + 1) * width]`,
+    /// `plan.localWidth * width` entries): still one message per neighbour, carrying `width` values
+    /// per ghost, so a k-column product pays the latency of one exchange, not k. Width 0 sends
+    /// nothing.
+    public func exchange(_ x: UnsafeMutablePointer<Double>, width: Int) {
+        precondition(width >= 0, "block width \(width)")
+        guard width > 0 else { return }
+        reserveSendBuffer(width: width)
         let comm = communicator.handle
         let double = cmpi_double()
         var r = 0
         // Receives first, so that sends can complete eagerly into posted buffers.
         for k in plan.receiveRanks.indices {
-            let lo = plan.receiveOffsets[k], count = plan.receiveOffsets[k + 1] - lo
-            let rc = MPI_Irecv(x + plan.ownedCount + lo, Int32(count), double, Int32(plan.receiveRanks[k]), tag,
+            let lo = plan.receiveOffsets[k] * width, count = plan.receiveOffsets[k + 1] * width - lo
+            precondition(count <= Int(Int32.max), "message too long")
+            let rc = MPI_Irecv(x + plan.ownedCount * width + lo, Int32(count), double, Int32(plan.receiveRanks[k]), tag,
                                comm, requests + r)
             precondition(rc == cmpi_success(), "MPI_Irecv from rank \(plan.receiveRanks[k]) failed (\(rc))")
             r += 1
         }
-        plan.pack(UnsafePointer(x), into: sendBuffer)
+        plan.pack(UnsafePointer(x), width: width, into: sendBuffer)
         for k in plan.sendRanks.indices {
-            let lo = plan.sendOffsets[k], count = plan.sendOffsets[k + 1] - lo
+            let lo = plan.sendOffsets[k] * width, count = plan.sendOffsets[k + 1] * width - lo
+            precondition(count <= Int(Int32.max), "message too long")
             let rc = MPI_Isend(sendBuffer + lo, Int32(count), double, Int32(plan.sendRanks[k]), tag, comm, requests + r)
             precondition(rc == cmpi_success(), "MPI_Isend to rank \(plan.sendRanks[k]) failed (\(rc))")
             r += 1
@@ -83,7 +94,17 @@ public final class HaloExchange {
             precondition(rc == cmpi_success(), "MPI_Waitall of the halo exchange failed (\(rc))")
         }
         exchangeCount += 1
-        bytesReceived += plan.bytesReceivedPerExchange
-        bytesSent += plan.bytesSentPerExchange
+        bytesReceived += width * plan.bytesReceivedPerExchange
+        bytesSent += width * plan.bytesSentPerExchange
+    }
+
+    /// Grows the send buffer to `plan.sendCount * width` entries (once per new widest block).
+    private func reserveSendBuffer(width: Int) {
+        let needed = plan.sendCount * width
+        guard needed > sendCapacity else { return }
+        sendBuffer.deallocate()
+        sendCapacity = needed
+        sendBuffer = .allocate(capacity: needed)
+        sendBuffer.initialize(repeating: 0, count: needed)
     }
 }

@@ -233,8 +233,21 @@ public struct HaloPlan: Sendable, Equatable {
     /// Gathers the owned values to send into `buffer` (`sendCount` entries, neighbour by neighbour
     /// in `sendRanks` order): `buffer[q] = x[sendRows[q]]`.
     public func pack(_ x: UnsafePointer<Double>, into buffer: UnsafeMutablePointer<Double>) {
+        pack(x, width: 1, into: buffer)
+    }
+
+    /// As `pack(_:into:)` for a block of `width` interleaved columns (entry i's values at
+    /// `x[i * width ..< (i + 1) * width]`): row q of `buffer` (`sendCount * width` entries) is row
+    /// `sendRows[q]` of x.
+    public func pack(_ x: UnsafePointer<Double>, width: Int, into buffer: UnsafeMutablePointer<Double>) {
         sendRows.withUnsafeBufferPointer { rows in
-            for q in 0..<rows.count { buffer[q] = x[Int(rows[q])] }
+            if width == 1 {
+                for q in 0..<rows.count { buffer[q] = x[Int(rows[q])] }
+                return
+            }
+            for q in 0..<rows.count {
+                (buffer + q * width).update(from: x + Int(rows[q]) * width, count: width)
+            }
         }
     }
 }

@@ -165,6 +165,78 @@ final class ComponentOperator: LinearOperator {
         deflation.project(y)
     }
 
+    /// Collective like `apply`. Y = M X for `count` columns (`localDimension` x count,
+    /// column-major, in and out): `apply` on each column, with the halo exchange and the pass over
+    /// the rows shared by up to `DistributedGraph.blockProductWidth` columns (one exchange carrying
+    /// that many values per ghost) when `blocked` (default: when the solve spans ranks). Each
+    /// column's deflation, products and sums are `apply`'s, so
+    /// every column is bit for bit `apply` of that column.
+    func apply(columns x: UnsafePointer<Double>, count: Int, into y: UnsafeMutablePointer<Double>,
+               blocked: Bool? = nil) {
+        let n = localDimension, rows = block.rows
+        // As `DistributedGraph.blocksByDefault`: blocks only with a halo to exchange.
+        guard blocked ?? (block.exchange.communicator.size > 1) else {
+            for j in 0..<count { apply(x + j * n, into: y + j * n) }
+            return
+        }
+        let chunk = min(count, DistributedGraph.blockProductWidth)
+        guard chunk > 0 else { return }
+        let inputs = UnsafeMutablePointer<Double>.allocate(capacity: max(n * chunk, 1))
+        let wide = UnsafeMutablePointer<Double>.allocate(capacity: max(block.width * chunk, 1))
+        let products = UnsafeMutablePointer<Double>.allocate(capacity: max(n * chunk, 1))
+        defer {
+            inputs.deallocate()
+            wide.deallocate()
+            products.deallocate()
+        }
+        for first in stride(from: 0, to: count, by: chunk) {
+            let k = min(chunk, count - first)
+            // Off the component the block stays zero, as `extended` does for one vector.
+            wide.initialize(repeating: 0, count: max(block.width * k, 1))
+            for j in 0..<k {
+                let p = inputs + j * n
+                p.update(from: x + (first + j) * n, count: n)
+                deflation.project(p)
+            }
+            // Row by row (contiguous stores into the interleaved block), as in `DistributedGraph.multiply`.
+            for t in 0..<n {
+                let row = wide + Int(rows[t]) * k
+                for j in 0..<k { row[j] = scale.map { inputs[j * n + t] * $0[t] } ?? inputs[j * n + t] }
+            }
+            let t0 = MatvecClock.now()
+            block.exchange.exchange(wide, width: k)
+            let t1 = MatvecClock.now()
+            if let graph = block.wholeGraph {
+                graph.localProduct(block: wide, width: k, y: products)
+            } else {
+                rowProducts(block: wide, width: k, into: products)
+            }
+            block.clock.record(halo: t1 - t0, spmv: MatvecClock.now() - t1, products: k)
+            for i in 0..<n { for j in 0..<k { y[(first + j) * n + i] = products[i * k + j] } }
+            for j in 0..<k {
+                let out = y + (first + j) * n, p = inputs + j * n
+                if let scale { for i in 0..<n { out[i] *= scale[i] } }
+                if let diagonal { for i in 0..<n { out[i] += diagonal[i] * p[i] } }
+                deflation.project(out)
+            }
+        }
+    }
+
+    /// The component's rows of the local product of `width` interleaved columns, from `x`.
+    private func rowProducts(block x: UnsafePointer<Double>, width: Int, into y: UnsafeMutablePointer<Double>) {
+        let n = localDimension
+        block.rowStart.withUnsafeBufferPointer { start in
+            block.rowEnd.withUnsafeBufferPointer { end in
+                block.columns.withUnsafeBufferPointer { col in
+                    block.weights.withUnsafeBufferPointer { w in
+                        RowSums.blockProducts(rows: n, width: width, x: x, columns: col,
+                                              values: block.hasUnitWeights ? nil : w, into: y) { t in (t, start[t], end[t]) }
+                    }
+                }
+            }
+        }
+    }
+
     /// The component's rows of the local product, from `extended`.
     private func rowProducts(_ y: UnsafeMutablePointer<Double>) {
         let n = localDimension

@@ -269,14 +269,16 @@ extension SpectrumSolver {
         // shift 0: the operator is -L on the component (deflated).
         let negative = ComponentOperator(block: block, kind: .laplacian, shift: 0, deflation: deflation)
         var sums = [Double](repeating: 0, count: 2 * count)
-        var product = [Double](repeating: 0, count: max(n, 1))
+        var product = [Double](repeating: 0, count: max(n * count, 1))
         vectors.withUnsafeBufferPointer { v in
             product.withUnsafeMutableBufferPointer { y in
+                guard count > 0 else { return }
+                // Block products at P > 1 (bit for bit the column-by-column ones, fewer halo exchanges).
+                negative.apply(columns: v.baseAddress!, count: count, into: y.baseAddress!)
                 for j in 0..<count {
-                    let x = v.baseAddress! + j * n
-                    negative.apply(x, into: y.baseAddress!)
+                    let x = v.baseAddress! + j * n, lx = y.baseAddress! + j * n
                     for i in 0..<n {
-                        sums[2 * j] -= x[i] * y[i]
+                        sums[2 * j] -= x[i] * lx[i]
                         sums[2 * j + 1] += x[i] * x[i]
                     }
                 }

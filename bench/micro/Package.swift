@@ -18,6 +18,7 @@ let mainLibraries: [Target.Dependency] = [
     .product(name: "PairGraph", package: "Eigenpair"),
     .product(name: "Distributed", package: "Eigenpair"),
     .product(name: "Generators", package: "Eigenpair"),
+    .product(name: "DenseAlgebra", package: "Eigenpair"),
 ]
 
 let package = Package(

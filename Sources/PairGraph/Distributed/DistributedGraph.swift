@@ -143,6 +143,34 @@ public final class DistributedGraph: @unchecked Sendable {
         clock.record(halo: t1 - t0, spmv: MatvecClock.now() - t1)
     }
 
+    /// Collective: Y = G X on the owned rows for a block of `width` columns stored interleaved
+    /// (entry i's values at `[i * width ..< (i + 1) * width]`): `x` and `y` have
+    /// `localRowCount * width` entries, `scratch` at least `block.columnCount * width`. One halo
+    /// exchange carrying `width` values per ghost and one pass over the CSR; column j of Y is
+    /// `multiply` of column j of X bit for bit. Every rank passes the same `width` (0 does nothing).
+    public func multiply(block x: UnsafePointer<Double>, width: Int, into y: UnsafeMutablePointer<Double>,
+                         scratch: UnsafeMutablePointer<Double>) {
+        guard width > 0 else { return }
+        scratch.update(from: x, count: localRowCount * width)
+        multiply(extendedBlock: scratch, width: width, into: y)
+    }
+
+    /// Collective: `multiply(block:width:into:scratch:)` with X already in the owned rows of
+    /// `extended` (`block.columnCount * width` entries; its ghost rows are overwritten); width 1
+    /// is `multiply(_:into:scratch:)`'s vector product.
+    func multiply(extendedBlock extended: UnsafeMutablePointer<Double>, width: Int, into y: UnsafeMutablePointer<Double>) {
+        prepareLocalProduct()
+        let t0 = MatvecClock.now()
+        exchange.exchange(extended, width: width)
+        let t1 = MatvecClock.now()
+        if width == 1 {
+            localProduct(x: extended, y: y)
+        } else {
+            localProduct(block: extended, width: width, y: y)
+        }
+        clock.record(halo: t1 - t0, spmv: MatvecClock.now() - t1, products: width)
+    }
+
     /// The layout of the local product (`SpMVOrder.standard` unless the caller chose): a speed
     /// setting only, every layout gives the same sums.
     public var spmvOrder: SpMVOrder = .standard {
@@ -158,6 +186,15 @@ public final class DistributedGraph: @unchecked Sendable {
         if spmvOrder == .natural { return block.apply(x: x, y: y) }
         prepareLocalProduct()
         orderedBlock!.apply(x: x, y: y)
+    }
+
+    /// Not collective. Y = B X for a block of `width` interleaved columns (X with its ghost rows,
+    /// Y the owned rows), in the layout `spmvOrder`: column j is `localProduct(x:y:)` of column j
+    /// bit for bit.
+    public func localProduct(block x: UnsafePointer<Double>, width: Int, y: UnsafeMutablePointer<Double>) {
+        if spmvOrder == .natural { return block.apply(block: x, width: width, y: y) }
+        prepareLocalProduct()
+        orderedBlock!.apply(block: x, width: width, y: y)
     }
 
     /// Not collective. Builds the layout of `localProduct` now (seconds at R-MAT 18-20: docs/benchmarks.md), so that
@@ -182,8 +219,9 @@ public final class MatvecClock: @unchecked Sendable {
 
     public init() {}
 
-    public func record(halo: Double, spmv: Double) {
-        matvecs += 1
+    /// One exchange and local product of `products` vectors (a block product counts its columns).
+    public func record(halo: Double, spmv: Double, products: Int = 1) {
+        matvecs += products
         haloSeconds += halo
         spmvSeconds += spmv
     }

@@ -62,6 +62,20 @@ public struct DistributedRowBlock: Sendable, Equatable {
         }
     }
 
+    /// Not collective. Y = B X for a block of `width` interleaved columns (`RowSums.blockProducts`):
+    /// X has `columnCount * width` entries, Y `rowCount * width`; column j of Y is `apply(x:y:)` of
+    /// column j of X bit for bit.
+    public func apply(block x: UnsafePointer<Double>, width: Int, y: UnsafeMutablePointer<Double>) {
+        rowPointers.withUnsafeBufferPointer { ptr in
+            columnIndices.withUnsafeBufferPointer { col in
+                values.withUnsafeBufferPointer { val in
+                    RowSums.blockProducts(rows: rowCount, width: width, x: x, columns: col,
+                                          values: hasUnitValues ? nil : val, into: y) { i in (i, ptr[i], ptr[i + 1]) }
+                }
+            }
+        }
+    }
+
     /// Not collective. y = B x for an x of `columnCount` entries.
     public func apply(_ x: [Double]) -> [Double] {
         precondition(x.count == columnCount, "x has \(x.count) entries, the block \(columnCount) columns")

@@ -42,6 +42,9 @@ public final class HubOrderedBlock: @unchecked Sendable {
     /// Block column gathered into each slot.
     let columnOfSlot: [Int32]
     private let gathered: UnsafeMutablePointer<Double>
+    /// The gathered block of the k-column product (`columnCount` times the widest k so far).
+    private var gatheredBlock: UnsafeMutablePointer<Double>?
+    private var gatheredBlockCapacity = 0
 
     /// Not collective. - Precondition: `order` is not `.natural` (that layout is the block itself).
     public init(_ block: DistributedRowBlock, order: SpMVOrder) {
@@ -78,7 +81,10 @@ public final class HubOrderedBlock: @unchecked Sendable {
         gathered.initialize(repeating: 0, count: max(columnCount, 1))
     }
 
-    deinit { gathered.deallocate() }
+    deinit {
+        gathered.deallocate()
+        gatheredBlock?.deallocate()
+    }
 
     /// Bytes of the copy (CSR arrays and permutations) and its scratch vector.
     public var storageBytes: Int {
@@ -106,19 +112,45 @@ public final class HubOrderedBlock: @unchecked Sendable {
         columnOfSlot.withUnsafeBufferPointer { perm in
             for k in 0..<perm.count { g[k] = x[Int(perm[k])] }
         }
+        rowSums(g, width: 1, into: y)
+    }
+
+    /// Not collective. Y = B X for a block of `width` interleaved columns, X (`columnCount * width`)
+    /// and Y (`rowCount * width`) in the block's order: column j is `apply(x:y:)` of column j of X
+    /// bit for bit (`RowSums.blockProducts`). One copy of k contiguous values per column slot.
+    public func apply(block x: UnsafePointer<Double>, width: Int, y: UnsafeMutablePointer<Double>) {
+        if gatheredBlockCapacity < columnCount * width {
+            gatheredBlock?.deallocate()
+            gatheredBlockCapacity = columnCount * width
+            gatheredBlock = .allocate(capacity: gatheredBlockCapacity)
+        }
+        let g = gatheredBlock ?? gathered
+        columnOfSlot.withUnsafeBufferPointer { perm in
+            for slot in 0..<perm.count { (g + slot * width).update(from: x + Int(perm[slot]) * width, count: width) }
+        }
+        rowSums(g, width: width, into: y)
+    }
+
+    /// The stored rows' sums of the gathered `g` into y in the block's row order: the vector kernel
+    /// at width 1, the block kernel otherwise.
+    private func rowSums(_ g: UnsafePointer<Double>, width: Int, into y: UnsafeMutablePointer<Double>) {
         rowPointers.withUnsafeBufferPointer { ptr in
             columnIndices.withUnsafeBufferPointer { col in
                 rowOfSlot.withUnsafeBufferPointer { rows in
                     values.withUnsafeBufferPointer { val in
                         let weights = values.isEmpty ? nil : val
+                        @inline(__always) func run(_ row: (Int) -> (slot: Int, lo: Int, hi: Int)) {
+                            if width == 1 {
+                                RowSums.products(rows: rowCount, x: g, columns: col, values: weights, into: y, row: row)
+                            } else {
+                                RowSums.blockProducts(rows: rowCount, width: width, x: g, columns: col, values: weights,
+                                                      into: y, row: row)
+                            }
+                        }
                         if rows.isEmpty {
-                            RowSums.products(rows: rowCount, x: g, columns: col, values: weights, into: y) { t in
-                                (t, ptr[t], ptr[t + 1])
-                            }
+                            run { t in (t, ptr[t], ptr[t + 1]) }
                         } else {
-                            RowSums.products(rows: rowCount, x: g, columns: col, values: weights, into: y) { t in
-                                (Int(rows[t]), ptr[t], ptr[t + 1])
-                            }
+                            run { t in (Int(rows[t]), ptr[t], ptr[t + 1]) }
                         }
                     }
                 }

@@ -1,6 +1,7 @@
 // Micro-benchmarks of issue 5 and 11: the edge-list parser, the local SpMV in every memory layout
-// (assembled random order, hub-first layouts, a renumbered matrix), and the 1-rank (empty) halo
-// exchange, all on the main package's own code. Run from bench/micro:
+// (assembled random order, hub-first layouts, a renumbered matrix), the k-column block product
+// against k vector products (BlockProducts.swift), and the 1-rank (empty) halo exchange, all on
+// the main package's own code. Run from bench/micro:
 //
 //   BENCHMARK_DISABLE_JEMALLOC=true swift package benchmark
 //
@@ -62,6 +63,8 @@ let benchmarks: @Sendable () -> Void = {
             }
         }
     }
+
+    blockProductBenchmarks(scale: scale)
 
     // The ceiling for any parser: the edge-list file from page cache into memory.
     nonisolated(unsafe) var file = (path: "", bytes: 0)

@@ -39,6 +39,18 @@ public enum Fixtures {
         }
     }
 
+    /// The same graph as `block(scale:)` as the 1-rank `DistributedGraph` a plain run holds (its
+    /// default `SpMVOrder`, empty halo), for the products that go through the graph: assembled
+    /// afresh (seconds), not cached.
+    public static func graph(scale: Int) -> DistributedGraph {
+        do {
+            var edges = try RMAT.generate(scale: scale, seed: seed).edges
+            return try DistributedGraphBuilder.assemble(&edges, merge: .max, file: "rmat", communicator: MPIEnvironment().single)
+        } catch {
+            fatalError("R-MAT scale \(scale): \(error)")
+        }
+    }
+
     /// The edge-list file of R-MAT at `parseScale` (written once), and its size in bytes.
     public static func edgeListFile() -> (path: String, bytes: Int) {
         let path = "\(directory)/rmat\(parseScale)-seed\(seed).tsv"
