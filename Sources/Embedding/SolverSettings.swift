@@ -13,6 +13,7 @@ public protocol SolverChoices {
     /// GB.
     var factorBudget: Double { get }
     var nextEigenvalueName: String { get }
+    var filterName: String { get }
     var mergeName: String { get }
     var largestComponent: Bool { get }
 }
@@ -37,12 +38,15 @@ struct SolverSettings {
         guard let next = NextEigenvalueMethod(rawValue: c.nextEigenvalueName) else {
             throw UsageError("--next-eigenvalue must be ritz-bound or converge (got \(c.nextEigenvalueName))")
         }
+        guard let filter = SpectralFilter(rawValue: c.filterName) else {
+            throw UsageError("--filter must be none or chebyshev (got \(c.filterName))")
+        }
         guard c.factorBudget.isFinite, c.factorBudget >= 0 else {
             throw UsageError("--factor-budget must be a number of GB >= 0 (got \(c.factorBudget))")
         }
         lanczos = LanczosSettings(tolerance: c.tol, maxRestarts: c.maxRestarts, krylovDimension: c.ncv,
                                   laplacianMethod: method, factorBudgetBytes: Int(c.factorBudget * 1e9),
-                                  nextEigenvalue: next)
+                                  nextEigenvalue: next, filter: filter)
         merge = try Validation.merge(c.mergeName)
         largestComponent = c.largestComponent
     }

@@ -29,11 +29,13 @@ public struct LanczosSettings: Sendable, Codable {
     /// a bulk edge: docs/benchmarks.md, "Measurements behind code choices"); its check interval is not yet a
     /// rigorous bound, so it is not the default (docs/math.md 7.12, "Known weakness").
     public let nextEigenvalue: NextEigenvalueMethod
+    /// Lanczos on G and A_n: on the operator or on a Chebyshev filter of it (docs/math.md 7.11).
+    public let filter: SpectralFilter
 
     public init(tolerance: Double = 1e-10, maxRestarts: Int = 1000, krylovDimension: Int? = nil,
                 denseLimit: Int = 256, laplacianMethod: LaplacianMethod = .auto,
                 factorBudgetBytes: Int = 2_000_000_000, factorBudgetRatio: Double = 8,
-                nextEigenvalue: NextEigenvalueMethod = .converge) {
+                nextEigenvalue: NextEigenvalueMethod = .converge, filter: SpectralFilter = .none) {
         self.tolerance = tolerance
         self.maxRestarts = maxRestarts
         self.krylovDimension = krylovDimension
@@ -42,13 +44,14 @@ public struct LanczosSettings: Sendable, Codable {
         self.factorBudgetBytes = factorBudgetBytes
         self.factorBudgetRatio = factorBudgetRatio
         self.nextEigenvalue = nextEigenvalue
+        self.filter = filter
     }
 
     /// These settings with another ARPACK tolerance (a method that picks its own, e.g. Chebyshev).
     public func with(tolerance: Double) -> LanczosSettings {
         LanczosSettings(tolerance: tolerance, maxRestarts: maxRestarts, krylovDimension: krylovDimension,
                         denseLimit: denseLimit, laplacianMethod: laplacianMethod, factorBudgetBytes: factorBudgetBytes,
-                        factorBudgetRatio: factorBudgetRatio, nextEigenvalue: nextEigenvalue)
+                        factorBudgetRatio: factorBudgetRatio, nextEigenvalue: nextEigenvalue, filter: filter)
     }
 
     /// nev + max(nev, 32). ARPACK's customary 2 nev + 1 restarts too often when the wanted
@@ -70,6 +73,7 @@ public struct LanczosSettings: Sendable, Codable {
         case factorBudgetBytes = "factor_budget_bytes"
         case factorBudgetRatio = "factor_budget_ratio"
         case nextEigenvalue = "next_eigenvalue_method"
+        case filter
     }
 
     /// The keys added with shift-invert are optional on input (settings written before them decode
@@ -86,7 +90,8 @@ public struct LanczosSettings: Sendable, Codable {
                   factorBudgetBytes: try c.decodeIfPresent(Int.self, forKey: .factorBudgetBytes) ?? defaults.factorBudgetBytes,
                   factorBudgetRatio: try c.decodeIfPresent(Double.self, forKey: .factorBudgetRatio) ?? defaults.factorBudgetRatio,
                   nextEigenvalue: try c.decodeIfPresent(NextEigenvalueMethod.self, forKey: .nextEigenvalue)
-                      ?? defaults.nextEigenvalue)
+                      ?? defaults.nextEigenvalue,
+                  filter: try c.decodeIfPresent(SpectralFilter.self, forKey: .filter) ?? defaults.filter)
     }
 }
 
@@ -136,6 +141,11 @@ public struct LanczosReport: Sendable, Codable {
     public var nextRitzBound: Double? = nil
     /// The largest Ritz value and its estimate, converged or not (not encoded: the gap check's input).
     public var leadingRitz: (value: Double, bound: Double)? = nil
+    /// Every Ritz value of ARPACK's final Krylov space, descending (not encoded). By Cauchy
+    /// interlacing finalRitz[j] <= lambda_{j+1} of the operator ARPACK ran on (docs/math.md 7.11).
+    public var finalRitz: [Double] = []
+    /// Seconds spent in the operator's products; `seconds` minus this is ARPACK's own work (not encoded).
+    public var operatorSeconds: Double = 0
 
     public init(requested: Int, converged: Int, restarts: Int, matvecs: Int, krylovDimension: Int, dimension: Int,
                 seconds: Double, info: ArpackInfo, nextRitzValue: Double? = nil, nextRitzBound: Double? = nil) {

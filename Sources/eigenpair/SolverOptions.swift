@@ -26,6 +26,9 @@ struct SolverOptions: ParsableArguments {
             help: "How lambda_{K+1}, which decides whether Z* is unique, is found. converge: converge pair K+1 to --tol. ritz-bound (experimental): localised by ARPACK's final Ritz value and a short check, no extra pair converged (fewer matvecs when it sits in a bulk); its interval is not yet a rigorous bound (docs/math.md 7.12).")
     var nextEigenvalue: Choice<NextEigenvalueMethod> = Choice(LanczosSettings().nextEigenvalue)
 
+    @Option(help: "Lanczos on G and A_n: none runs on the operator itself; chebyshev runs an unfiltered probe to a loose tolerance (its (K+1)-th Ritz value is the cut, its Ritz vectors the start), then Lanczos on a Chebyshev polynomial of the operator whose degree comes from the probe's timings (docs/math.md 7.11). For L use --laplacian-method chebyshev.")
+    var filter: Choice<SpectralFilter> = Choice(LanczosSettings().filter)
+
     @Option(help: "Merge rule for entries of the same unordered pair: max keeps the largest weight (an edge listed both ways stays weight 1), sum adds them.")
     var merge: Choice<MergeRule> = Choice(.max)
 }
@@ -34,5 +37,6 @@ struct SolverOptions: ParsableArguments {
 extension SolverOptions: SolverChoices {
     var laplacianMethodName: String { laplacianMethod.text }
     var nextEigenvalueName: String { nextEigenvalue.text }
+    var filterName: String { filter.text }
     var mergeName: String { merge.text }
 }

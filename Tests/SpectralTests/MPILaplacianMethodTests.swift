@@ -31,3 +31,27 @@ extension MPISpectrumTests {
         }
     }
 }
+
+extension MPISpectrumTests {
+    /// `--filter chebyshev` on G and A_n on the world communicator against dense LAPACK and against
+    /// its own 1-rank solve (the checks of `matchesDenseAndSingleRankOnEveryRank`): P = 1 under
+    /// `swift test`, P = 3 under `scripts/mpi-tests.sh`. The filter's degree comes from each run's
+    /// timings, so the two runs may filter differently; the pairs agree to 1e-10 all the same.
+    @Test(arguments: [Case.large, .disconnected, .cycle], [RelationOperatorKind.adjacency, .normalizedAdjacency])
+    func chebyshevFilterMatchesDenseAndSingleRank(_ testCase: Case, _ kind: RelationOperatorKind) throws {
+        let graph = try testCase.graph()
+        let count = testCase.count(kind)
+        let settings = LanczosSettings(denseLimit: testCase.denseLimit, filter: .chebyshev)
+        try withSolverLock {
+            let world = testMPI.world
+            let distributed = try graph.distributed(over: world)
+            let spectrum = try SpectrumSolver(settings: settings).solve(distributed, kind: kind, count: count)
+            let single = try solveWhole(graph, kind: kind, count: count, settings: settings,
+                                        communicator: testMPI.single)
+            #expect(!spectrum.solves.isEmpty && spectrum.solves.allSatisfy { $0.chebyshev != nil })
+            #expect(spectrum.certification.certified, "\(testCase.rawValue): \(spectrum.certification.values)")
+            _ = try compare(spectrum, on: distributed, reference: try DenseReference.spectrum(graph, kind: kind),
+                            single: single, count: count, label: "\(testCase.rawValue) \(kind.rawValue) chebyshev")
+        }
+    }
+}
