@@ -103,9 +103,7 @@ extension SpectrumSolver {
             (lowerB, topB) = kind == .laplacian ? (-b.upper, 0) : (b.lower, b.upper)
         }
         // 2. The probe.
-        let env = ProcessInfo.processInfo.environment
-        let probeSettings = LanczosSettings(tolerance: env["EXP_PROBE_TOL"].flatMap(Double.init) ?? Self.probeTolerance,
-                                            maxRestarts: env["EXP_PROBE_RESTARTS"].flatMap(Int.init) ?? Self.probeRestarts,
+        let probeSettings = LanczosSettings(tolerance: Self.probeTolerance, maxRestarts: Self.probeRestarts,
                                             krylovDimension: settings.krylovDimension)
         let probeSolver = LanczosSolver(settings: probeSettings,
                                         communicator: communicator) { state in
@@ -128,11 +126,11 @@ extension SpectrumSolver {
             begin = (0..<n).map { t in (0..<probeValues.count).reduce(0) { $0 + probeVectors[$1 * n + t] } }
             deflation.project(&begin)
         }
-        // The (count+1)-th Ritz value from the top; never at or past the bounds.
+        // The (count+1)-th Ritz value from the top, less 1% of the spread: a wanted eigenvalue right at
+        // the cut has p = 1, which T_m also takes at m/2 points inside the damped interval, so its
+        // pair would mix with damped ones. Never at or past the bounds.
         let spread = topB - lowerB
-        let ncvUsed = probe.finalRitz.count
-        let cutIndex = count + Int((env["EXP_CUT_FRAC"].flatMap(Double.init) ?? 0) * Double(max(ncvUsed - 1 - count, 0)))
-        var cut = ncvUsed > cutIndex ? probe.finalRitz[cutIndex] : lowerB + 0.5 * spread
+        var cut = probe.finalRitz.count > count ? probe.finalRitz[count] - 0.01 * spread : lowerB + 0.5 * spread
         if let misplacedCut { cut = sign * misplacedCut }
         cut = min(max(cut, lowerB + 1e-3 * spread), topB - 1e-3 * spread)
         // 3. The degree from the probe's timings, the same on every rank.
@@ -143,14 +141,14 @@ extension SpectrumSolver {
         let range = acosh((2 * topB - cut - lowerB) / (cut - lowerB))
         // Rounding of u T_m(t(top)) relative stays 100 times below the tolerance (at least 1e2).
         let maxRange = max(1e2, 1e-2 * tolerance / Double.ulpOfOne)
-        let degree = env["EXP_DEGREE"].flatMap(Int.init) ?? Self.filterDegree(stepToProduct: perProduct > 0 ? perStep / perProduct : 1,
+        let degree = Self.filterDegree(stepToProduct: perProduct > 0 ? perStep / perProduct : 1,
                                        rangeFactor: range, maxRange: maxRange)
         // The wanted end's magnitude, not below the certification's floor (docs/math.md 7.10).
         let floor = Certification.roundingFloor * operatorNorm / max(tolerance, Double.ulpOfOne)
         let magnitude = max(probeValues.map(abs).min() ?? abs(topB), floor)
         // ARPACK's test on p(B) bounds the residual on M by about tol times the spread of B's
         // spectrum: aim at tol times the wanted eigenvalues' magnitude.
-        let arpackTolerance = env["EXP_PTOL"].flatMap(Double.init).map { $0 * tolerance } ?? max(Self.tightestTolerance, min(tolerance, 0.5 * tolerance * magnitude / spread))
+        let arpackTolerance = max(Self.tightestTolerance, min(tolerance, 0.5 * tolerance * magnitude / spread))
         var filter = ChebyshevReport(degree: degree, cut: sign * cut, upper: sign > 0 ? topB : -lowerB,
                                      lower: sign > 0 ? lowerB : -topB, boundSteps: boundSteps,
                                      boundSeconds: boundSeconds, lowestRitz: sign * (probe.finalRitz.first ?? 0),
