@@ -28,8 +28,12 @@ spectral_embedding (issue 5, first slice).
    versus the number of components with edges.
 6. Writes OUT/results.json; bench/report.py turns it into docs/benchmarks.md.
 7. --laplacian: VICReg cases instead (`embed --loss vicreg`, the K smallest eigenpairs of L, certified),
-   against SciPy eigsh which='SA' (peers/scipy_laplacian.py) and LOBPCG + pyamg
-   (peers/scipy_lobpcg_amg.py); no SLEPc, no disconnected case, results.json only.
+   Eigenpair per Laplacian method (`auto`, `amg`, `lobpcg`; P = 1 and P = 2) against SciPy eigsh
+   which='SA' (peers/scipy_laplacian.py) and LOBPCG + pyamg (peers/scipy_lobpcg_amg.py); no SLEPc, no
+   disconnected case. Default cases pp300k-k16 (issue 10's planted partition: `generate sbm --nodes
+   300000 --classes 12 --p-in 6.4e-4 --p-out 1.455e-5 --seed 1`), sbm1m-k16, aug1m-k16, rmat16-k16,
+   rmat18-k16; results.json gets `laplacian_targets` (issue 10's), and bench/report.py writes the
+   Laplacian section of docs/benchmarks.md (between its own markers) without touching the rest.
 
 Every peer and every rank runs with OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1.
 """
@@ -209,7 +213,10 @@ RMAT_SCALES = (16, 18, 20)
 SMALL_RMAT = {16: 10, 18: 11, 20: 12}
 AUG = {"samples": 250_000, "small_samples": 2_500, "views": 4, "cross_fraction": 0.5}
 SBM = {"nodes": 1_000_000, "small_nodes": 10_000, "classes": 16, "degree_in": 15.0, "degree_out": 4.5}
-GRAPH_NAMES = [f"rmat{s}" for s in RMAT_SCALES] + ["aug1m", "sbm1m"]
+# pp300k: issue 10's planted partition (12 classes, within-class degree 16, random degree ~4); small:
+# 12,000 nodes at the same expected degrees.
+PP = {"nodes": 300_000, "small_nodes": 12_000, "classes": 12, "p_in": 6.4e-4, "p_out": 1.455e-5}
+GRAPH_NAMES = [f"rmat{s}" for s in RMAT_SCALES] + ["aug1m", "sbm1m", "pp300k"]
 CASE_KS = (16, 64)
 
 
@@ -233,6 +240,14 @@ def graph_spec(name, small):
         args = ["sbm", "--nodes", str(n), "--classes", str(c), "--p-in", f"{p_in:.4g}", "--p-out", f"{p_out:.4g}",
                 "--seed", "1"]
         return args, "sbm", None, f"SBM, {n:,} nodes, {c} classes, p-in {p_in:.4g}, p-out {p_out:.4g}"
+    if name == "pp300k":
+        n, c = (PP["small_nodes"] if small else PP["nodes"]), PP["classes"]
+        size, full = n // c, PP["nodes"] // c
+        p_in = PP["p_in"] * full / size
+        p_out = PP["p_out"] * (PP["nodes"] - full) / (n - size)
+        args = ["sbm", "--nodes", str(n), "--classes", str(c), "--p-in", f"{p_in:.4g}", "--p-out", f"{p_out:.4g}",
+                "--seed", "1"]
+        return args, "planted", None, f"planted partition, {n:,} nodes, {c} classes, p-in {p_in:.4g}, p-out {p_out:.4g}"
     raise ValueError(name)
 
 
@@ -310,18 +325,20 @@ class Ctx:
     pass
 
 
-def eigenpair_cmd(ctx, ranks, edges, k, outdir):
+def eigenpair_cmd(ctx, ranks, edges, k, outdir, method=None):
     loss = "vicreg" if ctx.laplacian else "simclr-degree"
     cmd = [ctx.binary, "embed", edges, "--out", outdir, "--dim", str(k), "--loss", loss,
            "--tol", str(ctx.tol), "--force", "--quiet"]
+    if method:
+        cmd += ["--laplacian-method", method]
     if ranks > 1:
         cmd = ["mpirun", "--bind-to", "none", "-np", str(ranks), "-x", "OPENBLAS_NUM_THREADS", "-x", "OMP_NUM_THREADS"] + cmd
     return cmd
 
 
-def run_eigenpair(ctx, ranks, edges, k, tag, timeout):
+def run_eigenpair(ctx, ranks, edges, k, tag, timeout, method=None):
     outdir = os.path.join(ctx.scratch, f"ep-{tag}")
-    cmd = eigenpair_cmd(ctx, ranks, edges, k, outdir)
+    cmd = eigenpair_cmd(ctx, ranks, edges, k, outdir, method)
     rc, wall, rss, text, load = run_child(cmd, ctx.env, timeout, os.path.join(ctx.logs, f"{tag}.log"))
     rec = {"command": " ".join(cmd), "rc": rc, "process_wall_seconds": wall, "load_before": load}
     rpath = os.path.join(outdir, "report.json")
@@ -337,6 +354,9 @@ def run_eigenpair(ctx, ranks, edges, k, tag, timeout):
         "eigenvalues": solve["eigenvalues"][:k], "max_rel_residual": solve.get("max_residual"),
         "matvecs": solve["matvecs"], "matvec_source": f"report.json solves[{op}].matvecs",
         "certified_worst": solve.get("certification", {}).get("worst"),
+        # Exit 0 carries only certified pairs (docs/math.md 7.10); the report says so per solve too.
+        "certified": not solve.get("certification", {}).get("failing", [0]),
+        "method_notes": [c.get("method_note") for c in solve.get("lanczos", [])],
         "laplacian_methods": [c.get("method") for c in solve.get("lanczos", [])],
         "restarts": solve.get("restarts"), "sources": solve.get("sources"),
         "solve_seconds": solve["seconds"], "timings": t,
@@ -400,7 +420,8 @@ def run_peer(ctx, tool, edges, k, tag, timeout):
 
 def run_tool(ctx, tool, edges, k, tag, timeout):
     if tool.startswith("eigenpair"):
-        return run_eigenpair(ctx, int(tool.split("-p")[1]), edges, k, tag, timeout)
+        method, ranks = eigenpair_tool(tool)
+        return run_eigenpair(ctx, ranks, edges, k, tag, timeout, method)
     return run_peer(ctx, tool, edges, k, tag, timeout)
 
 
@@ -455,7 +476,17 @@ SKLEARN = ["sklearn-arpack", "sklearn-lobpcg", "sklearn-amg"]
 # --laplacian (VICReg, the K smallest eigenpairs of L on 1-perp, issue 10): Eigenpair against SciPy
 # eigsh which='SA' and LOBPCG + pyamg, on the same graphs.
 LAPLACIAN_PEERS = {"scipy-sa": "scipy_laplacian.py", "lobpcg-amg": "scipy_lobpcg_amg.py"}
-TOOLS_L = ["eigenpair-p1", "scipy-sa", "lobpcg-amg", "eigenpair-p2"]
+# eigenpair-pP runs the default (`auto`), eigenpair-METHOD-pP `--laplacian-method METHOD`.
+TOOLS_L = ["eigenpair-p1", "eigenpair-amg-p1", "eigenpair-lobpcg-p1", "scipy-sa", "lobpcg-amg",
+           "eigenpair-p2", "eigenpair-amg-p2", "eigenpair-lobpcg-p2"]
+LAPLACIAN_CASES = ["pp300k-k16", "sbm1m-k16", "aug1m-k16", "rmat16-k16", "rmat18-k16"]
+
+
+def eigenpair_tool(tool):
+    """(Laplacian method or None for the default, ranks) of an eigenpair tool name."""
+    head, ranks = tool.rsplit("-p", 1)
+    method = head[len("eigenpair-"):] if head != "eigenpair" else None
+    return method, int(ranks)
 # Per-case default restrictions (not applied when --tools is given): (tools that run, why the others do not).
 RESTRICTED = {
     "rmat20-k64": (["eigenpair-p2", "slepc-p2"],
@@ -523,7 +554,7 @@ def run_case(ctx, meta, k, repeats):
     for t, s in summary.items():
         if t.startswith("eigenpair") or s.get("solve_seconds") is None:
             continue
-        p = int(t.split("-p")[1]) if t.startswith("slepc-p") else 1
+        p = int(t.rsplit("-p", 1)[1]) if t.startswith("slepc-p") else 1
         e = ep[p]
         if e.get("solve_seconds"):
             ratios[t] = {"matched_eigenpair": f"eigenpair-p{p}",
@@ -625,6 +656,61 @@ def targets(cases):
     return res
 
 
+def laplacian_targets(cases, tol):
+    """Issue 10's targets on the --laplacian cases, for the default method (`auto`, what a user runs):
+    pp300k end to end (process wall) against SciPy eigsh 'SA' (read + build + solve), at least 1.5x at
+    P = 1 and 2.5x at P = 2; sbm1m and aug1m under 60 s at P = 1 and 35 s at P = 2, certified; R-MAT
+    every pair certified with ||L u - lambda u|| / lambda at most 1e-4. Each item also names the fastest
+    certified Eigenpair method, which is not the target's subject."""
+    by = {c["graph_name"]: c for c in cases if c.get("k") == 16}
+    items = []
+
+    def med(case, tool, key):
+        return case["summary"].get(tool, {}).get(key) if case else None
+
+    def certified(case, tool):
+        runs = [r for r in (case["runs"].get(tool, []) if case else []) if r.get("eigenvalues") is not None]
+        return bool(runs) and all(r.get("certified") and r.get("rc") == 0 for r in runs)
+
+    def fastest(case, p):
+        best = None
+        for t, s in (case["summary"].items() if case else []):
+            if t.startswith("eigenpair") and t.endswith(f"-p{p}") and certified(case, t) and s.get("end_to_end_seconds"):
+                if best is None or s["end_to_end_seconds"] < best[1]:
+                    best = (t, s["end_to_end_seconds"])
+        return {"tool": best[0], "end_to_end_seconds": best[1]} if best else None
+
+    def item(name, case, value, goal, met, detail):
+        items.append({"target": name, "case": case["name"] if case else None, "measured": value, "goal": goal,
+                      "met": met, "detail": detail})
+
+    pp = by.get("pp300k")
+    for p, goal in ((1, 1.5), (2, 2.5)):
+        e, s = med(pp, f"eigenpair-p{p}", "end_to_end_seconds"), med(pp, "scipy-sa", "end_to_end_seconds")
+        ratio = s / e if e and s else None
+        item(f"pp300k: SciPy eigsh 'SA' (read + build + solve) / Eigenpair P={p} end to end", pp, ratio, goal,
+             None if ratio is None else (ratio >= goal and certified(pp, f"eigenpair-p{p}")),
+             {"scipy_sa": s, f"eigenpair_p{p}": e, "certified": certified(pp, f"eigenpair-p{p}"),
+              "fastest_method": fastest(pp, p)})
+    for g in ("sbm1m", "aug1m"):
+        c = by.get(g)
+        for p, goal in ((1, 60.0), (2, 35.0)):
+            e = med(c, f"eigenpair-p{p}", "end_to_end_seconds")
+            item(f"{g}: Eigenpair P={p} end to end, certified (seconds, at most)", c, e, goal,
+                 None if e is None else (e <= goal and certified(c, f"eigenpair-p{p}")),
+                 {"certified": certified(c, f"eigenpair-p{p}"), "fastest_method": fastest(c, p)})
+    for g in ("rmat16", "rmat18", "rmat20"):
+        c = by.get(g)
+        if not c:
+            continue
+        worst = med(c, "eigenpair-p1", "max_rel_residual")
+        item(f"{g}: every pair certified at tol {tol:g}, worst ||L u - lambda u|| / lambda at most 1e-4", c, worst,
+             1e-4, None if worst is None else (worst <= 1e-4 and certified(c, "eigenpair-p1")),
+             {"certified": certified(c, "eigenpair-p1"),
+              "end_to_end_seconds_p1": med(c, "eigenpair-p1", "end_to_end_seconds")})
+    return {"default_method": "auto", "items": items}
+
+
 # ----------------------------------------------------------------------------------------------
 
 
@@ -646,8 +732,8 @@ def main():
                     + " unless --tools names others)")
     ap.add_argument("--laplacian", action="store_true",
                     help="VICReg cases: K smallest eigenpairs of L (Eigenpair's certified solve) against SciPy eigsh "
-                    "which='SA' and LOBPCG + pyamg (" + " ".join(TOOLS_L) + "); skips the disconnected A_n case and, "
-                    "unless --report is given, the A_n report")
+                    "which='SA' and LOBPCG + pyamg (" + " ".join(TOOLS_L) + "); default cases " + " ".join(LAPLACIAN_CASES)
+                    + "; skips the disconnected A_n case; bench/report.py rewrites only the Laplacian section of the report")
     ap.add_argument("--disconnected-k", type=int, default=32)
     ap.add_argument("--skip-disconnected", action="store_true")
     ap.add_argument("--skip-build", action="store_true", help="use the existing .build-bench binary if present")
@@ -659,7 +745,7 @@ def main():
     args = ap.parse_args()
     small = args.small or os.environ.get("BENCH_SMALL", "") not in ("", "0")
     if args.report is None:
-        args.report = "" if small or args.laplacian else os.path.join(ROOT, "docs", "benchmarks.md")
+        args.report = "" if small else os.path.join(ROOT, "docs", "benchmarks.md")
     if args.laplacian:
         args.skip_disconnected = True
 
@@ -671,6 +757,8 @@ def main():
         if unknown:
             sys.exit(f"unknown cases: {sorted(unknown)} (names: {', '.join(names)})")
         chosen = [c for c in names if c in wanted]
+    elif args.laplacian:
+        chosen = [c for c in names if c in LAPLACIAN_CASES]
     elif args.quick:
         chosen = [f"rmat{s}-k{k}" for s in (16, 18) for k in CASE_KS]
     else:
@@ -717,6 +805,8 @@ def main():
     def save():
         results["finished"] = time.strftime("%Y-%m-%d %H:%M:%S %Z")
         results["targets"] = targets(results["cases"])
+        if args.laplacian:
+            results["laplacian_targets"] = laplacian_targets(results["cases"], args.tol)
         with open(results_path + ".partial", "w") as f:
             json.dump(results, f, indent=1)
         os.replace(results_path + ".partial", results_path)

@@ -36,7 +36,7 @@ struct ComparePipeline {
         guard k < n else {
             throw JobFailure(message: "--dim \(k) must be smaller than the number of nodes (\(n))\(options.dim == nil ? " (K defaults to the embedding's columns)" : "")", exitCode: 2)
         }
-        if let ncv = options.solver.lanczos.krylovDimension, ncv <= k + 1 {
+        if let ncv = options.solver.configuration.lanczos.krylovDimension, ncv <= k + 1 {
             throw JobFailure(message: "--ncv must exceed --dim + 1 (got ncv = \(ncv), dim = \(k))", exitCode: 2)
         }
         var hyper = options.hyper
@@ -63,12 +63,11 @@ struct ComparePipeline {
             input: InputSummary(path: options.graph, format: format.rawValue, labels: options.labels),
             graph: graph.statistics,
             settings: SettingsSummary(dim: k, losses: options.losses.map(\.rawValue), hyperparameters: hyper,
-                                      lanczos: options.solver.lanczos, merge: options.solver.merge.rawValue,
-                                      largestComponent: options.solver.largestComponent),
+                                          solver: options.solver.summary),
             embedding: CompareEmbedding(file: options.embedding, nodesFile: options.nodes, header: h, rowsUsed: n,
                                         numericalRank: userRank, scores: userScores, unitScale: unitScale, labels: userLabels)))
 
-        let solver = context.solver(options.solver.lanczos)
+        let solver = context.solver(options.solver.configuration)
         var summaries: [String: LossSummary] = [:]
         var points: [PlotSeries] = []
         let tieCache = rowLabels?.tieCache ?? SpectrumCache()

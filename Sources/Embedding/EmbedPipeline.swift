@@ -36,13 +36,12 @@ struct EmbedPipeline {
                 input: InputSummary(path: options.graph, format: format.rawValue, labels: options.labels),
                 graph: graph.statistics,
                 settings: SettingsSummary(dim: options.dim, losses: options.losses.map(\.rawValue), hyperparameters: hyper,
-                                          lanczos: options.solver.lanczos, merge: options.solver.merge.rawValue,
-                                          largestComponent: options.solver.largestComponent),
+                                          solver: options.solver.summary),
                 matrixBytes: communicator.allreduceSum(graph.storageBytes)))
         let s = graph.statistics
         context.note("graph: \(s.nodes) nodes, \(s.edges) edges, \(s.componentsWithEdges) components with edges, \(s.isolatedNodes) isolated")
 
-        let solver = context.solver(options.solver.lanczos)
+        let solver = context.solver(options.solver.configuration)
         let k = options.dim
         var summaries: [(LossName, LossSummary)] = []
         // What report.html draws of each Z* (at most EmbeddingView.defaultLimit rows, gathered now).

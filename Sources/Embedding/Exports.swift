@@ -17,5 +17,7 @@ public typealias NextEigenvalueMethod = Spectral.NextEigenvalueMethod
 public typealias SpectralFilter = Spectral.SpectralFilter
 /// `--label-weighting`.
 public typealias LabelWeighting = ClosedForms.LabelWeighting
-/// The solver's settings, whose `init()` holds every default the options show.
+/// The Lanczos iteration's settings and the method choice, whose `init()`s hold every default the
+/// options show.
 public typealias LanczosSettings = Spectral.LanczosSettings
+public typealias MethodChoice = Spectral.MethodChoice

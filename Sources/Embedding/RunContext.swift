@@ -60,8 +60,10 @@ public final class RunContext {
         try timed("labels") { try path.map { try LabelAssignment(path: $0, graph: graph) } }
     }
 
-    func solver(_ settings: LanczosSettings) -> SpectrumSolver {
-        SpectrumSolver(settings: settings) { [progress] line in progress.note(line) }
+    func solver(_ configuration: SolverConfiguration) -> SpectrumSolver {
+        SpectrumSolver(settings: configuration.lanczos, method: configuration.method) { [progress] line in
+            progress.note(line)
+        }
     }
 
     /// Collective. `count` eigenpairs of `kind` (phase `solve_<operator>`), listed in `solves`

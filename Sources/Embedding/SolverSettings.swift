@@ -1,5 +1,6 @@
 import ClosedForms
 import Foundation
+import Output
 import PairGraph
 import Spectral
 
@@ -20,7 +21,7 @@ public protocol SolverChoices {
 
 /// Validated solver and graph settings.
 struct SolverSettings {
-    let lanczos: LanczosSettings
+    let configuration: SolverConfiguration
     let merge: MergeRule
     let largestComponent: Bool
 
@@ -33,7 +34,7 @@ struct SolverSettings {
             throw UsageError("--ncv must exceed \(dimensionOption) + 1 (got ncv = \(ncv), dim = \(dimension))")
         }
         guard let method = LaplacianMethod(rawValue: c.laplacianMethodName) else {
-            throw UsageError("--laplacian-method must be auto, shift-invert, amg, spectral-shift or chebyshev (got \(c.laplacianMethodName))")
+            throw UsageError("--laplacian-method must be auto, shift-invert, amg, lobpcg, spectral-shift or chebyshev (got \(c.laplacianMethodName))")
         }
         guard let next = NextEigenvalueMethod(rawValue: c.nextEigenvalueName) else {
             throw UsageError("--next-eigenvalue must be ritz-bound or converge (got \(c.nextEigenvalueName))")
@@ -44,11 +45,17 @@ struct SolverSettings {
         guard c.factorBudget.isFinite, c.factorBudget >= 0 else {
             throw UsageError("--factor-budget must be a number of GB >= 0 (got \(c.factorBudget))")
         }
-        lanczos = LanczosSettings(tolerance: c.tol, maxRestarts: c.maxRestarts, krylovDimension: c.ncv,
-                                  laplacianMethod: method, factorBudgetBytes: Int(c.factorBudget * 1e9),
-                                  nextEigenvalue: next, filter: filter)
+        configuration = SolverConfiguration(
+            lanczos: LanczosSettings(tolerance: c.tol, maxRestarts: c.maxRestarts, krylovDimension: c.ncv),
+            method: MethodChoice(laplacianMethod: method, factorBudgetBytes: Int(c.factorBudget * 1e9), nextEigenvalue: next,
+                                 filter: filter))
         merge = try Validation.merge(c.mergeName)
         largestComponent = c.largestComponent
+    }
+
+    /// As the reports list them.
+    var summary: SolverSummary {
+        SolverSummary(lanczos: configuration, merge: merge.rawValue, largestComponent: largestComponent)
     }
 }
 

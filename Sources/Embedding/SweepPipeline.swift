@@ -21,7 +21,7 @@ struct SweepPipeline {
         let n = graph.nodeCount
         let dims = try dimensions(nodes: n)
         let kMax = dims.max()!
-        if let ncv = options.solver.lanczos.krylovDimension, ncv <= kMax + 1 {
+        if let ncv = options.solver.configuration.lanczos.krylovDimension, ncv <= kMax + 1 {
             throw JobFailure(message: "--ncv must exceed the largest dimension + 1 (got ncv = \(ncv), dim = \(kMax))", exitCode: 2)
         }
         let rowLabels = try context.readLabels(options.labels, graph: graph)
@@ -36,9 +36,8 @@ struct SweepPipeline {
                 graph: graph.statistics,
                 settings: .init(dims: dims, gammas: gammas, gammaGrid: options.gammas == nil ? "default" : "given",
                                 beta: options.beta, lambda: options.lambda, losses: options.losses.map(\.rawValue),
-                                lanczos: options.solver.lanczos, merge: options.solver.merge.rawValue,
-                                largestComponent: options.solver.largestComponent)))
-        let solver = context.solver(options.solver.lanczos)
+                                solver: options.solver.summary)))
+        let solver = context.solver(options.solver.configuration)
         var spectra: [RelationOperatorKind: [Double]] = [:]
         // Losses at K_max for the guidance (VICReg at the smallest gamma: its full-rank end).
         var atLargestK: [String: LossSummary] = [:]

@@ -51,28 +51,18 @@ struct AMGSettings: Sendable {
 }
 
 /// y ~ (L_c + sigma I)^{-1} x on this rank's rows of one component: hypre PCG preconditioned by one
-/// BoomerAMG V-cycle, on the same rows the Lanczos vectors hold (docs/math.md 7.13). The hypre
-/// matrix's rows are the component's rows numbered in global-row order (this rank's rows are a
-/// contiguous range of it, since the partition is), so no vector is redistributed.
-/// Not thread-safe; `solve` is collective over `communicator`.
+/// BoomerAMG V-cycle, on the same rows the Lanczos vectors hold (docs/math.md 7.13; the matrix:
+/// `HypreLaplacian`). Not thread-safe; `solve` is collective over the component's ranks.
 final class AMGInverse: ShiftedLaplacianInverse {
     let localDimension: Int
     let shift: Double
     private(set) var report: AMGReport
-    private let communicator: Communicator
-    private var matrix: HYPRE_IJMatrix?
-    private var rhs: HYPRE_IJVector?
-    private var solution: HYPRE_IJVector?
+    /// Inner solves whose residual came out NaN or infinite (their results are zeroed before ARPACK
+    /// sees them); any makes the solve fail (docs/math.md 7.13, "When hypre fails").
+    private(set) var nonFiniteSolves = 0
+    private let laplacian: HypreLaplacian
     private var pcg: HYPRE_Solver?
     private var amg: HYPRE_Solver?
-    private var parMatrix: HYPRE_ParCSRMatrix?
-    private var parRHS: HYPRE_ParVector?
-    private var parSolution: HYPRE_ParVector?
-    /// The hypre rows of this rank, ilower..<ilower + localDimension.
-    private let indices: [HYPRE_BigInt]
-
-    /// hypre wants HYPRE_Init once per process, after MPI_Init.
-    private static let initialised: Bool = HYPRE_Init() == 0
 
     /// Collective over `communicator` (the ranks holding rows of the component; every one holds
     /// at least one). Builds L_c + sigma I in hypre's IJ format and runs BoomerAMG's setup.
@@ -80,121 +70,54 @@ final class AMGInverse: ShiftedLaplacianInverse {
          settings: AMGSettings = AMGSettings()) throws {
         precondition(sigma > 0 && sigma.isFinite, "sigma must be positive")
         let began = Date()
-        let n = block.rows.count
-        localDimension = n
+        localDimension = block.rows.count
         shift = sigma
-        self.communicator = communicator
         report = AMGReport(sigma: sigma, innerTolerance: tolerance)
-        guard Self.initialised else { throw EigensolverError.multigrid("HYPRE_Init failed") }
-        guard block.size <= Int(Int32.max) else {
-            throw EigensolverError.multigrid("the component is beyond hypre's 32-bit row numbers")
-        }
-        let first = communicator.exclusivePrefixSum(n)
-        indices = (0..<n).map { HYPRE_BigInt(first + $0) }
-
-        // Column numbers: every neighbour of a component row is in the component, so one halo
-        // exchange of the owned rows' hypre numbers gives the ghosts theirs (exact in a Double).
-        var numbers = [Double](repeating: -1, count: max(block.width, 1))
-        for (t, r) in block.rows.enumerated() { numbers[Int(r)] = Double(first + t) }
-        numbers.withUnsafeMutableBufferPointer { block.exchange.exchange($0.baseAddress!) }
-
-        let low = HYPRE_BigInt(first), high = HYPRE_BigInt(first + n - 1)
-        try Self.check(HYPRE_IJMatrixCreate(communicator.handle, low, high, low, high, &matrix), "IJMatrixCreate")
-        try Self.check(HYPRE_IJMatrixSetObjectType(matrix, HYPRE_PARCSR), "IJMatrixSetObjectType")
-        var sizes = [HYPRE_Int](repeating: 0, count: n)
-        for t in 0..<n { sizes[t] = HYPRE_Int(block.rowEnd[t] - block.rowStart[t] + 1) }
-        try Self.check(HYPRE_IJMatrixSetRowSizes(matrix, sizes), "IJMatrixSetRowSizes")
-        try Self.check(HYPRE_IJMatrixInitialize(matrix), "IJMatrixInitialize")
-        var columns: [HYPRE_BigInt] = [], values: [Double] = []
-        for t in 0..<n {
-            // Row t: d_t + sigma on the diagonal, -w for every neighbour (L = D - G).
-            columns.append(indices[t])
-            values.append(block.degrees[t] + sigma)
-            for q in block.rowStart[t]..<block.rowEnd[t] {
-                let c = numbers[Int(block.columns[q])]
-                precondition(c >= 0, "a neighbour outside the component")
-                columns.append(HYPRE_BigInt(c))
-                values.append(-block.weights[q])
-            }
-        }
-        try Self.check(HYPRE_IJMatrixSetValues(matrix, HYPRE_Int(n), &sizes, indices, columns, values), "IJMatrixSetValues")
-        try Self.check(HYPRE_IJMatrixAssemble(matrix), "IJMatrixAssemble")
-        var object: UnsafeMutableRawPointer?
-        try Self.check(HYPRE_IJMatrixGetObject(matrix, &object), "IJMatrixGetObject")
-        parMatrix = OpaquePointer(object)
-
-        for which in 0..<2 {
-            var vector: HYPRE_IJVector?
-            try Self.check(HYPRE_IJVectorCreate(communicator.handle, low, high, &vector), "IJVectorCreate")
-            if which == 0 { rhs = vector } else { solution = vector }
-            try Self.check(HYPRE_IJVectorSetObjectType(vector, HYPRE_PARCSR), "IJVectorSetObjectType")
-            try Self.check(HYPRE_IJVectorInitialize(vector), "IJVectorInitialize")
-            try Self.check(HYPRE_IJVectorAssemble(vector), "IJVectorAssemble")
-            try Self.check(HYPRE_IJVectorGetObject(vector, &object), "IJVectorGetObject")
-            if which == 0 { parRHS = OpaquePointer(object) } else { parSolution = OpaquePointer(object) }
-        }
-
-        try Self.check(HYPRE_BoomerAMGCreate(&amg), "BoomerAMGCreate")
-        HYPRE_BoomerAMGSetCoarsenType(amg, settings.coarsening)
-        HYPRE_BoomerAMGSetInterpType(amg, settings.interpolation)
-        HYPRE_BoomerAMGSetPMaxElmts(amg, settings.interpolationMaxElements)
-        HYPRE_BoomerAMGSetStrongThreshold(amg, settings.strongThreshold)
-        HYPRE_BoomerAMGSetCycleRelaxType(amg, settings.relaxDown, 1)
-        HYPRE_BoomerAMGSetCycleRelaxType(amg, settings.relaxUp, 2)
-        HYPRE_BoomerAMGSetCycleRelaxType(amg, settings.relaxCoarsest, 3)
-        HYPRE_BoomerAMGSetNumSweeps(amg, 1)
-        // A preconditioner: exactly one V-cycle per application, no convergence test of its own.
-        HYPRE_BoomerAMGSetMaxIter(amg, 1)
-        HYPRE_BoomerAMGSetTol(amg, 0)
-        HYPRE_BoomerAMGSetPrintLevel(amg, settings.printLevel)
-        HYPRE_BoomerAMGSetAggNumLevels(amg, settings.aggressiveLevels)
-        HYPRE_BoomerAMGSetMaxCoarseSize(amg, settings.maxCoarseSize)
-
-        try Self.check(HYPRE_ParCSRPCGCreate(communicator.handle, &pcg), "ParCSRPCGCreate")
-        HYPRE_ParCSRPCGSetTol(pcg, tolerance)
-        HYPRE_ParCSRPCGSetMaxIter(pcg, settings.maxIterations)
-        HYPRE_ParCSRPCGSetTwoNorm(pcg, 1)
-        HYPRE_ParCSRPCGSetPrintLevel(pcg, 0)
-        HYPRE_ParCSRPCGSetLogging(pcg, 1)
-        try Self.check(chypre_pcg_set_boomeramg(pcg, amg), "ParCSRPCGSetPrecond")
-        try Self.check(HYPRE_ParCSRPCGSetup(pcg, parMatrix, parRHS, parSolution), "ParCSRPCGSetup")
+        laplacian = try HypreLaplacian(block: block, sigma: sigma, communicator: communicator)
+        amg = try HypreLaplacian.boomerAMG(settings)
+        let check = HypreLaplacian.check
+        try check(HYPRE_ParCSRPCGCreate(communicator.handle, &pcg), "ParCSRPCGCreate")
+        try check(HYPRE_ParCSRPCGSetTol(pcg, tolerance), "ParCSRPCGSetTol")
+        try check(HYPRE_ParCSRPCGSetMaxIter(pcg, settings.maxIterations), "ParCSRPCGSetMaxIter")
+        try check(HYPRE_ParCSRPCGSetTwoNorm(pcg, 1), "ParCSRPCGSetTwoNorm")
+        try check(HYPRE_ParCSRPCGSetPrintLevel(pcg, 0), "ParCSRPCGSetPrintLevel")
+        try check(HYPRE_ParCSRPCGSetLogging(pcg, 1), "ParCSRPCGSetLogging")
+        try check(chypre_pcg_set_boomeramg(pcg, amg), "ParCSRPCGSetPrecond")
+        try check(HYPRE_ParCSRPCGSetup(pcg, laplacian.parMatrix, laplacian.parVectors[0], laplacian.parVectors[1]),
+                  "ParCSRPCGSetup (BoomerAMG setup)")
         report.setupSeconds = Date().timeIntervalSince(began)
     }
 
     deinit {
         if let pcg { HYPRE_ParCSRPCGDestroy(pcg) }
         if let amg { HYPRE_BoomerAMGDestroy(amg) }
-        if let rhs { HYPRE_IJVectorDestroy(rhs) }
-        if let solution { HYPRE_IJVectorDestroy(solution) }
-        if let matrix { HYPRE_IJMatrixDestroy(matrix) }
     }
 
     /// Collective. y = the PCG solution of (L_c + sigma I) y = x from y = 0, to the inner
-    /// tolerance or the iteration cap (counted in `report`, never fatal).
+    /// tolerance or the iteration cap (counted in `report`, never fatal). A non-finite result is
+    /// counted in `nonFiniteSolves` and replaced by zeros.
     func solve(_ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>) {
         let n = localDimension
-        var zeros = [Double](repeating: 0, count: n)
-        indices.withUnsafeBufferPointer { rows in
-            HYPRE_IJVectorSetValues(rhs, HYPRE_Int(n), rows.baseAddress, x)
-            HYPRE_IJVectorSetValues(solution, HYPRE_Int(n), rows.baseAddress, &zeros)
-            // A solve that stops at the cap raises HYPRE_ERROR_CONV; the residual below says so.
-            HYPRE_ParCSRPCGSolve(pcg, parMatrix, parRHS, parSolution)
-            HYPRE_ClearAllErrors()
-            HYPRE_IJVectorGetValues(solution, HYPRE_Int(n), rows.baseAddress, y)
-        }
+        let zeros = [Double](repeating: 0, count: n)
+        laplacian.set(0, x)
+        laplacian.set(1, zeros)
+        // A solve that stops at the cap raises HYPRE_ERROR_CONV; the residual below says so.
+        HYPRE_ParCSRPCGSolve(pcg, laplacian.parMatrix, laplacian.parVectors[0], laplacian.parVectors[1])
+        HYPRE_ClearAllErrors()
+        laplacian.get(1, into: y)
         var iterations: HYPRE_Int = 0
         var residual = 0.0
         HYPRE_ParCSRPCGGetNumIterations(pcg, &iterations)
         HYPRE_ParCSRPCGGetFinalRelativeResidualNorm(pcg, &residual)
+        // PCG's residual is a global norm (the same on every rank), and a NaN or infinity in any
+        // iterate reaches it through the dot products.
+        if !residual.isFinite {
+            nonFiniteSolves += 1
+            for i in 0..<n { y[i] = 0 }
+        }
         report.solves += 1
         report.iterations += Int(iterations)
-        report.worstRelativeResidual = max(report.worstRelativeResidual, residual)
-        if residual > report.innerTolerance { report.unconverged += 1 }
-    }
-
-    private static func check(_ code: HYPRE_Int, _ call: String) throws {
-        guard code != 0 else { return }
-        HYPRE_ClearAllErrors()
-        throw EigensolverError.multigrid("\(call) failed (error \(code))")
+        report.worstRelativeResidual = max(report.worstRelativeResidual, residual.isFinite ? residual : .infinity)
+        if !(residual <= report.innerTolerance) { report.unconverged += 1 }
     }
 }

@@ -56,3 +56,50 @@ extension SpectrumSolver {
     static let hubRatio = 30.0
     static let amgRatio = 200.0
 }
+
+/// AMG shift-invert's solve, and what `auto` does when hypre fails (docs/math.md 7.13, "When hypre
+/// fails").
+extension SpectrumSolver {
+    struct AMGSolution {
+        var values: [Double]
+        var vectors: [Double]
+        var report: LanczosReport
+        var amg: AMGReport
+    }
+
+    /// Collective over `communicator` (the ranks holding the component). ARPACK on
+    /// P (L_c + sigma I)^{-1} P with the inverse applied by hypre PCG + BoomerAMG; values are
+    /// 1/theta - sigma. Throws `.multigrid` when hypre's setup fails, when an inner solve comes back
+    /// NaN or infinite, and, with `trial` (`auto`), when PCG misses the inner tolerance on one solve
+    /// of the start vector before ARPACK starts: each is then known after one inner solve at most,
+    /// not after a whole Lanczos run on a wrong operator.
+    func amgShiftInvert(block: ComponentBlock, deflation: Deflation, start: [Double], count: Int, sigma: Double,
+                        tolerance: Double, trial: Bool, solver: LanczosSolver,
+                        communicator: Communicator) throws -> AMGSolution {
+        let inverse = try AMGInverse(block: block, sigma: sigma, tolerance: Self.innerTolerance(tolerance),
+                                     communicator: communicator, settings: amgSettings)
+        if trial {
+            var y = [Double](repeating: 0, count: max(block.rows.count, 1))
+            start.withUnsafeBufferPointer { x in
+                y.withUnsafeMutableBufferPointer { inverse.solve(x.baseAddress!, into: $0.baseAddress!) }
+            }
+            let r = inverse.report
+            guard inverse.nonFiniteSolves == 0, r.worstRelativeResidual <= r.innerTolerance else {
+                throw EigensolverError.multigrid(String(
+                    format: "PCG missed the inner tolerance %.1e on a trial solve (relative residual %.3g after %d iterations)",
+                    r.innerTolerance, r.worstRelativeResidual, r.iterations))
+            }
+        }
+        let nonFinite = { EigensolverError.multigrid("PCG returned non-finite values in \(inverse.nonFiniteSolves) of \(inverse.report.solves) inner solves") }
+        let op = ShiftInvertOperator(inverse: inverse, deflation: deflation)
+        let solved: (values: [Double], vectors: [Double], report: LanczosReport)
+        do {
+            solved = try solver.largest(op, count: count, globalDimension: block.size, start: start)
+        } catch where inverse.nonFiniteSolves > 0 {
+            throw nonFinite()
+        }
+        guard inverse.nonFiniteSolves == 0 else { throw nonFinite() }
+        return AMGSolution(values: solved.values.map { 1 / $0 - sigma }, vectors: solved.vectors, report: solved.report,
+                           amg: inverse.report)
+    }
+}

@@ -37,7 +37,7 @@ extension SpectrumSolver {
                 guard let eps = solve.epsilon else { return nil }
                 // lambda = 1/mu - eps is decreasing in mu > 0; mu <= 0 leaves it unbounded above.
                 return (1 / (theta + bound) - eps)...(theta - bound > 0 ? 1 / (theta - bound) - eps : .infinity)
-            case .chebyshev?, .auto?: return nil
+            case .chebyshev?, .lobpcg?, .auto?: return nil
             }
         }
     }
@@ -151,20 +151,26 @@ extension SpectrumSolver {
 
         // A refinement of a filtered solve runs unfiltered (L: by the spectral shift, above), from
         // the filtered Ritz vectors.
-        let filtered = warmStart == nil && (kind == .laplacian ? method == .chebyshev : settings.filter == .chebyshev)
+        let filtered = warmStart == nil && (kind == .laplacian ? method == .chebyshev : self.method.filter == .chebyshev)
         var outcome = Outcome()
         var vectors: [Double] = []
         if holding {
             let solver = lanczosSolver(label: label, communicator: solvers, reporting: reporting, tolerance: tolerance)
             do {
-                if method == .amg && solve.epsilon == nil {
+                if method == .lobpcg && !Self.lobpcgFits(count: count, size: size) {
+                    method = .spectralShift
+                    shift = andersonMorley
+                    outcome.method = method?.rawValue
+                    outcome.methodNote = "spectral shift: the component is too small for a LOBPCG block of \(count)"
+                }
+                if (method == .amg || method == .lobpcg) && solve.epsilon == nil {
                     // sigma from lambda_1's estimate; `auto` also weighs AMG against the spectral
                     // shift here, where the holding ranks can run the estimate (docs/math.md 7.13).
                     let bounds = try planBounds ?? SpectrumBounds(
                         negativeLaplacian: ComponentOperator(block: block, kind: .laplacian, shift: 0, deflation: deflation),
                         start: start, steps: Self.predictionSteps, globalDimension: size,
                         andersonMorley: andersonMorley, communicator: solvers)
-                    if settings.laplacianMethod == .auto {
+                    if self.method.laplacianMethod == .auto {
                         let choice = amgChoice(block: block, bounds: bounds, andersonMorley: andersonMorley,
                                                communicator: solvers)
                         outcome.methodNote = choice.note
@@ -175,9 +181,29 @@ extension SpectrumSolver {
                         }
                     }
                     outcome.method = method?.rawValue
-                    if method == .amg {
+                    if method == .amg || method == .lobpcg {
                         outcome.sigma = Self.amgShift(bounds: bounds, andersonMorley: andersonMorley)
                         solve.epsilon = outcome.sigma
+                    }
+                }
+                var amgSolution: AMGSolution?
+                if method == .amg, let sigma = solve.epsilon {
+                    if reporting { progress?("amg \(label): hypre BoomerAMG setup of L + sigma I, sigma = \(sigma)") }
+                    // `auto` falls back to the spectral shift when hypre fails; an explicit `amg`
+                    // fails with it (docs/math.md 7.13, "When hypre fails").
+                    let auto = self.method.laplacianMethod == .auto && warmStart == nil
+                    do {
+                        amgSolution = try amgShiftInvert(block: block, deflation: deflation, start: start, count: count,
+                                                         sigma: sigma, tolerance: tolerance, trial: auto, solver: solver,
+                                                         communicator: solvers)
+                    } catch EigensolverError.multigrid(let why) where auto {
+                        let note = "AMG shift-invert failed (\(why)); fell back to the spectral shift"
+                        if reporting { progress?("lanczos \(label): \(note)") }
+                        outcome.methodNote = [outcome.methodNote, note].compactMap { $0 }.joined(separator: "; ")
+                        method = .spectralShift
+                        shift = andersonMorley
+                        outcome.method = method?.rawValue
+                        outcome.sigma = nil
                     }
                 }
                 var values: [Double]
@@ -186,14 +212,18 @@ extension SpectrumSolver {
                     let op = ShiftInvertOperator(inverse: factor, deflation: deflation)
                     (values, vectors, report) = try solver.largest(op, count: count, globalDimension: size, start: start)
                     values = values.map { 1 / $0 - factor.epsilon }
-                } else if method == .amg, let sigma = solve.epsilon {
-                    if reporting { progress?("amg \(label): hypre BoomerAMG setup of L + sigma I, sigma = \(sigma)") }
-                    let inverse = try AMGInverse(block: block, sigma: sigma, tolerance: Self.innerTolerance(tolerance),
-                                                 communicator: solvers)
-                    defer { outcome.amg = inverse.report }
-                    let op = ShiftInvertOperator(inverse: inverse, deflation: deflation)
-                    (values, vectors, report) = try solver.largest(op, count: count, globalDimension: size, start: start)
-                    values = values.map { 1 / $0 - sigma }
+                } else if let amgSolution {
+                    (values, vectors, report) = (amgSolution.values, amgSolution.vectors, amgSolution.report)
+                    outcome.amg = amgSolution.amg
+                } else if method == .lobpcg, let sigma = solve.epsilon {
+                    if reporting { progress?("lobpcg \(label): hypre LOBPCG + BoomerAMG on L + sigma I, sigma = \(sigma)") }
+                    let warm = warmStart.flatMap { $0.values.count == count ? $0.vectors : nil }
+                    let amg: AMGReport
+                    (values, vectors, report, amg) = try lobpcgSolve(block: block, deflation: deflation, count: count,
+                                                                     sigma: sigma, tolerance: tolerance,
+                                                                     andersonMorley: andersonMorley, warm: warm,
+                                                                     communicator: solvers)
+                    outcome.amg = amg
                 } else if filtered {
                     let filter: ChebyshevReport
                     (values, vectors, report, filter) = try chebyshevSolve(
@@ -213,7 +243,7 @@ extension SpectrumSolver {
                                                           count: values.count, communicator: solvers)
                 }
                 var counted = report
-                if settings.nextEigenvalue == .ritzBound,
+                if self.method.nextEigenvalue == .ritzBound,
                    let check = try? gapCheck(block: block, kind: kind, deflation: deflation, vectors: vectors,
                                              count: values.count, size: size, communicator: solvers) {
                     outcome.gapCheck = [check.interval.lowerBound.bitPattern, check.interval.upperBound.bitPattern]
@@ -237,7 +267,8 @@ extension SpectrumSolver {
         solve.amg = outcome.amg
         if let chosen = outcome.method {
             solve.method = chosen
-            solve.shift = chosen == LaplacianMethod.amg.rawValue ? outcome.sigma.map { -$0 } : andersonMorley
+            let inverse = chosen == LaplacianMethod.amg.rawValue || chosen == LaplacianMethod.lobpcg.rawValue
+            solve.shift = inverse ? outcome.sigma.map { -$0 } : andersonMorley
             solve.epsilon = outcome.sigma
         }
         if let note = outcome.methodNote {

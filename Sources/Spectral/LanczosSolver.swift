@@ -34,7 +34,7 @@ public struct LanczosSolver {
         guard count >= 1, count < globalDimension else {
             throw EigensolverError.invalidRequest("Lanczos needs 1 <= nev < dimension (nev = \(count), n = \(globalDimension))")
         }
-        let ncv = min(globalDimension, settings.krylovDimension ?? LanczosSettings.defaultKrylovDimension(count))
+        let ncv = settings.krylovDimension(nev: count, dimension: globalDimension)
         guard ncv > count else {
             throw EigensolverError.invalidRequest("Krylov dimension \(ncv) must exceed the number of eigenpairs \(count)")
         }

@@ -56,15 +56,15 @@ extension SpectrumSolver {
     /// prediction exceeds the budget no analysis runs at all.
     func shiftInvertPlan(_ graph: DistributedGraph, block: ComponentBlock, label: String, count: Int, sigma: Double,
                          bounds: () throws -> SpectrumBounds) throws -> ShiftInvertPlan {
-        let forced = settings.laplacianMethod == .shiftInvert
-        switch settings.laplacianMethod {
+        let forced = method.laplacianMethod == .shiftInvert
+        switch method.laplacianMethod {
         case .spectralShift:
             return ShiftInvertPlan(fallback: .spectralShift)
         case .chebyshev:
             return ShiftInvertPlan(fallback: .chebyshev)
-        case .amg:
+        case .amg, .lobpcg:
             // sigma's estimate runs later, on the ranks holding the component only.
-            return ShiftInvertPlan(fallback: .amg)
+            return ShiftInvertPlan(fallback: method.laplacianMethod)
         case .auto, .shiftInvert:
             break
         }
@@ -77,7 +77,7 @@ extension SpectrumSolver {
         // Bytes of the component's CSC matrix as CHOLMOD stores it (32-bit column pointers and row
         // indices, 64-bit values).
         let componentBytes = (block.rows.count + 1) * 4 + block.nonzeros * 12
-        let budget = settings.factorBudget(componentBytes: componentBytes)
+        let budget = method.factorBudget(componentBytes: componentBytes)
         var prediction: (bytes: Int, bounds: SpectrumBounds)?
         if !forced {
             let b = try bounds()
@@ -92,7 +92,7 @@ extension SpectrumSolver {
         }
         var cost: CostModel?
         if let prediction {
-            let ncv = min(block.size, settings.krylovDimension ?? LanczosSettings.defaultKrylovDimension(count))
+            let ncv = settings.krylovDimension(nev: count, dimension: block.size)
             cost = CostModel(nodes: block.size, nonzeros: block.nonzeros, count: count, ncv: ncv, sigma: sigma,
                              lambda: prediction.bounds.ritz.first ?? 0)
         }

@@ -14,13 +14,20 @@ import PairGraph
 /// code with P = 1, and the results do not depend on P (start vectors, component numbering,
 /// Helmert bases, candidate order and the sign rule are functions of global rows only).
 public struct SpectrumSolver {
+    /// The Lanczos iteration's settings (ARPACK's tolerance, restarts, Krylov dimension).
     public let settings: LanczosSettings
+    /// Dense limit, the Laplacian's method, how lambda_{K+1} is found.
+    public let method: MethodChoice
     /// Progress lines (stderr on the coordinator), called at most about once a second.
     public var progress: ((String) -> Void)?
+    /// BoomerAMG's settings for AMG shift-invert and LOBPCG; tests replace them to make hypre fail.
+    var amgSettings = AMGSettings()
 
     /// The solve runs on the communicator of the graph it is given.
-    public init(settings: LanczosSettings, progress: ((String) -> Void)? = nil) {
+    public init(settings: LanczosSettings = LanczosSettings(), method: MethodChoice = MethodChoice(),
+                progress: ((String) -> Void)? = nil) {
         self.settings = settings
+        self.method = method
         self.progress = progress
     }
 
@@ -65,7 +72,7 @@ public struct SpectrumSolver {
 
     /// Whether a component of `size` rows goes to dense LAPACK when `want` pairs are wanted.
     func isDense(size: Int, want: Int) -> Bool {
-        size <= settings.denseLimit || (want + 2 >= size && size <= 4096)
+        size <= method.denseLimit || (want + 2 >= size && size <= 4096)
     }
 
     /// Collective over `graph.communicator`. `count` eigenpairs at the wanted end of `kind` (for L:
@@ -116,7 +123,7 @@ public struct SpectrumSolver {
         // converges pairs that are never used (about 10-25% more matvecs in tight clusters).
         // `.ritzBound`: pair K+1 of a Lanczos component is only localised (ARPACK's Ritz estimate),
         // not converged (docs/math.md 7.12); dense and closed-form candidates stay exact.
-        let ritzBound = settings.nextEigenvalue == .ritzBound
+        let ritzBound = method.nextEigenvalue == .ritzBound
         let lanczosWant = max(want - extremeCopies - (ritzBound ? 1 : 0), 1)
         if componentsNeeded {
             var small: [Range<Int>] = [], large: [Int] = []
@@ -163,7 +170,7 @@ public struct SpectrumSolver {
                 // Only a complete spectrum has a lambda_K to certify a gap at (a failed solve has none).
                 let gap = values.count == count
                     ? GapCertificate(lambdaK: values[count - 1], residualK: residuals[count - 1], exactNext: next,
-                                     tails: tails, smallestFirst: kind.wantsSmallest, method: settings.nextEigenvalue)
+                                     tails: tails, smallestFirst: kind.wantsSmallest, method: method.nextEigenvalue)
                     : nil
                 if let gap, !gap.exactNextIsNext(next, tails: tails, smallestFirst: kind.wantsSmallest) { next = nil }
                 let solves = lanczosResults.sorted { $0.key < $1.key }.map(\.value.solve)

@@ -16,18 +16,18 @@ struct SolverOptions: ParsableArguments {
     var maxRestarts: Int = LanczosSettings().maxRestarts
 
     @Option(name: .customLong("laplacian-method"),
-            help: "How the smallest Laplacian eigenpairs of a large component are computed. auto: shift-invert with a CHOLMOD factor of L + eps I on one rank when the factor is predicted to fit, and fits, the memory budget (--factor-budget), else amg where it measured faster (no hubs, lambda_1 small against the degrees; docs/math.md 7.13), else spectral-shift; shift-invert: Lanczos on (L + eps I)^-1 (one rank); amg: Lanczos on (L + sigma I)^-1 applied by hypre PCG with a BoomerAMG preconditioner (any rank count); spectral-shift: the largest of sigma I - L; chebyshev: the largest of a Chebyshev polynomial filter of L (any rank count).")
-    var laplacianMethod: Choice<LaplacianMethod> = Choice(LanczosSettings().laplacianMethod)
+            help: "How the smallest Laplacian eigenpairs of a large component are computed. auto: shift-invert with a CHOLMOD factor of L + eps I on one rank when the factor is predicted to fit, and fits, the memory budget (--factor-budget), else amg where it measured faster (no hubs, lambda_1 small against the degrees; docs/math.md 7.13), else spectral-shift; shift-invert: Lanczos on (L + eps I)^-1 (one rank); amg: Lanczos on (L + sigma I)^-1 applied by hypre PCG with a BoomerAMG preconditioner (any rank count), falling back to spectral-shift under auto when hypre fails; lobpcg: hypre's LOBPCG with a BoomerAMG preconditioner (a reference point, any rank count); spectral-shift: the largest of sigma I - L; chebyshev: the largest of a Chebyshev polynomial filter of L (any rank count).")
+    var laplacianMethod: Choice<LaplacianMethod> = Choice(MethodChoice().laplacianMethod)
 
     @Option(name: .customLong("factor-budget"), parsing: .unconditional, help: "Memory budget in GB for the shift-invert factor under --laplacian-method auto.")
-    var factorBudget: Double = Double(LanczosSettings().factorBudgetBytes) / 1e9
+    var factorBudget: Double = Double(MethodChoice().factorBudgetBytes) / 1e9
 
     @Option(name: .customLong("next-eigenvalue"),
             help: "How lambda_{K+1}, which decides whether Z* is unique, is found. converge: converge pair K+1 to --tol. ritz-bound (experimental): localised by ARPACK's final Ritz value and a short check, no extra pair converged (fewer matvecs when it sits in a bulk); its interval is not yet a rigorous bound (docs/math.md 7.12).")
-    var nextEigenvalue: Choice<NextEigenvalueMethod> = Choice(LanczosSettings().nextEigenvalue)
+    var nextEigenvalue: Choice<NextEigenvalueMethod> = Choice(MethodChoice().nextEigenvalue)
 
-    @Option(help: "Lanczos on G and A_n: none runs on the operator itself; chebyshev runs an unfiltered probe to a loose tolerance (its (K+1)-th Ritz value is the cut, its Ritz vectors the start), then Lanczos on a Chebyshev polynomial of the operator whose degree comes from the probe's timings (docs/math.md 7.11). For L use --laplacian-method chebyshev.")
-    var filter: Choice<SpectralFilter> = Choice(LanczosSettings().filter)
+    @Option(help: "Lanczos on G and A_n: none runs on the operator itself; chebyshev runs a short unfiltered probe (2 restarts; its (K+1)-th Ritz value gives the cut, its Ritz vectors the start), then Lanczos on a Chebyshev polynomial of the operator whose degree comes from the probe's timings (docs/math.md 7.11). For L use --laplacian-method chebyshev.")
+    var filter: Choice<SpectralFilter> = Choice(MethodChoice().filter)
 
     @Option(help: "Merge rule for entries of the same unordered pair: max keeps the largest weight (an edge listed both ways stays weight 1), sum adds them.")
     var merge: Choice<MergeRule> = Choice(.max)

@@ -16,9 +16,9 @@ func singleLoss(_ loss: LossName, graph: SparseGraph, hyper: Hyperparameters = H
 /// `count` eigenpairs of `kind` of the whole graph, solved by this process alone (MPI_COMM_SELF),
 /// so that every rank of an MPI job holds the same full spectrum.
 func wholeSpectrum(_ graph: SparseGraph, kind: RelationOperatorKind, count: Int,
-                   denseLimit: Int = LanczosSettings().denseLimit) throws -> Spectrum {
-    let settings = LanczosSettings(denseLimit: denseLimit)
-    return try solveWhole(graph, kind: kind, count: count, settings: settings, communicator: testMPI.single)
+                   denseLimit: Int = MethodChoice().denseLimit) throws -> Spectrum {
+    try solveWhole(graph, kind: kind, count: count, method: MethodChoice(denseLimit: denseLimit),
+                   communicator: testMPI.single)
 }
 
 /// Connected graphs of N = 50..60 for the optimiser checks (docs/math.md section 9).
@@ -39,7 +39,7 @@ enum CFFamily: String, CaseIterable, Sendable, CustomTestStringConvertible {
 }
 
 /// The operator and number of pairs each closed form consumes (docs/math.md section 7).
-func spectrumFor(_ loss: LossName, graph: SparseGraph, k: Int, denseLimit: Int = LanczosSettings().denseLimit) throws -> Spectrum {
+func spectrumFor(_ loss: LossName, graph: SparseGraph, k: Int, denseLimit: Int = MethodChoice().denseLimit) throws -> Spectrum {
     switch loss {
     case .vicreg: return try wholeSpectrum(graph, kind: .laplacian, count: k, denseLimit: denseLimit)
     case .simclr: return try wholeSpectrum(graph, kind: .adjacency, count: k, denseLimit: denseLimit)

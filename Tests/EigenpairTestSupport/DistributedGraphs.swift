@@ -42,11 +42,12 @@ public func singleGraph(_ graph: SparseGraph) -> DistributedGraph {
 
 /// Collective over `communicator`, under the MPI lock. `count` eigenpairs of `kind` of `graph`
 /// spread over `communicator`, with the vectors gathered: N x taken on every rank (`firstRow` 0).
-public func solveWhole(_ graph: SparseGraph, kind: RelationOperatorKind, count: Int, settings: LanczosSettings,
+public func solveWhole(_ graph: SparseGraph, kind: RelationOperatorKind, count: Int,
+                       settings: LanczosSettings = LanczosSettings(), method: MethodChoice = MethodChoice(),
                        communicator: Communicator) throws -> Spectrum {
     try withSolverLock {
         let distributed = try graph.distributed(over: communicator)
-        var spectrum = try SpectrumSolver(settings: settings).solve(distributed, kind: kind, count: count)
+        var spectrum = try SpectrumSolver(settings: settings, method: method).solve(distributed, kind: kind, count: count)
         spectrum.vectors = gatherRows(spectrum.vectors, partition: distributed.partition, communicator: communicator)
         spectrum.firstRow = 0
         return spectrum
@@ -57,9 +58,9 @@ public func solveWhole(_ graph: SparseGraph, kind: RelationOperatorKind, count: 
 /// communicator, the vectors gathered whole. `denseLimit` small forces the Lanczos path on every
 /// component larger than it.
 public func solveSpectrum(_ graph: SparseGraph, kind: RelationOperatorKind, count: Int,
-                   denseLimit: Int = LanczosSettings().denseLimit) throws -> Spectrum {
-    let settings = LanczosSettings(denseLimit: denseLimit)
-    return try solveWhole(graph, kind: kind, count: count, settings: settings, communicator: testMPI.world)
+                   denseLimit: Int = MethodChoice().denseLimit) throws -> Spectrum {
+    try solveWhole(graph, kind: kind, count: count, method: MethodChoice(denseLimit: denseLimit),
+                   communicator: testMPI.world)
 }
 
 /// Collective. Every rank's rows of a column-major block, stacked by the partition.

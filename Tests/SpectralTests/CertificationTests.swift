@@ -27,11 +27,11 @@ func hubGraph(seed: UInt64 = 21) throws -> SparseGraph {
 }
 
 private func solve(_ graph: SparseGraph, kind: RelationOperatorKind, count: Int,
-                   laplacianMethod: LaplacianMethod = LanczosSettings().laplacianMethod,
+                   laplacianMethod: LaplacianMethod = MethodChoice().laplacianMethod,
                    tolerance: Double = LanczosSettings().tolerance) throws -> Spectrum {
     try withSolverLock {
-        let settings = LanczosSettings(tolerance: tolerance, denseLimit: 8, laplacianMethod: laplacianMethod)
-        return try solveWhole(graph, kind: kind, count: count, settings: settings, communicator: testMPI.world)
+        try solveWhole(graph, kind: kind, count: count, settings: LanczosSettings(tolerance: tolerance),
+                       method: MethodChoice(denseLimit: 8, laplacianMethod: laplacianMethod), communicator: testMPI.world)
     }
 }
 
@@ -108,7 +108,13 @@ private func denseCertification(_ s: Spectrum, graph: SparseGraph, tolerance: Do
         #expect(sigma / ref.values[0] > 50, "sigma \(sigma), lambda_1 \(ref.values[0])")
         #expect(s.certification.refinements >= 1, "no refinement: \(s.certification.values)")
         #expect((solve.tolerance ?? 1) < tolerance)
-        guard s.converged else { return }   // the exit-3 path: the CLI refuses it
+        guard s.converged else {
+            // The exit-3 path: the CLI refuses it, and the spectrum says why (failing pairs or an
+            // unconverged solve), never an uncertified "converged".
+            #expect(!s.certification.certified || s.solves.contains { $0.report.converged < $0.report.requested },
+                    "not converged without a reason: \(s.certification.values)")
+            return
+        }
         let dense = denseCertification(s, graph: graph, tolerance: tolerance)
         #expect(dense.rho.allSatisfy { $0 <= tolerance }, "dense certified values \(dense.rho)")
         for j in 0..<8 {

@@ -107,9 +107,8 @@ private func expander(n: Int, seed: UInt64) throws -> SparseGraph {
     func filterOnGAndAnMatchesDenseLAPACK(_ family: ShiftInvertFamily, _ kind: RelationOperatorKind) throws {
         let graph = family == .path ? try TestGraphs.path(60) : try family.graph()
         let label = "\(family.rawValue) \(kind.rawValue) chebyshev"
-        let settings = LanczosSettings(denseLimit: 8, filter: .chebyshev)
-        let spectrum = try solveWhole(graph, kind: kind, count: family.count, settings: settings,
-                                      communicator: testMPI.world)
+        let spectrum = try solveWhole(graph, kind: kind, count: family.count,
+                                      method: MethodChoice(denseLimit: 8, filter: .chebyshev), communicator: testMPI.world)
         try expectMatchesDense(spectrum, graph: graph, kind: kind, count: family.count, label: label)
         #expect(spectrum.converged && spectrum.certification.certified, "\(label): \(spectrum.certification.values)")
         #expect(!spectrum.solves.isEmpty)

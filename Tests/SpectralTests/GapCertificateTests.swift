@@ -19,8 +19,8 @@ import Testing
     static func solve(_ graph: SparseGraph, kind: RelationOperatorKind, count: Int,
                       method: NextEigenvalueMethod, laplacian: LaplacianMethod = .auto,
                       communicator: Communicator = testMPI.world) throws -> Spectrum {
-        let settings = LanczosSettings(laplacianMethod: laplacian, nextEigenvalue: method)
-        return try solveWhole(graph, kind: kind, count: count, settings: settings, communicator: communicator)
+        let choice = MethodChoice(laplacianMethod: laplacian, nextEigenvalue: method)
+        return try solveWhole(graph, kind: kind, count: count, method: choice, communicator: communicator)
     }
 
     /// The wanted-direction rank of the dense values: descending for G and A_n, ascending for L on 1-perp.
@@ -137,9 +137,9 @@ extension MPISpectrumTests {
         let count = kind == .laplacian ? 3 : 4
         try withSolverLock {
             // ritz-bound: the opt-in mode whose interval is under test.
-            let settings = LanczosSettings(laplacianMethod: .spectralShift, nextEigenvalue: .ritzBound)
-            let world = try solveWhole(graph, kind: kind, count: count, settings: settings, communicator: testMPI.world)
-            let single = try solveWhole(graph, kind: kind, count: count, settings: settings, communicator: testMPI.single)
+            let choice = MethodChoice(laplacianMethod: .spectralShift, nextEigenvalue: .ritzBound)
+            let world = try solveWhole(graph, kind: kind, count: count, method: choice, communicator: testMPI.world)
+            let single = try solveWhole(graph, kind: kind, count: count, method: choice, communicator: testMPI.single)
             let a = try #require(world.gap), b = try #require(single.gap)
             #expect(a.certified == b.certified, "\(kind.rawValue): \(a) / \(b)")
             #expect(a.certified || kind == .adjacency, "\(kind.rawValue): \(a)")

@@ -79,14 +79,14 @@ import Testing
     func matchesDenseAndSingleRankOnEveryRank(_ testCase: Case, _ kind: RelationOperatorKind) throws {
         let graph = try testCase.graph()
         let count = testCase.count(kind)
-        let settings = LanczosSettings(denseLimit: testCase.denseLimit)
+        let choice = MethodChoice(denseLimit: testCase.denseLimit)
         let label = "\(testCase.rawValue) \(kind.rawValue)"
         try withSolverLock {
             let world = testMPI.world
             let distributed = try graph.distributed(over: world)
-            let spectrum = try SpectrumSolver(settings: settings)
+            let spectrum = try SpectrumSolver(method: choice)
                 .solve(distributed, kind: kind, count: count)
-            let single = try solveWhole(graph, kind: kind, count: count, settings: settings,
+            let single = try solveWhole(graph, kind: kind, count: count, method: choice,
                                         communicator: testMPI.single)
             let reference = try DenseReference.spectrum(graph, kind: kind)
             let check = try compare(spectrum, on: distributed, reference: reference, single: single, count: count,

@@ -8,12 +8,13 @@ import Testing
 /// Solves under the solver lock with denseLimit 8, so that Lanczos runs on every component larger
 /// than the request, and the given factor budget.
 func solveLaplacian(_ graph: SparseGraph, count: Int, method: LaplacianMethod,
-                    factorBudgetBytes: Int = LanczosSettings().factorBudgetBytes,
-                    factorBudgetRatio: Double = LanczosSettings().factorBudgetRatio,
+                    factorBudgetBytes: Int = MethodChoice().factorBudgetBytes,
+                    factorBudgetRatio: Double = MethodChoice().factorBudgetRatio,
                     tolerance: Double = LanczosSettings().tolerance) throws -> Spectrum {
-    let settings = LanczosSettings(tolerance: tolerance, denseLimit: 8, laplacianMethod: method,
-                                   factorBudgetBytes: factorBudgetBytes, factorBudgetRatio: factorBudgetRatio)
-    return try solveWhole(graph, kind: .laplacian, count: count, settings: settings, communicator: testMPI.world)
+    let choice = MethodChoice(denseLimit: 8, laplacianMethod: method, factorBudgetBytes: factorBudgetBytes,
+                              factorBudgetRatio: factorBudgetRatio)
+    return try solveWhole(graph, kind: .laplacian, count: count, settings: LanczosSettings(tolerance: tolerance),
+                          method: choice, communicator: testMPI.world)
 }
 
 /// Anderson-Morley bound of one component: max over its edges of d_i + d_j.
@@ -181,15 +182,17 @@ enum ShiftInvertFamily: String, CaseIterable, Sendable, CustomTestStringConverti
     /// The settings and the per-component record round-trip through JSON with the documented keys;
     /// settings written before shift-invert existed still decode (to `auto`).
     @Test func codableKeys() throws {
-        let settings = LanczosSettings(laplacianMethod: .shiftInvert)
+        let settings = SolverConfiguration(method: MethodChoice(laplacianMethod: .shiftInvert))
         let json = String(decoding: try JSONEncoder().encode(settings), as: UTF8.self)
         #expect(json.contains("\"laplacian_method\":\"shift-invert\""))
-        #expect(json.contains("\"factor_budget_bytes\""))
-        let back = try JSONDecoder().decode(LanczosSettings.self, from: Data(json.utf8))
-        #expect(back.laplacianMethod == .shiftInvert)
+        #expect(json.contains("\"factor_budget_bytes\"") && json.contains("\"max_restarts\""))
+        #expect(!json.contains("\"lanczos\"") && !json.contains("\"method\""), "one flat object: \(json)")
+        let back = try JSONDecoder().decode(SolverConfiguration.self, from: Data(json.utf8))
+        #expect(back == settings)
         let old = #"{"tolerance":1e-10,"max_restarts":3000,"dense_limit":256}"#
-        let decoded = try JSONDecoder().decode(LanczosSettings.self, from: Data(old.utf8))
-        #expect(decoded.laplacianMethod == .auto && decoded.factorBudgetBytes == LanczosSettings().factorBudgetBytes)
+        let decoded = try JSONDecoder().decode(SolverConfiguration.self, from: Data(old.utf8))
+        #expect(decoded.method.laplacianMethod == .auto && decoded.method.factorBudgetBytes == MethodChoice().factorBudgetBytes)
+        #expect(decoded.lanczos.maxRestarts == 3000 && decoded.method.denseLimit == 256)
         #expect(LaplacianMethod(rawValue: "spectral-shift") == .spectralShift && LaplacianMethod(rawValue: "auto") == .auto)
 
         let graph = try SpectralFamily.sbm.graph()

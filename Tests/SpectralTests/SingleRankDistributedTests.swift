@@ -14,12 +14,12 @@ import Testing
     func distributedEntryPointMatchesTheWrapper(_ family: SpectralFamily, _ kind: RelationOperatorKind) throws {
         let graph = try family.graph()
         let count = family.count(kind)
-        let settings = LanczosSettings(denseLimit: 8)
+        let choice = MethodChoice(denseLimit: 8)
         try withSolverLock {
             let single = testMPI.single
             let distributed = try graph.distributed(over: single)
-            let direct = try SpectrumSolver(settings: settings).solve(distributed, kind: kind, count: count)
-            let wrapped = try solveWhole(graph, kind: kind, count: count, settings: settings, communicator: testMPI.world)
+            let direct = try SpectrumSolver(method: choice).solve(distributed, kind: kind, count: count)
+            let wrapped = try solveWhole(graph, kind: kind, count: count, method: choice, communicator: testMPI.world)
             #expect(direct.firstRow == 0 && direct.vectors.rows == graph.nodeCount)
             #expect(direct.values == wrapped.values && direct.vectors == wrapped.vectors)
             #expect(direct.sources == wrapped.sources && direct.residuals == wrapped.residuals)

@@ -112,7 +112,7 @@ func expectMatchesDense(_ spectrum: Spectrum, graph: SparseGraph, kind: Relation
 }
 
 @Suite(.serialized) struct SpectrumSolverTests {
-    static let denseLimits = [8, LanczosSettings().denseLimit]
+    static let denseLimits = [8, MethodChoice().denseLimit]
 
     @Test(arguments: SpectralFamily.allCases, RelationOperatorKind.allCases)
     func matchesDenseLAPACK(_ family: SpectralFamily, _ kind: RelationOperatorKind) throws {
@@ -153,7 +153,7 @@ func expectMatchesDense(_ spectrum: Spectrum, graph: SparseGraph, kind: Relation
 
     /// Path: L has 2 - 2cos(pi k / n), G has 2cos(pi k / (n + 1)); cycle: L has
     /// 2 - 2cos(2 pi k / n) (double for 0 < k < n/2), A_n = G/2 has cos(2 pi k / n).
-    @Test(arguments: [8, LanczosSettings().denseLimit])
+    @Test(arguments: [8, MethodChoice().denseLimit])
     func pathAndCycleAnalyticSpectra(denseLimit: Int) throws {
         let count = 7
         let n = 40
@@ -197,7 +197,7 @@ func expectMatchesDense(_ spectrum: Spectrum, graph: SparseGraph, kind: Relation
     /// With c components with edges, A_n has eigenvalue 1 exactly c times (the trivial vector and
     /// c - 1 Helmert vectors, all known in closed form); with C components in all (isolated nodes
     /// included), L has C - 1 zero eigenvalues on 1-perp.
-    @Test(arguments: [8, LanczosSettings().denseLimit])
+    @Test(arguments: [8, MethodChoice().denseLimit])
     func componentDerivedPairsOnDisconnectedGraphs(denseLimit: Int) throws {
         let (graph, withEdges) = try TestGraphs.disconnected(isolated: 5, seed: 15)
         let comps = graph.components

@@ -9,3 +9,12 @@
 // PCG's preconditioner hook takes function pointers of hypre's own typedef; handing BoomerAMG's
 // over in C keeps Swift from converting between the two C function types.
 HYPRE_Int chypre_pcg_set_boomeramg(HYPRE_Solver pcg, HYPRE_Solver amg);
+
+// hypre's LOBPCG for the `block` smallest eigenpairs of `a` orthogonal to `constraint`, with one
+// BoomerAMG V-cycle (`amg`, set up here on `t`) as preconditioner; the multivector plumbing stays in C
+// (lobpcg.c). `start` and `vectors` are column-major, `local` rows per column.
+HYPRE_Int chypre_lobpcg_boomeramg(HYPRE_ParCSRMatrix a, HYPRE_ParCSRMatrix t, HYPRE_ParVector sample,
+                                  HYPRE_Solver amg, HYPRE_Int block, HYPRE_Int local,
+                                  const double *constraint, const double *start,
+                                  double absolute, double relative, HYPRE_Int maxIterations,
+                                  double *values, double *vectors, double *residuals, HYPRE_Int *iterations);

@@ -16,9 +16,7 @@ public struct ComparePayload: Encodable {
     public var labels: LabelsSummary?
 
     public init(input: InputSummary, graph: GraphStatistics, settings: SettingsSummary, embedding: CompareEmbedding) {
-        self.input = input
-        self.graph = graph
-        self.settings = settings
+        (self.input, self.graph, self.settings) = (input, graph, settings)
         self.embedding = embedding
     }
 }

@@ -20,9 +20,7 @@ public struct EmbedPayload: Encodable {
     public var rankDetails: [RankSummary] = []
 
     public init(input: InputSummary, graph: GraphStatistics, settings: SettingsSummary, matrixBytes: Int) {
-        self.input = input
-        self.graph = graph
-        self.settings = settings
+        (self.input, self.graph, self.settings) = (input, graph, settings)
         self.matrixBytes = matrixBytes
     }
 }
@@ -39,22 +37,31 @@ public struct InputSummary: Encodable {
     }
 }
 
+/// `settings` of embed's and compare's reports.
 public struct SettingsSummary: Encodable {
     public var dim: Int
     public var losses: [String]
     public var hyperparameters: Hyperparameters
-    public var lanczos: LanczosSettings
+    public var lanczos: SolverConfiguration
     public var merge: String
     public var largestComponent: Bool
 
-    public init(dim: Int, losses: [String], hyperparameters: Hyperparameters, lanczos: LanczosSettings,
-                merge: String, largestComponent: Bool) {
-        self.dim = dim
-        self.losses = losses
-        self.hyperparameters = hyperparameters
-        self.lanczos = lanczos
-        self.merge = merge
-        self.largestComponent = largestComponent
+    public init(dim: Int, losses: [String], hyperparameters: Hyperparameters, solver: SolverSummary) {
+        (self.dim, self.losses, self.hyperparameters) = (dim, losses, hyperparameters)
+        (lanczos, merge, largestComponent) = (solver.lanczos, solver.merge, solver.largestComponent)
+    }
+}
+
+/// The solver and graph settings of every command that solves a spectrum (embed, sweep, compare),
+/// as their `settings` list them: `lanczos` (the Lanczos settings and the method choice, one flat
+/// object), `merge` and `largest_component`.
+public struct SolverSummary: Sendable {
+    public var lanczos: SolverConfiguration
+    public var merge: String
+    public var largestComponent: Bool
+
+    public init(lanczos: SolverConfiguration, merge: String, largestComponent: Bool) {
+        (self.lanczos, self.merge, self.largestComponent) = (lanczos, merge, largestComponent)
     }
 }
 
@@ -93,6 +100,7 @@ public struct SolveSummary: Encodable {
                     case .shiftInvert?: return "shift-invert (largest of (L + eps I)^-1, CHOLMOD factor)"
                     case .amg?: return "AMG shift-invert (largest of (L + sigma I)^-1, hypre PCG with a BoomerAMG V-cycle)"
                     case .chebyshev?: return "Chebyshev filter of L"
+                    case .lobpcg?: return "hypre LOBPCG (smallest of L + sigma I, BoomerAMG preconditioner; not Lanczos)"
                     default: return "spectral shift (largest of sigma I - L, sigma = max over edges of d_i + d_j, Anderson-Morley)"
                     }
                 }.joined(separator: " and ")

@@ -34,11 +34,8 @@ public struct LinearInputSummary: Encodable {
     public var labels: String?
 
     public init(graph: String?, format: String?, features: String, nodes: String?, labels: String?) {
-        self.graph = graph
-        self.format = format
-        self.features = features
-        self.nodes = nodes
-        self.labels = labels
+        (self.graph, self.format, self.features) = (graph, format, features)
+        (self.nodes, self.labels) = (nodes, labels)
     }
 }
 
@@ -96,11 +93,8 @@ public struct LinearSettingsSummary: Encodable {
     public var signRule = "each column of W: the entry of largest magnitude is positive (ties: lowest row)"
 
     public init(dim: Int, losses: [String], hyperparameters: Hyperparameters, merge: String?, labelWeighting: String?) {
-        self.dim = dim
-        self.losses = losses
-        self.hyperparameters = hyperparameters
-        self.merge = merge
-        self.labelWeighting = labelWeighting
+        (self.dim, self.losses, self.hyperparameters) = (dim, losses, hyperparameters)
+        (self.merge, self.labelWeighting) = (merge, labelWeighting)
     }
 }
 

@@ -14,9 +14,7 @@ public struct SweepPayload: Encodable {
     public var labels: LabelsSummary?
 
     public init(input: InputSummary, graph: GraphStatistics, settings: Settings) {
-        self.input = input
-        self.graph = graph
-        self.settings = settings
+        (self.input, self.graph, self.settings) = (input, graph, settings)
     }
 
     public struct Settings: Encodable {
@@ -26,21 +24,16 @@ public struct SweepPayload: Encodable {
         public var beta: Double
         public var lambda: Double
         public var losses: [String]
-        public var lanczos: LanczosSettings
+        public var lanczos: SolverConfiguration
         public var merge: String
         public var largestComponent: Bool
 
         public init(dims: [Int], gammas: [Double], gammaGrid: String, beta: Double, lambda: Double, losses: [String],
-                    lanczos: LanczosSettings, merge: String, largestComponent: Bool) {
-            self.dims = dims
-            self.gammas = gammas
-            self.gammaGrid = gammaGrid
-            self.beta = beta
-            self.lambda = lambda
+                    solver: SolverSummary) {
+            (self.dims, self.gammas, self.gammaGrid) = (dims, gammas, gammaGrid)
+            (self.beta, self.lambda) = (beta, lambda)
             self.losses = losses
-            self.lanczos = lanczos
-            self.merge = merge
-            self.largestComponent = largestComponent
+            (lanczos, merge, largestComponent) = (solver.lanczos, solver.merge, solver.largestComponent)
         }
     }
 }
