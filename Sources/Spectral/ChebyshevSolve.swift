@@ -25,23 +25,11 @@ public struct ChebyshevReport: Codable, Sendable {
     /// The probe's seconds per product and ARPACK's own seconds per step (the degree's cost model).
     public var secondsPerProduct: Double
     public var secondsPerStep: Double
-    /// Times a returned Rayleigh quotient lay on the damped side of the cut and the cut was moved
-    /// outward.
     /// ARPACK's tolerance on p(M) (see `chebyshevSolve`).
     public var arpackTolerance: Double
+    /// Times a returned Rayleigh quotient lay on the damped side of the cut and the cut was moved
+    /// outward.
     public var cutRaises: Int = 0
-
-    enum CodingKeys: String, CodingKey {
-        case degree, cut, upper, lower
-        case boundSteps = "bound_steps"
-        case boundSeconds = "bound_seconds"
-        case lowestRitz = "lowest_ritz"
-        case probeMatvecs = "probe_matvecs"
-        case secondsPerProduct = "seconds_per_product"
-        case secondsPerStep = "seconds_per_step"
-        case cutRaises = "cut_raises"
-        case arpackTolerance = "arpack_tolerance"
-    }
 }
 
 extension SpectrumSolver {
