@@ -13,6 +13,8 @@ public typealias MergeRule = PairGraph.MergeRule
 public typealias LaplacianMethod = Spectral.LaplacianMethod
 /// `--next-eigenvalue`.
 public typealias NextEigenvalueMethod = Spectral.NextEigenvalueMethod
+/// `--filter`.
+public typealias SpectralFilter = Spectral.SpectralFilter
 /// `--label-weighting`.
 public typealias LabelWeighting = ClosedForms.LabelWeighting
 /// The Lanczos iteration's settings and the method choice, whose `init()`s hold every default the

@@ -14,6 +14,7 @@ public protocol SolverChoices {
     /// GB.
     var factorBudget: Double { get }
     var nextEigenvalueName: String { get }
+    var filterName: String { get }
     var mergeName: String { get }
     var largestComponent: Bool { get }
 }
@@ -38,12 +39,16 @@ struct SolverSettings {
         guard let next = NextEigenvalueMethod(rawValue: c.nextEigenvalueName) else {
             throw UsageError("--next-eigenvalue must be ritz-bound or converge (got \(c.nextEigenvalueName))")
         }
+        guard let filter = SpectralFilter(rawValue: c.filterName) else {
+            throw UsageError("--filter must be none or chebyshev (got \(c.filterName))")
+        }
         guard c.factorBudget.isFinite, c.factorBudget >= 0 else {
             throw UsageError("--factor-budget must be a number of GB >= 0 (got \(c.factorBudget))")
         }
         configuration = SolverConfiguration(
             lanczos: LanczosSettings(tolerance: c.tol, maxRestarts: c.maxRestarts, krylovDimension: c.ncv),
-            method: MethodChoice(laplacianMethod: method, factorBudgetBytes: Int(c.factorBudget * 1e9), nextEigenvalue: next))
+            method: MethodChoice(laplacianMethod: method, factorBudgetBytes: Int(c.factorBudget * 1e9), nextEigenvalue: next,
+                                 filter: filter))
         merge = try Validation.merge(c.mergeName)
         largestComponent = c.largestComponent
     }

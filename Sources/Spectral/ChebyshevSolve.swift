@@ -1,114 +1,207 @@
+import DenseAlgebra
 import Distributed
 import Foundation
 
-/// The Chebyshev-filtered Lanczos solve of one component's Laplacian, as the report lists it.
+/// The Chebyshev-filtered Lanczos solve of one component, as the report lists it. Values are on the
+/// scale of M (G, A_n or L): for L the damped interval is [cut, upper] (the smallest eigenvalues
+/// are wanted), for G and A_n it is [lower, cut] (the largest).
 public struct ChebyshevReport: Codable, Sendable {
     /// Odd degree m of the filter T_m.
     public var degree: Int
-    /// Eigenvalues below `cut` are amplified; [cut, upper] is damped into [-1, 1].
+    /// The wanted eigenvalues lie beyond `cut`; the other end of the damped interval is `upper` (L)
+    /// or `lower` (G, A_n).
     public var cut: Double
     public var upper: Double
-    /// Steps and seconds of the short Lanczos run that gave the bounds.
+    public var lower: Double
+    /// Steps and seconds of the short Lanczos run that gave the bounds (0 for A_n, whose spectrum
+    /// lies in [-1, 1]).
     public var boundSteps: Int
     public var boundSeconds: Double
-    /// Smallest Ritz value of that run (an upper estimate of lambda_1 on 1_c-perp).
+    /// The wanted-end Ritz value of the unfiltered probe (an estimate of lambda_1 of L, or of the
+    /// largest eigenvalue of G or A_n on the deflated space).
     public var lowestRitz: Double
-    /// Times a returned Rayleigh quotient lay above the cut and the cut was raised.
+    /// Products of the unfiltered probe that gave the cut and the start vector (in report.matvecs).
+    public var probeMatvecs: Int
+    /// The probe's seconds per product and ARPACK's own seconds per step (the degree's cost model).
+    public var secondsPerProduct: Double
+    public var secondsPerStep: Double
+    /// ARPACK's tolerance on p(M) (see `chebyshevSolve`).
+    public var arpackTolerance: Double
+    /// Times a returned Rayleigh quotient lay on the damped side of the cut and the cut was moved
+    /// outward.
     public var cutRaises: Int = 0
-    /// ARPACK's tolerance on p(L) (tol * lambda_1 / upper, see `chebyshevSolve`).
-    public var arpackTolerance: Double = 0
 }
 
 extension SpectrumSolver {
-    /// Steps of the short Lanczos run for the bounds: one more Ritz value than wanted pairs is
-    /// what the cut needs (interlacing), and 20 more let the extremes settle.
-    static func boundSteps(count: Int) -> Int { count + 21 }
-
-    /// Steps of the short Lanczos run behind `auto`'s factor prediction: lambda_1 only, the
-    /// extreme end, which Lanczos finds first.
+    /// Steps of the short Lanczos run behind `auto`'s factor prediction and the filter's bounds:
+    /// the extreme ends, which Lanczos finds first.
     static let predictionSteps = 20
 
-    /// Not collective. The filter degree from a cost model (docs/math.md 7.11): filtering with
-    /// degree m cuts ARPACK's steps by about sqrt(m) at m products each, so with a step costing
-    /// a products the total is least near m = a. Measured: a = 0.2 ncv n / nnz (0.6 products on a
-    /// planted partition of mean degree 20, 1.7 on an augmentation graph of mean degree 4.5, at
-    /// ncv 49). Odd, between 3 and 31, and at most what keeps the filter's range
-    /// T_m(t(0)) within `maxRange` (`rangeFactor` = acosh t(0)): a pair whose filtered value is
-    /// near 1 carries rounding errors of u T_m(t(0)) relative, which the certification would reject.
-    static func filterDegree(nodes: Int, nonzeros: Int, ncv: Int, rangeFactor: Double = 0, maxRange: Double = 1e4) -> Int {
-        var m = Int((0.2 * Double(ncv) * Double(nodes) / Double(max(nonzeros, 1))).rounded())
+    /// The unfiltered probe that gives the cut and the start vector stops after this many implicit
+    /// restarts, or at ARPACK's tolerance `probeTolerance`, whichever comes first: converging it
+    /// costs nearly a whole solve (286 products to tol 1e-2 against 367 to 1e-6 on a 300k planted
+    /// partition), while two restarts (94-108 products) already give a safe cut (docs/math.md 7.11).
+    static let probeRestarts = 2
+    static let probeTolerance = 1e-2
+
+    /// Not collective. The filter degree from the cost model of docs/math.md 7.11: a filtered step
+    /// costs m products and one step of ARPACK's own work, which the probe measured as `ratio`
+    /// products; m = 2 ratio + 1 keeps the products at least two thirds of the solve, where fewer
+    /// ARPACK steps per product pay. Odd, between 3 and 15 (degree 16 lost on R-MAT 16), and at most
+    /// what keeps the filter's range T_m(t(top)) within `maxRange` (`rangeFactor` = acosh t(top)): a
+    /// pair whose filtered value is near 1 carries rounding errors of u T_m(t(top)) relative, which
+    /// the certification would reject.
+    static func filterDegree(stepToProduct ratio: Double, rangeFactor: Double = 0, maxRange: Double = 1e4) -> Int {
+        var m = ratio.isFinite ? Int((2 * max(ratio, 0) + 1).rounded()) : 3
         if rangeFactor > 0 { m = min(m, Int((acosh(maxRange) / rangeFactor).rounded(.down))) }
-        let clamped = min(31, max(3, m))
+        let clamped = min(15, max(3, m))
         return clamped % 2 == 1 ? clamped : clamped - 1
     }
 
-    /// Collective over `communicator` (the ranks holding the component). Lanczos on p(L_c), the
-    /// Chebyshev filter over [cut, upper]; values are Rayleigh quotients on L_c, ascending. When a
-    /// returned quotient is not below the cut (the pair lies where p does not order eigenvalues) the
-    /// cut is raised above it and the solve resumes from the Ritz vectors, at most twice.
-    /// `andersonMorley` caps the upper bound; `operatorNorm` is the certification's ||L||.
-    func chebyshevSolve(block: ComponentBlock, deflation: Deflation, start: [Double], count: Int, tolerance: Double,
-                        ncv: Int, nonzeros: Int, andersonMorley: Double, operatorNorm: Double,
-                        previous: ChebyshevReport?,
-                        label: String, reporting: Bool, communicator: Communicator)
+    /// Collective over `communicator` (the ranks holding the component). The `count` wanted
+    /// eigenpairs of M (the smallest of L, the largest of G or A_n) by Lanczos on p(B), the Chebyshev
+    /// filter of B = -L, G or A_n (deflated) over the damped [lower, cut] (docs/math.md 7.11):
+    /// 1. bounds of B's spectrum: [-1, 1] for A_n; a short Lanczos run's theta +- |beta s| for G
+    ///    and L (`bounds`, when given, is that run for L);
+    /// 2. an unfiltered probe to `probeTolerance`: the cut is its (count+1)-th Ritz value, by Cauchy
+    ///    interlacing on the safe side of lambda_{count+1}, and the sum of its Ritz vectors starts (3);
+    /// 3. Lanczos on p(B) with the degree from the probe's timings; values are Rayleigh quotients on M,
+    ///    wanted end first. A quotient on the damped side of the cut moves the cut below the smallest
+    ///    Ritz value of B on the returned vectors' span and the solve resumes from them, at most twice.
+    /// `cap` bounds |M| (Anderson-Morley for L, d_max for G); `operatorNorm` is the certification's ||M||.
+    /// `misplacedCut` (tests only) replaces the probe's cut, on M's scale, to exercise the cut check.
+    func chebyshevSolve(block: ComponentBlock, kind: RelationOperatorKind, deflation: Deflation, start: [Double],
+                        count: Int, tolerance: Double, bounds known: SpectrumBounds?, cap: Double,
+                        operatorNorm: Double, label: String, reporting: Bool, communicator: Communicator,
+                        misplacedCut: Double? = nil)
         throws -> (values: [Double], vectors: [Double], report: LanczosReport, filter: ChebyshevReport) {
-        let negative = ComponentOperator(block: block, kind: .laplacian, shift: 0, deflation: deflation)
-        var filter: ChebyshevReport
-        var arpackTolerance = tolerance
-        if let previous {
-            filter = previous
-        } else {
-            let bounds = try SpectrumBounds(negativeLaplacian: negative, start: start,
-                                                      steps: Self.boundSteps(count: count), globalDimension: block.size,
-                                                      andersonMorley: andersonMorley,
-                                                      communicator: communicator)
-            let cut = bounds.ritz[min(count, bounds.ritz.count - 1)]
-            let upper = max(bounds.upper, cut * 1.01)
-            let range = acosh((cut + upper) / (upper - cut))
-            // Rounding of u T_m(t(0)) relative stays 100 times below the tolerance (at least 1e2).
-            let maxRange = max(1e2, 1e-2 * tolerance / Double.ulpOfOne)
-            filter = ChebyshevReport(degree: Self.filterDegree(nodes: block.size, nonzeros: nonzeros, ncv: ncv,
-                                                               rangeFactor: range, maxRange: maxRange),
-                                     cut: cut, upper: upper, boundSteps: bounds.steps,
-                                     boundSeconds: bounds.seconds, lowestRitz: bounds.ritz.first ?? 0)
-            // ARPACK's test on p(L) bounds the L-residual by about its tol * upper: aim at tol * lambda_1
-            // (the floor of docs/math.md 7.10 in place of a tiny lambda_1).
-            let floor = Certification.roundingFloor * operatorNorm / tolerance
-            arpackTolerance = max(Self.tightestTolerance,
-                                  min(tolerance, 0.5 * tolerance * max(filter.lowestRitz, floor) / filter.upper))
-        }
-        filter.arpackTolerance = arpackTolerance
+        let base = ComponentOperator(block: block, kind: kind, shift: 0, deflation: deflation)
+        // M = sign B: B's largest are wanted.
+        let sign: Double = kind == .laplacian ? -1 : 1
+        let progress = reporting ? self.progress : nil
         var begin = start
-        var total: LanczosReport?
+        // 1. B's spectrum lies in [lowerB, topB].
+        var lowerB = -1.0, topB = 1.0
+        var boundSteps = 0, boundSeconds = 0.0
+        if kind != .normalizedAdjacency {
+            let b = try known ?? SpectrumBounds(base, sign: sign, start: start, steps: Self.predictionSteps,
+                                                globalDimension: block.size, cap: cap, communicator: communicator)
+            (boundSteps, boundSeconds) = (b.steps, b.seconds)
+            // L is positive semidefinite: -L lies in [-upper, 0].
+            (lowerB, topB) = kind == .laplacian ? (-b.upper, 0) : (b.lower, b.upper)
+        }
+        // 2. The probe.
+        let probeSettings = LanczosSettings(tolerance: Self.probeTolerance, maxRestarts: Self.probeRestarts,
+                                            krylovDimension: settings.krylovDimension)
+        let probeSolver = LanczosSolver(settings: probeSettings,
+                                        communicator: communicator) { state in
+            progress?("lanczos \(label), chebyshev probe: \(state.summary())")
+        }
+        // L's probe runs on sigma I - L (the spectral shift, sigma = `cap`): the deflated indicator's
+        // eigenvalue 0 is then the smallest, never wanted, where on -L it would be the largest.
+        let probeShift = kind == .laplacian ? cap : 0
+        let probeOperator = kind == .laplacian
+            ? ComponentOperator(block: block, kind: kind, shift: probeShift, deflation: deflation) : base
+        let (shifted, probeVectors, shiftedReport) = try probeSolver.largest(probeOperator, count: count,
+                                                                             globalDimension: block.size, start: start)
+        let probeValues = shifted.map { $0 - probeShift }
+        var probe = shiftedReport
+        probe.finalRitz = probe.finalRitz.map { $0 - probeShift }
+        probe.nextRitzValue = probe.nextRitzValue.map { $0 - probeShift }
+        var total = probe
+        let n = block.rows.count
+        if !probeValues.isEmpty {
+            begin = (0..<n).map { t in (0..<probeValues.count).reduce(0) { $0 + probeVectors[$1 * n + t] } }
+            deflation.project(&begin)
+        }
+        // The (count+1)-th Ritz value from the top, less 1% of the spread: a wanted eigenvalue right at
+        // the cut has p = 1, which T_m also takes at m/2 points inside the damped interval, so its
+        // pair would mix with damped ones. Never at or past the bounds.
+        let spread = topB - lowerB
+        var cut = probe.finalRitz.count > count ? probe.finalRitz[count] - 0.01 * spread : lowerB + 0.5 * spread
+        if let misplacedCut { cut = sign * misplacedCut }
+        cut = min(max(cut, lowerB + 1e-3 * spread), topB - 1e-3 * spread)
+        // 3. The degree from the probe's timings, the same on every rank.
+        var times = [probe.operatorSeconds, probe.seconds - probe.operatorSeconds]
+        communicator.allreduceMax(&times)
+        let steps = Double(max(probe.matvecs, 1))
+        let perProduct = times[0] / steps, perStep = max(times[1], 0) / steps
+        let range = acosh((2 * topB - cut - lowerB) / (cut - lowerB))
+        // Rounding of u T_m(t(top)) relative stays 100 times below the tolerance (at least 1e2).
+        let maxRange = max(1e2, 1e-2 * tolerance / Double.ulpOfOne)
+        let degree = Self.filterDegree(stepToProduct: perProduct > 0 ? perStep / perProduct : 1,
+                                       rangeFactor: range, maxRange: maxRange)
+        // The wanted end's magnitude, not below the certification's floor (docs/math.md 7.10).
+        let floor = Certification.roundingFloor * operatorNorm / max(tolerance, Double.ulpOfOne)
+        let magnitude = max(probeValues.map(abs).min() ?? abs(topB), floor)
+        // ARPACK's test on p(B) bounds the residual on M by about tol times the spread of B's
+        // spectrum: aim at tol times the wanted eigenvalues' magnitude.
+        let arpackTolerance = max(Self.tightestTolerance, min(tolerance, 0.5 * tolerance * magnitude / spread))
+        var filter = ChebyshevReport(degree: degree, cut: sign * cut, upper: sign > 0 ? topB : -lowerB,
+                                     lower: sign > 0 ? lowerB : -topB, boundSteps: boundSteps,
+                                     boundSeconds: boundSeconds, lowestRitz: sign * (probe.finalRitz.first ?? 0),
+                                     probeMatvecs: probe.matvecs, secondsPerProduct: perProduct, secondsPerStep: perStep,
+                                     arpackTolerance: arpackTolerance)
+        // 4. Lanczos on p(B), B's damped interval [lowerB, cutB].
+        var cutB = cut
         while true {
-            let op = ChebyshevFilter(negativeLaplacian: negative, degree: filter.degree, cut: filter.cut, upper: filter.upper)
-            let settings = self.settings.with(tolerance: arpackTolerance)
-            let progress = reporting ? self.progress : nil
-            let solver = LanczosSolver(settings: settings, communicator: communicator) { state in
+            let op = ChebyshevFilter(base: base, degree: filter.degree, cut: cutB, lower: lowerB)
+            let solver = LanczosSolver(settings: settings.with(tolerance: arpackTolerance), communicator: communicator) { state in
                 progress?("lanczos \(label): \(state.summary(unit: "filter applications (degree \(filter.degree))"))")
             }
-            var (values, vectors, report) = try solver.largest(op, count: count, globalDimension: block.size, start: begin)
-            report.matvecs *= filter.degree
-            (values, vectors) = rayleighQuotients(block: block, deflation: deflation, vectors: vectors,
-                                                  count: values.count, communicator: communicator)
-            if var t = total {
-                t.matvecs += report.matvecs
-                t.restarts += report.restarts
-                t.seconds += report.seconds
-                t.converged = report.converged
-                t.info = report.info
-                report = t
+            let (theta, ritzVectors, report) = try solver.largest(op, count: count, globalDimension: block.size,
+                                                                  start: begin)
+            let (values, vectors) = rayleighQuotients(block: block, kind: kind, deflation: deflation,
+                                                      vectors: ritzVectors, count: theta.count,
+                                                      communicator: communicator)
+            // Ritz values of p(B) have no monotone inverse over the whole spectrum: only the probe's
+            // (on B's scale) are kept for the gap certificate (docs/math.md 7.12).
+            total.matvecs += report.matvecs * filter.degree
+            total.restarts += report.restarts
+            total.seconds += report.seconds
+            total.operatorSeconds += report.operatorSeconds
+            total.converged = report.converged
+            total.info = report.info
+            // The quotient nearest the damped side, on B's scale.
+            let inner = values.map { sign * $0 }.min() ?? 0
+            guard inner <= cutB, filter.cutRaises < 2, !values.isEmpty else {
+                return (values, vectors, total, filter)
             }
-            total = report
-            let above = values.max() ?? 0
-            guard above >= filter.cut, filter.cutRaises < 2, !values.isEmpty else {
-                return (values, vectors, report, filter)
-            }
+            // The smallest Ritz value of B on the returned vectors' span is at most lambda_count(B)
+            // (interlacing): a cut below it damps no wanted eigenvalue.
             filter.cutRaises += 1
-            filter.cut = min(1.5 * above, 0.5 * (above + filter.upper))
-            let n = block.rows.count
+            let safe = try smallestRitzValue(base, vectors: vectors, count: values.count, communicator: communicator)
+            cutB = max(min(inner, safe) - 0.05 * (min(inner, safe) - lowerB), lowerB + 1e-3 * spread)
+            filter.cut = sign * cutB
             begin = (0..<n).map { t in (0..<values.count).reduce(0) { $0 + vectors[$1 * n + t] } }
             deflation.project(&begin)
         }
+    }
+
+    /// Collective over `communicator`. The smallest eigenvalue of V' B V for the `count` orthonormal
+    /// columns V of `vectors` (this rank's rows): by Cauchy interlacing at most the count-th largest
+    /// eigenvalue of B.
+    private func smallestRitzValue(_ base: ComponentOperator, vectors: [Double], count: Int,
+                                   communicator: Communicator) throws -> Double {
+        let n = base.localDimension
+        var products = [Double](repeating: 0, count: max(n * count, 1))
+        vectors.withUnsafeBufferPointer { v in
+            products.withUnsafeMutableBufferPointer { y in
+                for j in 0..<count { base.apply(v.baseAddress! + j * n, into: y.baseAddress! + j * n) }
+            }
+        }
+        var entries = [Double](repeating: 0, count: count * count)
+        for a in 0..<count {
+            for b in 0..<count {
+                var dot = 0.0
+                for i in 0..<n { dot += vectors[a * n + i] * products[b * n + i] }
+                entries[a * count + b] = dot
+            }
+        }
+        communicator.allreduceSum(&entries)
+        var h = DenseMatrix(rows: count, columns: count)
+        // Symmetrised: B is symmetric, V' B V only up to rounding.
+        for a in 0..<count { for b in 0..<count { h[a, b] = 0.5 * (entries[a * count + b] + entries[b * count + a]) } }
+        return try SymmetricEigen(h, vectors: false).values.first ?? 0
     }
 }

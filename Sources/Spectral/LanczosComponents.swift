@@ -92,6 +92,10 @@ extension SpectrumSolver {
             }
             shift = method == .spectralShift ? solve.shift : nil
             label += ", " + (method?.rawValue ?? "")
+        } else if let warmStart, let filter = warmStart.solve.chebyshev {
+            // G, A_n: a refinement of a filtered solve runs on the operator itself.
+            solve.chebyshev = filter
+            solve.methodNote = "chebyshev pairs failed the certification; refined unfiltered"
         } else if kind == .laplacian {
             andersonMorley = block.andersonMorley(graph: graph)
             let plan = try shiftInvertPlan(graph, block: block, label: label, count: count, sigma: andersonMorley) {
@@ -128,6 +132,9 @@ extension SpectrumSolver {
         // The gap check on L runs on Q (sigma I - L) Q (collective over the whole communicator).
         let gapSigma = kind == .laplacian && self.method.nextEigenvalue == .ritzBound
             ? (andersonMorley > 0 ? andersonMorley : block.andersonMorley(graph: graph)) : 0
+        // A refinement of a filtered solve runs unfiltered (L: by the spectral shift, above), from
+        // the filtered Ritz vectors.
+        let filtered = warmStart == nil && (kind == .laplacian ? method == .chebyshev : self.method.filter == .chebyshev)
         var outcome = Outcome()
         var vectors: [Double] = []
         if holding {
@@ -200,14 +207,12 @@ extension SpectrumSolver {
                                                                      andersonMorley: andersonMorley, warm: warm,
                                                                      communicator: solvers)
                     outcome.amg = amg
-                } else if method == .chebyshev {
-                    let ncv = settings.krylovDimension(nev: count, dimension: size)
-                    let nonzeros = solvers.allreduceSum(block.nonzeros)
+                } else if filtered {
                     let filter: ChebyshevReport
                     (values, vectors, report, filter) = try chebyshevSolve(
-                        block: block, deflation: deflation, start: start, count: count, tolerance: tolerance, ncv: ncv,
-                        nonzeros: nonzeros, andersonMorley: andersonMorley,
-                        operatorNorm: 2 * graph.maxDegree, previous: warmStart?.solve.chebyshev,
+                        block: block, kind: kind, deflation: deflation, start: start, count: count, tolerance: tolerance,
+                        bounds: planBounds, cap: kind == .laplacian ? andersonMorley : graph.maxDegree,
+                        operatorNorm: RelationOperator.normBound(kind, maxDegree: graph.maxDegree),
                         label: label, reporting: reporting, communicator: solvers)
                     outcome.chebyshev = filter
                     outcome.arpackTolerance = filter.arpackTolerance
@@ -216,8 +221,8 @@ extension SpectrumSolver {
                     (values, vectors, report) = try solver.largest(op, count: count, globalDimension: size, start: start)
                     if let shift { values = values.map { shift - $0 } }
                 }
-                if kind == .laplacian && method != .chebyshev {
-                    (values, vectors) = rayleighQuotients(block: block, deflation: deflation, vectors: vectors,
+                if kind == .laplacian && !filtered {
+                    (values, vectors) = rayleighQuotients(block: block, kind: kind, deflation: deflation, vectors: vectors,
                                                           count: values.count, communicator: solvers)
                 }
                 var counted = report
@@ -260,25 +265,26 @@ extension SpectrumSolver {
     }
 
     /// Collective over `communicator` (the ranks holding the component). The Rayleigh quotients
-    /// lambda_j = v_j' L v_j / v_j' v_j of the Ritz vectors on L itself, ascending, with the vectors in
-    /// that order: sigma - theta loses the digits of a small lambda below sigma (about u sigma), and a
+    /// lambda_j = v_j' M v_j / v_j' v_j of the Ritz vectors on M itself, the wanted end first, with the
+    /// vectors in that order: sigma - theta loses the digits of a small lambda below sigma (about u sigma), and a
     /// filtered operator's theta does not map back at all; the quotient is accurate to O(residual^2).
-    func rayleighQuotients(block: ComponentBlock, deflation: Deflation, vectors: [Double], count: Int,
-                                   communicator: Communicator) -> ([Double], [Double]) {
+    func rayleighQuotients(block: ComponentBlock, kind: RelationOperatorKind, deflation: Deflation, vectors: [Double],
+                           count: Int, communicator: Communicator) -> ([Double], [Double]) {
         let n = block.rows.count
-        // shift 0: the operator is -L on the component (deflated).
-        let negative = ComponentOperator(block: block, kind: .laplacian, shift: 0, deflation: deflation)
+        // shift 0: the operator is -L, G or A_n on the component (deflated); M = sign times it.
+        let sign: Double = kind == .laplacian ? -1 : 1
+        let base = ComponentOperator(block: block, kind: kind, shift: 0, deflation: deflation)
         var sums = [Double](repeating: 0, count: 2 * count)
         var product = [Double](repeating: 0, count: max(n * count, 1))
         vectors.withUnsafeBufferPointer { v in
             product.withUnsafeMutableBufferPointer { y in
                 guard count > 0 else { return }
                 // Block products at P > 1 (bit for bit the column-by-column ones, fewer halo exchanges).
-                negative.apply(columns: v.baseAddress!, count: count, into: y.baseAddress!)
+                base.apply(columns: v.baseAddress!, count: count, into: y.baseAddress!)
                 for j in 0..<count {
-                    let x = v.baseAddress! + j * n, lx = y.baseAddress! + j * n
+                    let x = v.baseAddress! + j * n, mx = y.baseAddress! + j * n
                     for i in 0..<n {
-                        sums[2 * j] -= x[i] * lx[i]
+                        sums[2 * j] += sign * x[i] * mx[i]
                         sums[2 * j + 1] += x[i] * x[i]
                     }
                 }
@@ -286,7 +292,10 @@ extension SpectrumSolver {
         }
         communicator.allreduceSum(&sums)
         let quotients = (0..<count).map { sums[2 * $0] / sums[2 * $0 + 1] }
-        let order = (0..<count).sorted { quotients[$0] != quotients[$1] ? quotients[$0] < quotients[$1] : $0 < $1 }
+        // The wanted end first: ascending for L, descending for G and A_n.
+        let order = (0..<count).sorted {
+            quotients[$0] != quotients[$1] ? sign * quotients[$0] > sign * quotients[$1] : $0 < $1
+        }
         var sorted: [Double] = []
         sorted.reserveCapacity(n * count)
         for j in order { sorted.append(contentsOf: vectors[(j * n)..<((j + 1) * n)]) }

@@ -55,6 +55,11 @@ public struct LanczosReport: Sendable, Codable {
     public var nextRitzBound: Double? = nil
     /// The largest Ritz value and its estimate, converged or not (not encoded: the gap check's input).
     public var leadingRitz: (value: Double, bound: Double)? = nil
+    /// Every Ritz value of ARPACK's final Krylov space, descending (not encoded). By Cauchy
+    /// interlacing finalRitz[j] <= lambda_{j+1} of the operator ARPACK ran on (docs/math.md 7.11).
+    public var finalRitz: [Double] = []
+    /// Seconds spent in the operator's products; `seconds` minus this is ARPACK's own work (not encoded).
+    public var operatorSeconds: Double = 0
 
     public init(requested: Int, converged: Int, restarts: Int, matvecs: Int, krylovDimension: Int, dimension: Int,
                 seconds: Double, info: ArpackInfo, nextRitzValue: Double? = nil, nextRitzBound: Double? = nil) {

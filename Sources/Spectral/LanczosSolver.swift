@@ -1,6 +1,7 @@
 import CPARPACK
 import Distributed
 import Foundation
+import PairGraph
 
 /// Implicitly restarted Lanczos through PARPACK's reverse communication (pdsaupd/pdseupd). With a
 /// 1-rank communicator this is plain ARPACK; with P ranks each holds its rows of every vector.
@@ -56,15 +57,20 @@ public struct LanczosSolver {
         let began = Date()
         var lastReport = began
         var matvecs = 0
+        // Seconds inside the operator's products; the rest of the solve is ARPACK's own vector work
+        // (the Chebyshev filter's degree weighs the two, docs/math.md 7.11).
+        var operatorSeconds = 0.0
         var tracker = LanczosProgressTracker(wanted: count, tolerance: settings.tolerance)
         repeat {
             pdsaupd_c(comm, &ido, "I", Int32(n), "LA", Int32(count), settings.tolerance, &resid, Int32(ncv),
                       v, Int32(max(n, 1)), &iparam, &ipntr, &workd, &workl, Int32(lworkl), &info)
             if ido == 1 || ido == -1 {
+                let applying = MatvecClock.now()
                 workd.withUnsafeMutableBufferPointer { w in
                     let base = w.baseAddress!
                     op.apply(UnsafePointer(base + Int(ipntr[0] - 1)), into: base + Int(ipntr[1] - 1))
                 }
+                operatorSeconds += MatvecClock.now() - applying
                 matvecs += 1
                 if let progress {
                     let now = Date()
@@ -91,6 +97,7 @@ public struct LanczosSolver {
         let unwanted = (count..<ncv).max { workl[ritz + $0] != workl[ritz + $1] ? workl[ritz + $0] < workl[ritz + $1] : $0 > $1 }
         let nextRitz = unwanted.map { (value: workl[ritz + $0], bound: abs(workl[bounds + $0])) }
         // The top Ritz value and its estimate, converged or not (the gap check reads it).
+        let finalRitz = (0..<ncv).map { workl[ritz + $0] }.sorted(by: >)
         let leading = (0..<ncv).max { workl[ritz + $0] != workl[ritz + $1] ? workl[ritz + $0] < workl[ritz + $1] : $0 > $1 }
             .map { (value: workl[ritz + $0], bound: abs(workl[bounds + $0])) }
         var values: [Double] = []
@@ -115,6 +122,8 @@ public struct LanczosSolver {
                                    seconds: Date().timeIntervalSince(began), info: outcome,
                                    nextRitzValue: nextRitz?.value, nextRitzBound: nextRitz?.bound)
         report.leadingRitz = leading
+        report.finalRitz = finalRitz
+        report.operatorSeconds = operatorSeconds
         return (values, vectors, report)
     }
 }

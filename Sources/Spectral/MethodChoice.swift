@@ -20,15 +20,18 @@ public struct MethodChoice: Sendable, Codable, Equatable {
     /// slowly); measured both ways in docs/benchmarks.md, "Measurements behind code choices", which is
     /// why neither is best everywhere and the default stays the cheaper one on the demo and R-MAT.
     public let nextEigenvalue: NextEigenvalueMethod
+    /// Lanczos on G and A_n: on the operator or on a Chebyshev filter of it (docs/math.md 7.11).
+    public let filter: SpectralFilter
 
     public init(denseLimit: Int = 256, laplacianMethod: LaplacianMethod = .auto,
                 factorBudgetBytes: Int = 2_000_000_000, factorBudgetRatio: Double = 8,
-                nextEigenvalue: NextEigenvalueMethod = .converge) {
+                nextEigenvalue: NextEigenvalueMethod = .converge, filter: SpectralFilter = .none) {
         self.denseLimit = denseLimit
         self.laplacianMethod = laplacianMethod
         self.factorBudgetBytes = factorBudgetBytes
         self.factorBudgetRatio = factorBudgetRatio
         self.nextEigenvalue = nextEigenvalue
+        self.filter = filter
     }
 
     /// The factor budget for a component whose CSC matrix takes `componentBytes`.
@@ -42,6 +45,7 @@ public struct MethodChoice: Sendable, Codable, Equatable {
         case factorBudgetBytes = "factor_budget_bytes"
         case factorBudgetRatio = "factor_budget_ratio"
         case nextEigenvalue = "next_eigenvalue_method"
+        case filter
     }
 
     /// Every key is optional on input (settings written before a key existed decode to `init`'s
@@ -53,7 +57,8 @@ public struct MethodChoice: Sendable, Codable, Equatable {
                   laplacianMethod: try c.decodeIfPresent(LaplacianMethod.self, forKey: .laplacianMethod) ?? d.laplacianMethod,
                   factorBudgetBytes: try c.decodeIfPresent(Int.self, forKey: .factorBudgetBytes) ?? d.factorBudgetBytes,
                   factorBudgetRatio: try c.decodeIfPresent(Double.self, forKey: .factorBudgetRatio) ?? d.factorBudgetRatio,
-                  nextEigenvalue: try c.decodeIfPresent(NextEigenvalueMethod.self, forKey: .nextEigenvalue) ?? d.nextEigenvalue)
+                  nextEigenvalue: try c.decodeIfPresent(NextEigenvalueMethod.self, forKey: .nextEigenvalue) ?? d.nextEigenvalue,
+                  filter: try c.decodeIfPresent(SpectralFilter.self, forKey: .filter) ?? d.filter)
     }
 }
 

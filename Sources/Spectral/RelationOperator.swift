@@ -36,11 +36,14 @@ public struct RelationOperator {
 
     /// Not collective (`graph.maxDegree` is global). An upper bound of ||M||_2: ||G|| <= max row
     /// sum d_max (G >= 0, symmetric); ||A_n|| = 1; ||L|| <= ||D|| + ||G|| <= 2 d_max.
-    public var normBound: Double {
+    public var normBound: Double { Self.normBound(kind, maxDegree: graph.maxDegree) }
+
+    /// Not collective. `normBound` of `kind` on a graph of maximum degree `maxDegree`.
+    static func normBound(_ kind: RelationOperatorKind, maxDegree: Double) -> Double {
         switch kind {
-        case .adjacency: return graph.maxDegree
-        case .normalizedAdjacency: return graph.maxDegree > 0 ? 1 : 0
-        case .laplacian: return 2 * graph.maxDegree
+        case .adjacency: return maxDegree
+        case .normalizedAdjacency: return maxDegree > 0 ? 1 : 0
+        case .laplacian: return 2 * maxDegree
         }
     }
 

@@ -2,19 +2,22 @@ import DenseAlgebra
 import Distributed
 import Foundation
 
-/// Estimates of a component Laplacian's spectrum from a short Lanczos run (docs/math.md 7.11):
-/// what the Chebyshev filter needs (an upper bound of lambda_max, a cut above the wanted
-/// eigenvalues) and what `auto` predicts the shift-invert factor from (lambda_1 on 1_c-perp).
+/// Estimates of a component operator's spectrum from a short Lanczos run (docs/math.md 7.11):
+/// what the Chebyshev filter needs (bounds of the spectrum's ends) and what `auto` predicts the
+/// shift-invert factor from (lambda_1 of L_c on 1_c-perp).
 ///
-/// `steps` Lanczos steps with full reorthogonalisation (classical Gram-Schmidt twice) on L_c,
-/// deflated, from the solver's start vector. By Cauchy interlacing the j-th smallest Ritz value is
-/// at least lambda_j, so `ritz[k]` bounds lambda_{k+1} from above; lambda_max <= theta_max +
-/// |beta_m s_m| (the Ritz residual of the top pair), and the Anderson-Morley bound caps it.
+/// `steps` Lanczos steps with full reorthogonalisation (classical Gram-Schmidt twice) on M (L_c, G_c
+/// or A_n's component, deflated), from the solver's start vector. By Cauchy interlacing the j-th
+/// smallest Ritz value is at least lambda_j, so `ritz[k]` bounds lambda_{k+1} from above; the ends
+/// are estimated by theta_max + |beta_m s_m| and theta_min - |beta_m s_1| (the Ritz residuals of the
+/// extreme pairs), capped by `cap` (Anderson-Morley for L, d_max for G) where one is known.
 struct SpectrumBounds {
-    /// Ritz values of L_c on 1_c-perp, ascending.
+    /// Ritz values of M on the deflated space, ascending.
     var ritz: [Double]
-    /// An upper bound of lambda_max(L_c).
+    /// An upper bound of lambda_max(M).
     var upper: Double
+    /// A lower bound of lambda_min(M) (for L it may come out below 0, where nothing lies).
+    var lower: Double
     var steps: Int
     var seconds: Double
 
@@ -22,6 +25,13 @@ struct SpectrumBounds {
     /// the deflated -L_c (`ComponentOperator(kind: .laplacian, shift: 0)`); `start` is deflated.
     init(negativeLaplacian op: ComponentOperator, start: [Double], steps wanted: Int, globalDimension: Int,
          andersonMorley: Double, communicator: Communicator) throws {
+        try self.init(op, sign: -1, start: start, steps: wanted, globalDimension: globalDimension,
+                      cap: andersonMorley, communicator: communicator)
+    }
+
+    /// Collective over `communicator`. The bounds of M = sign * op (op deflated); `cap` bounds |M|.
+    init(_ op: ComponentOperator, sign: Double, start: [Double], steps wanted: Int, globalDimension: Int,
+         cap: Double, communicator: Communicator) throws {
         let began = Date()
         let n = op.localDimension
         let m = max(2, min(wanted, globalDimension - 1))
@@ -37,7 +47,7 @@ struct SpectrumBounds {
             v.withUnsafeBufferPointer { x in
                 w.withUnsafeMutableBufferPointer { y in op.apply(x.baseAddress!, into: y.baseAddress!) }
             }
-            for i in 0..<n { w[i] = -w[i] }   // L v
+            for i in 0..<n { w[i] *= sign }   // M v
             var a = 0.0
             for i in 0..<n { a += v[i] * w[i] }
             alpha.append(communicator.allreduceSum(a))
@@ -66,7 +76,8 @@ struct SpectrumBounds {
         ritz = eig.values
         let top = k - 1
         let residual = abs(beta[k - 1] * eig.vectors[k - 1, top])
-        upper = min(andersonMorley, (eig.values.last ?? 0) + residual)
+        upper = min(cap, (eig.values.last ?? 0) + residual)
+        lower = max(-cap, (eig.values.first ?? 0) - abs(beta[k - 1] * eig.vectors[k - 1, 0]))
         steps = k
         seconds = Date().timeIntervalSince(began)
     }

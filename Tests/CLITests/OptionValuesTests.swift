@@ -46,6 +46,9 @@ extension CLITests {
             let laplacian = try #require(Self.entry("--laplacian-method", in: help))
             #expect(laplacian.hasPrefix("--laplacian-method <laplacian-method> How the smallest Laplacian eigenpairs"))
             #expect(laplacian.hasSuffix(Self.laplacian), "\(laplacian)")
+            let filter = try #require(Self.entry("--filter", in: help))
+            #expect(filter.hasPrefix("--filter <filter> Lanczos on G and A_n: none runs on the operator itself"))
+            #expect(filter.hasSuffix("(values: none, chebyshev; default: none)"), "\(filter)")
             #expect(Self.entry("-o", in: help)?.hasPrefix("-o, --out <out> Output directory") == true)
             #expect(Self.entry("-f", in: help) == "-f, --force Replace an existing output directory.")
             #expect(Self.entry("-q", in: help) == "-q, --quiet No progress lines on stderr.")
@@ -100,6 +103,8 @@ extension CLITests {
         static let badValues: [BadValue] = [
             BadValue(arguments: ["embed", "g.txt", "--laplacian-method", "davidson"],
                      expected: "error: --laplacian-method must be auto, shift-invert, amg, lobpcg, spectral-shift or chebyshev (got davidson)"),
+            BadValue(arguments: ["embed", "g.txt", "--filter", "jackson"],
+                     expected: "error: --filter must be none or chebyshev (got jackson)"),
             BadValue(arguments: ["sweep", "g.txt", "--merge", "min"], expected: "error: --merge must be max or sum (got min)"),
             BadValue(arguments: ["compare", "g.txt", "--embedding", "z.npy", "--loss", "vicreg,infonce"],
                      expected: "error: --loss: unknown loss 'infonce' (choose from vicreg, simclr, simclr-degree, barlow, all)"),

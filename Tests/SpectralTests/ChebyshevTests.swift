@@ -87,14 +87,81 @@ private func expander(n: Int, seed: UInt64) throws -> SparseGraph {
         }
     }
 
-    /// The degree model: odd, within [3, 31], larger for sparser graphs (less work per product
-    /// next to ARPACK's orthogonalisation), capped by the filter's range.
+    /// The degree model: m = 2 ratio + 1 for a step of ARPACK's own work costing `ratio` products,
+    /// odd, within [3, 15], capped by the filter's range.
     @Test func degreeModel() {
-        let sparse = SpectrumSolver.filterDegree(nodes: 1000, nonzeros: 1000, ncv: 48)
-        let dense = SpectrumSolver.filterDegree(nodes: 1000, nonzeros: 20000, ncv: 48)
-        #expect(sparse == 9 && dense == 3, "\(sparse), \(dense)")
-        #expect(SpectrumSolver.filterDegree(nodes: 10_000, nonzeros: 10_000, ncv: 200) == 31)
-        // A wide filter range caps the degree: T_m(t(0)) <= 1e4, acosh(1e4) = 9.9.
-        #expect(SpectrumSolver.filterDegree(nodes: 10_000, nonzeros: 10_000, ncv: 200, rangeFactor: 1) == 9)
+        #expect(SpectrumSolver.filterDegree(stepToProduct: 2.5) == 5)
+        #expect(SpectrumSolver.filterDegree(stepToProduct: 4) == 9)
+        #expect(SpectrumSolver.filterDegree(stepToProduct: 0.1) == 3)
+        #expect(SpectrumSolver.filterDegree(stepToProduct: 100) == 15)
+        #expect(SpectrumSolver.filterDegree(stepToProduct: .nan) == 3)
+        // A wide filter range caps the degree: T_m(t(top)) <= 1e4, acosh(1e4) = 9.9.
+        #expect(SpectrumSolver.filterDegree(stepToProduct: 100, rangeFactor: 1) == 9)
+    }
+
+    /// `--filter chebyshev` on G and A_n against dense LAPACK: values to 1e-9 of the spectrum's
+    /// scale, eigenspaces, residuals, sign rule (`expectMatchesDense`), certified; every Lanczos
+    /// component ran the filter, whose damped interval [lower, cut] lies below every pair it returned
+    /// (A_n's bounds are exactly [-1, 1]).
+    @Test(arguments: ShiftInvertFamily.allCases, [RelationOperatorKind.adjacency, .normalizedAdjacency])
+    func filterOnGAndAnMatchesDenseLAPACK(_ family: ShiftInvertFamily, _ kind: RelationOperatorKind) throws {
+        let graph = family == .path ? try TestGraphs.path(60) : try family.graph()
+        let label = "\(family.rawValue) \(kind.rawValue) chebyshev"
+        let spectrum = try solveWhole(graph, kind: kind, count: family.count,
+                                      method: MethodChoice(denseLimit: 8, filter: .chebyshev), communicator: testMPI.world)
+        try expectMatchesDense(spectrum, graph: graph, kind: kind, count: family.count, label: label)
+        #expect(spectrum.converged && spectrum.certification.certified, "\(label): \(spectrum.certification.values)")
+        #expect(!spectrum.solves.isEmpty)
+        let own = spectrum.values.enumerated().filter { spectrum.sources[$0.offset] == .lanczos }.map(\.element)
+        for solve in spectrum.solves {
+            let filter = try #require(solve.chebyshev, "\(label): component \(solve.component) unfiltered")
+            #expect(filter.degree % 2 == 1 && filter.degree >= 3 && filter.probeMatvecs > 0)
+            #expect(filter.lower < filter.cut && filter.cut < filter.upper, "\(label): \(filter)")
+            if kind == .normalizedAdjacency { #expect(filter.lower == -1 && filter.upper == 1) }
+        }
+        if spectrum.solves.count == 1, let filter = spectrum.solves.first?.chebyshev {
+            #expect(own.allSatisfy { $0 > filter.cut }, "\(label): values \(own) vs cut \(filter.cut)")
+        }
+    }
+
+    /// The cut check: a cut placed between the 2nd and 3rd wanted eigenvalues damps the others, so
+    /// the first filtered solve returns pairs on the damped side; the cut moves below the smallest
+    /// Ritz value of the returned span and the resumed solve gets all of them, to 1e-9 of dense LAPACK.
+    @Test(arguments: RelationOperatorKind.allCases)
+    func misplacedCutIsRepaired(_ kind: RelationOperatorKind) throws {
+        let graph = try SpectralFamily.sbm.graph()
+        try #require(graph.components.count == 1)
+        let count = 6
+        // Dense eigenvalues on the deflated space, the wanted end first (L's reference is already on
+        // 1-perp; A_n's starts with the trivial 1 of D^{1/2} 1).
+        let all = try DenseReference.spectrum(graph, kind: kind).values
+        let reference = Array(all.dropFirst(kind == .normalizedAdjacency ? 1 : 0).prefix(count))
+        let bad = 0.5 * (reference[1] + reference[2])
+        try withSolverLock {
+            let world = testMPI.world
+            let distributed = try graph.distributed(over: world)
+            let block = ComponentBlock(graph: distributed, component: 0)
+            let weights = KnownEigenvectors.weights(distributed, kind: kind)
+            let volume = world.allreduceSum(block.rows.reduce(0) { $0 + weights[Int($1)] })
+            let indicator = kind == .adjacency ? []
+                : KnownEigenvectors.localIndicator(rows: block.rows, weights: weights, volume: volume)
+            let deflation = Deflation(indicator, active: kind != .adjacency, communicator: world)
+            var start = block.rows.map { StartVector.entry(globalRow: block.firstRow + Int($0)) }
+            deflation.project(&start)
+            let solver = SpectrumSolver(settings: LanczosSettings(tolerance: 1e-10))
+            let (values, _, _, filter) = try solver.chebyshevSolve(
+                block: block, kind: kind, deflation: deflation, start: start, count: count, tolerance: 1e-10,
+                bounds: nil, cap: kind == .laplacian ? block.andersonMorley(graph: distributed) : distributed.maxDegree,
+                operatorNorm: 2 * distributed.maxDegree, label: "test", reporting: false, communicator: world,
+                misplacedCut: bad)
+            #expect(filter.cutRaises >= 1, "\(kind.rawValue): the misplaced cut \(bad) was not moved")
+            let scale = max(1, all.map(abs).max() ?? 0)
+            #expect(values.count == count)
+            for (v, r) in zip(values, reference) {
+                #expect(abs(v - r) <= 1e-9 * scale, "\(kind.rawValue): \(values) vs dense \(reference)")
+            }
+            let wanted = kind == .laplacian ? values.allSatisfy { $0 < filter.cut } : values.allSatisfy { $0 > filter.cut }
+            #expect(wanted, "\(kind.rawValue): \(values) vs cut \(filter.cut)")
+        }
     }
 }
