@@ -26,25 +26,9 @@ final class RitzComplementOperator: LinearOperator {
         buffer = [Double](repeating: 0, count: max(base.localDimension, 1))
     }
 
-    /// Collective. v <- (I - V V') v, twice (classical Gram-Schmidt loses orthogonality once); BLAS
-    /// dgemv for V' v and V d.
+    /// Collective. v <- (I - V V') v (`projectOut`).
     func project(_ v: UnsafeMutablePointer<Double>) {
-        let n = localDimension
-        var dots = [Double](repeating: 0, count: count)
-        for _ in 0..<2 {
-            vectors.withUnsafeBufferPointer { w in
-                if n > 0 {
-                    cblas_dgemv(CblasColMajor, CblasTrans, Int32(n), Int32(count), 1, w.baseAddress, Int32(n), v, 1, 0, &dots, 1)
-                } else {
-                    for j in 0..<count { dots[j] = 0 }
-                }
-            }
-            communicator.allreduceSum(&dots)
-            guard n > 0 else { continue }
-            vectors.withUnsafeBufferPointer { w in
-                cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(n), Int32(count), -1, w.baseAddress, Int32(n), dots, 1, 1, v, 1)
-            }
-        }
+        projectOut(v, rows: localDimension, basis: vectors, count: count, communicator: communicator)
     }
 
     func apply(_ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>) {
@@ -118,15 +102,12 @@ extension SpectrumSolver {
             basis.append(contentsOf: v)
             v.withUnsafeBufferPointer { x in w.withUnsafeMutableBufferPointer { op.apply(x.baseAddress!, into: $0.baseAddress!) } }
             alpha.append(communicator.allreduceSum((0..<n).reduce(0.0) { $0 + v[$1] * w[$1] }))
-            orthogonalize(&w, against: basis, count: alpha.count, communicator: communicator)
+            w.withUnsafeMutableBufferPointer {
+                projectOut($0.baseAddress!, rows: n, basis: basis, count: alpha.count, communicator: communicator)
+            }
             norm = communicator.allreduceSum(w.prefix(n).reduce(0) { $0 + $1 * $1 }).squareRoot()
             beta.append(norm)
-            var t = DenseMatrix(rows: alpha.count, columns: alpha.count)
-            for i in alpha.indices {
-                t[i, i] = alpha[i]
-                if i > 0 { t[i, i - 1] = beta[i - 1] }
-            }
-            let ritz = try SymmetricEigen(t, vectors: false).values
+            let ritz = try SymmetricEigen(.lanczosTridiagonal(alpha: alpha, beta: beta), vectors: false).values
             top = ritz.last!
             // Full reorthogonalisation makes T_m exact for a matrix within a few ulps of B's norm.
             let margin = 1e-10 * max(abs(ritz.first!), abs(top), beta.max()!)
@@ -138,12 +119,7 @@ extension SpectrumSolver {
         var (far, matvecs) = (top, alpha.count)
         if near >= kth && top < kth - 1e-9 * max(1, abs(kth)) {
             // No gap shown, none ruled out: converge B's top pair instead, from its Ritz vector.
-            var t = DenseMatrix(rows: alpha.count, columns: alpha.count)
-            for i in alpha.indices {
-                t[i, i] = alpha[i]
-                if i > 0 { t[i, i - 1] = beta[i - 1] }
-            }
-            let s = Array(try SymmetricEigen(t).vectors.column(alpha.count - 1))
+            let s = Array(try SymmetricEigen(.lanczosTridiagonal(alpha: alpha, beta: beta)).vectors.column(alpha.count - 1))
             var y = [Double](repeating: 0, count: max(n, 1))
             basis.withUnsafeBufferPointer { b in
                 cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(n), Int32(s.count), 1, b.baseAddress, Int32(n), s, 1, 0, &y, 1)
@@ -161,20 +137,26 @@ extension SpectrumSolver {
         return (interval, matvecs)
     }
 
-    /// Collective. w <- w - B B' w twice (classical Gram-Schmidt against the `count` stored Lanczos
-    /// vectors, repeated once because one pass loses orthogonality), BLAS dgemv.
-    private func orthogonalize(_ w: inout [Double], against basis: [Double], count: Int, communicator: Communicator) {
-        let n = basis.count / max(count, 1)
-        var dots = [Double](repeating: 0, count: count)
-        for _ in 0..<2 {
-            basis.withUnsafeBufferPointer { b in
-                if n > 0 { cblas_dgemv(CblasColMajor, CblasTrans, Int32(n), Int32(count), 1, b.baseAddress, Int32(n), w, 1, 0, &dots, 1) }
+}
+
+/// Collective. v <- (I - B B') v twice for the `count` orthonormal columns of `basis` (column-major,
+/// `rows` local rows): classical Gram-Schmidt, repeated once because one pass loses orthogonality;
+/// BLAS dgemv for B' v and B d. A rank without rows still takes part in the reduction.
+func projectOut(_ v: UnsafeMutablePointer<Double>, rows n: Int, basis: [Double], count: Int,
+                communicator: Communicator) {
+    var dots = [Double](repeating: 0, count: count)
+    for _ in 0..<2 {
+        basis.withUnsafeBufferPointer { b in
+            if n > 0 {
+                cblas_dgemv(CblasColMajor, CblasTrans, Int32(n), Int32(count), 1, b.baseAddress, Int32(n), v, 1, 0, &dots, 1)
+            } else {
+                for j in 0..<count { dots[j] = 0 }
             }
-            communicator.allreduceSum(&dots)
-            guard n > 0 else { continue }
-            basis.withUnsafeBufferPointer { b in
-                cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(n), Int32(count), -1, b.baseAddress, Int32(n), dots, 1, 1, &w, 1)
-            }
+        }
+        communicator.allreduceSum(&dots)
+        guard n > 0 else { continue }
+        basis.withUnsafeBufferPointer { b in
+            cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(n), Int32(count), -1, b.baseAddress, Int32(n), dots, 1, 1, v, 1)
         }
     }
 }

@@ -64,15 +64,7 @@ struct SpectrumBounds {
             v = Array(w.prefix(n))
         }
         let k = alpha.count
-        var t = DenseMatrix(rows: k, columns: k)
-        for i in 0..<k {
-            t[i, i] = alpha[i]
-            if i + 1 < k {
-                t[i + 1, i] = beta[i]
-                t[i, i + 1] = beta[i]
-            }
-        }
-        let eig = try SymmetricEigen(t)
+        let eig = try SymmetricEigen(.lanczosTridiagonal(alpha: alpha, beta: beta))
         ritz = eig.values
         let top = k - 1
         let residual = abs(beta[k - 1] * eig.vectors[k - 1, top])
@@ -80,5 +72,18 @@ struct SpectrumBounds {
         lower = max(-cap, (eig.values.first ?? 0) - abs(beta[k - 1] * eig.vectors[k - 1, 0]))
         steps = k
         seconds = Date().timeIntervalSince(began)
+    }
+}
+
+extension DenseMatrix {
+    /// The Lanczos tridiagonal T_m: `alpha` (m values) on the diagonal, beta_1 ... beta_{m-1} below
+    /// it (the lower triangle, which `SymmetricEigen` reads; later betas are ignored).
+    static func lanczosTridiagonal(alpha: [Double], beta: [Double]) -> DenseMatrix {
+        var t = DenseMatrix(rows: alpha.count, columns: alpha.count)
+        for i in alpha.indices {
+            t[i, i] = alpha[i]
+            if i > 0 { t[i, i - 1] = beta[i - 1] }
+        }
+        return t
     }
 }
