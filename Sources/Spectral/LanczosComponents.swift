@@ -212,7 +212,7 @@ extension SpectrumSolver {
                     (values, vectors, report, filter) = try chebyshevSolve(
                         block: block, kind: kind, deflation: deflation, start: start, count: count, tolerance: tolerance,
                         bounds: planBounds, cap: kind == .laplacian ? andersonMorley : graph.maxDegree,
-                        operatorNorm: RelationOperator.normBound(kind, maxDegree: graph.maxDegree),
+                        operatorNorm: RelationOperator(kind, graph: graph).normBound,
                         label: label, reporting: reporting, communicator: solvers)
                     outcome.chebyshev = filter
                     outcome.arpackTolerance = filter.arpackTolerance

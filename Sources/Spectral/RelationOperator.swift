@@ -36,10 +36,8 @@ public struct RelationOperator {
 
     /// Not collective (`graph.maxDegree` is global). An upper bound of ||M||_2: ||G|| <= max row
     /// sum d_max (G >= 0, symmetric); ||A_n|| = 1; ||L|| <= ||D|| + ||G|| <= 2 d_max.
-    public var normBound: Double { Self.normBound(kind, maxDegree: graph.maxDegree) }
-
-    /// Not collective. `normBound` of `kind` on a graph of maximum degree `maxDegree`.
-    static func normBound(_ kind: RelationOperatorKind, maxDegree: Double) -> Double {
+    public var normBound: Double {
+        let maxDegree = graph.maxDegree
         switch kind {
         case .adjacency: return maxDegree
         case .normalizedAdjacency: return maxDegree > 0 ? 1 : 0
