@@ -91,6 +91,9 @@ extension SpectrumSolver {
         let logInverseDelta = LanczosUpperBound.logInverseDelta(dimension: dimension,
                                                                 failureProbability: Self.gapCheckFailureProbability)
         let steps = min(Self.gapCheckMaxSteps, dimension)
+        let k = values.count
+        // Each step orthogonalises M v_j against [V | v_1 ... v_j] at once: Q's projection and the
+        // full reorthogonalisation in one pass over the columns, with one reduction.
         var basis: [Double] = []
         basis.reserveCapacity(n * steps)
         var alpha: [Double] = [], beta: [Double] = []
@@ -98,14 +101,33 @@ extension SpectrumSolver {
         var norm = communicator.allreduceSum(v.reduce(0) { $0 + $1 * $1 }).squareRoot()
         var top = 0.0, near = 0.0
         while alpha.count < steps && norm > 0 {
+            let j = alpha.count
             for i in 0..<n { v[i] /= norm }
             basis.append(contentsOf: v)
-            v.withUnsafeBufferPointer { x in w.withUnsafeMutableBufferPointer { op.apply(x.baseAddress!, into: $0.baseAddress!) } }
-            alpha.append(communicator.allreduceSum((0..<n).reduce(0.0) { $0 + v[$1] * w[$1] }))
-            w.withUnsafeMutableBufferPointer {
-                projectOut($0.baseAddress!, rows: n, basis: basis, count: alpha.count, communicator: communicator)
+            // v_j lies in W (it was orthogonalised against V), so B v_j = Q M v_j: the projection
+            // before M would remove rounding only.
+            v.withUnsafeBufferPointer { x in w.withUnsafeMutableBufferPointer { base.apply(x.baseAddress!, into: $0.baseAddress!) } }
+            let a = communicator.allreduceSum((0..<n).reduce(0.0) { $0 + v[$1] * w[$1] })
+            let previous = j > 0 ? beta[j - 1] : 0
+            let before = w.withUnsafeMutableBufferPointer { wp -> Double in
+                basis.withUnsafeBufferPointer { f in
+                    let current = f.baseAddress! + j * n
+                    var local = 0.0
+                    for i in 0..<n {
+                        var t = wp[i] - a * current[i]
+                        if j > 0 { t -= previous * current[i - n] }
+                        wp[i] = t
+                        local += t * t
+                    }
+                    return local
+                }
             }
-            norm = communicator.allreduceSum(w.prefix(n).reduce(0) { $0 + $1 * $1 }).squareRoot()
+            alpha.append(a)
+            w.withUnsafeMutableBufferPointer {
+                norm = orthogonalise($0.baseAddress!, rows: n, blocks: [(vectors, k), (basis, j + 1)],
+                                     normBefore: communicator.allreduceSum(before).squareRoot(),
+                                     communicator: communicator) { alpha[j] += $0[k + j] }
+            }
             beta.append(norm)
             let ritz = try SymmetricEigen(.lanczosTridiagonal(alpha: alpha, beta: beta), vectors: false).values
             top = ritz.last!
@@ -113,7 +135,7 @@ extension SpectrumSolver {
             let margin = 1e-10 * max(abs(ritz.first!), abs(top), beta.max()!)
             near = LanczosUpperBound.bound(ritz: ritz, betas: beta, logInverseDelta: logInverseDelta) + margin
             if near <= (kth + top) / 2 || top >= kth - 1e-9 * max(1, abs(kth)) || norm <= margin { break }
-            v = Array(w.prefix(n))
+            swap(&v, &w)
         }
         guard !alpha.isEmpty else { return nil }
         var (far, matvecs) = (top, alpha.count)
@@ -139,24 +161,59 @@ extension SpectrumSolver {
 
 }
 
-/// Collective. v <- (I - B B') v twice for the `count` orthonormal columns of `basis` (column-major,
-/// `rows` local rows): classical Gram-Schmidt, repeated once because one pass loses orthogonality;
-/// BLAS dgemv for B' v and B d. A rank without rows still takes part in the reduction.
-func projectOut(_ v: UnsafeMutablePointer<Double>, rows n: Int, basis: [Double], count: Int,
-                communicator: Communicator) {
-    var dots = [Double](repeating: 0, count: count)
+/// Collective. v <- (I - B B') v for B the orthonormal columns of `blocks` side by side (each
+/// column-major with `rows` local rows, its first `count` columns used) by classical Gram-Schmidt,
+/// BLAS dgemv per block and one reduction for all of B' v, repeated once when the first pass
+/// removed more than half of v's norm squared (||v|| fell below 1 / sqrt(2) of `normBefore`: the
+/// criterion of Daniel, Gragg, Kaufman and Stewart that ARPACK's dsaitr applies), where one pass
+/// can lose orthogonality; `normBefore` infinity repeats it always. `corrected` sees each pass's
+/// coefficients (a Lanczos step adds the current vector's to alpha). Returns ||v||. A rank without
+/// rows still takes part in the reductions.
+@discardableResult
+func orthogonalise(_ v: UnsafeMutablePointer<Double>, rows n: Int, blocks: [(columns: [Double], count: Int)],
+                   normBefore: Double = .infinity, communicator: Communicator,
+                   corrected: ([Double]) -> Void = { _ in }) -> Double {
+    var dots = [Double](repeating: 0, count: blocks.reduce(0) { $0 + $1.count })
+    var reference = normBefore, norm = 0.0
     for _ in 0..<2 {
-        basis.withUnsafeBufferPointer { b in
-            if n > 0 {
-                cblas_dgemv(CblasColMajor, CblasTrans, Int32(n), Int32(count), 1, b.baseAddress, Int32(n), v, 1, 0, &dots, 1)
-            } else {
-                for j in 0..<count { dots[j] = 0 }
+        dots.withUnsafeMutableBufferPointer { d in
+            var offset = 0
+            for (columns, count) in blocks {
+                columns.withUnsafeBufferPointer { b in
+                    if n > 0 && count > 0 {
+                        cblas_dgemv(CblasColMajor, CblasTrans, Int32(n), Int32(count), 1, b.baseAddress, Int32(n), v, 1, 0,
+                                    d.baseAddress! + offset, 1)
+                    } else {
+                        for j in 0..<count { d[offset + j] = 0 }
+                    }
+                }
+                offset += count
             }
         }
         communicator.allreduceSum(&dots)
-        guard n > 0 else { continue }
-        basis.withUnsafeBufferPointer { b in
-            cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(n), Int32(count), -1, b.baseAddress, Int32(n), dots, 1, 1, v, 1)
+        corrected(dots)
+        if n > 0 {
+            var offset = 0
+            for (columns, count) in blocks where count > 0 {
+                columns.withUnsafeBufferPointer { b in
+                    dots.withUnsafeBufferPointer { d in
+                        cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(n), Int32(count), -1, b.baseAddress, Int32(n),
+                                    d.baseAddress! + offset, 1, 1, v, 1)
+                    }
+                }
+                offset += count
+            }
         }
+        norm = communicator.allreduceSum((0..<n).reduce(0.0) { $0 + v[$1] * v[$1] }).squareRoot()
+        if norm > 0.717 * reference { break }
+        reference = norm
     }
+    return norm
+}
+
+/// Collective. v <- (I - B B') v, classical Gram-Schmidt twice (`orthogonalise` without its
+/// criterion): one pass loses orthogonality.
+func projectOut(_ v: UnsafeMutablePointer<Double>, rows n: Int, basis: [Double], count: Int,
+                communicator: Communicator) {
+    orthogonalise(v, rows: n, blocks: [(basis, count)], communicator: communicator)
 }
