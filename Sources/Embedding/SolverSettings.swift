@@ -34,7 +34,7 @@ struct SolverSettings {
             throw UsageError("--ncv must exceed \(dimensionOption) + 1 (got ncv = \(ncv), dim = \(dimension))")
         }
         guard let method = LaplacianMethod(rawValue: c.laplacianMethodName) else {
-            throw UsageError("--laplacian-method must be auto, shift-invert, amg, lobpcg, spectral-shift or chebyshev (got \(c.laplacianMethodName))")
+            throw UsageError("--laplacian-method must be auto, shift-invert, amg, jacobi, lobpcg, spectral-shift or chebyshev (got \(c.laplacianMethodName))")
         }
         guard let next = NextEigenvalueMethod(rawValue: c.nextEigenvalueName) else {
             throw UsageError("--next-eigenvalue must be ritz-bound or converge (got \(c.nextEigenvalueName))")

@@ -28,6 +28,14 @@ public struct AMGReport: Codable, Sendable {
     }
 }
 
+/// The preconditioner of the inner PCG of iterative shift-invert (docs/math.md 7.13).
+enum InnerPreconditioner: Sendable, Equatable {
+    /// One BoomerAMG V-cycle (`LaplacianMethod.amg`).
+    case boomerAMG
+    /// hypre's diagonal scaling, x = D^-1 r with D the diagonal of L_c + sigma I (`LaplacianMethod.jacobi`).
+    case jacobi
+}
+
 /// BoomerAMG's settings for graph Laplacians (docs/math.md 7.13, measured in docs/benchmarks.md).
 /// hypre's codes: coarsening 10 = HMIS, interpolation 6 = extended+i, relaxation 13/14 = l1 hybrid
 /// Gauss-Seidel forward on the way down and backward on the way up, so that one V-cycle is a
@@ -48,10 +56,12 @@ struct AMGSettings: Sendable {
     var relaxCoarsest: Int32 = 9
     /// PCG stops here even above the tolerance (the certification then judges the pairs).
     var maxIterations: Int32 = 500
+    /// PCG's preconditioner: one BoomerAMG V-cycle, or diagonal scaling (`LaplacianMethod.jacobi`).
+    var preconditioner: InnerPreconditioner = .boomerAMG
 }
 
 /// y ~ (L_c + sigma I)^{-1} x on this rank's rows of one component: hypre PCG preconditioned by one
-/// BoomerAMG V-cycle, on the same rows the Lanczos vectors hold (docs/math.md 7.13; the matrix:
+/// BoomerAMG V-cycle or by diagonal scaling (`AMGSettings.preconditioner`), on the same rows the Lanczos vectors hold (docs/math.md 7.13; the matrix:
 /// `HypreLaplacian`). Not thread-safe; `solve` is collective over the component's ranks.
 final class AMGInverse: ShiftedLaplacianInverse {
     let localDimension: Int
@@ -65,7 +75,7 @@ final class AMGInverse: ShiftedLaplacianInverse {
     private var amg: HYPRE_Solver?
 
     /// Collective over `communicator` (the ranks holding rows of the component; every one holds
-    /// at least one). Builds L_c + sigma I in hypre's IJ format and runs BoomerAMG's setup.
+    /// at least one). Builds L_c + sigma I in hypre's IJ format and runs the preconditioner's setup.
     init(block: ComponentBlock, sigma: Double, tolerance: Double, communicator: Communicator,
          settings: AMGSettings = AMGSettings()) throws {
         precondition(sigma > 0 && sigma.isFinite, "sigma must be positive")
@@ -74,7 +84,7 @@ final class AMGInverse: ShiftedLaplacianInverse {
         shift = sigma
         report = AMGReport(sigma: sigma, innerTolerance: tolerance)
         laplacian = try HypreLaplacian(block: block, sigma: sigma, communicator: communicator)
-        amg = try HypreLaplacian.boomerAMG(settings)
+        if settings.preconditioner == .boomerAMG { amg = try HypreLaplacian.boomerAMG(settings) }
         let check = HypreLaplacian.check
         try check(HYPRE_ParCSRPCGCreate(communicator.handle, &pcg), "ParCSRPCGCreate")
         try check(HYPRE_ParCSRPCGSetTol(pcg, tolerance), "ParCSRPCGSetTol")
@@ -82,7 +92,10 @@ final class AMGInverse: ShiftedLaplacianInverse {
         try check(HYPRE_ParCSRPCGSetTwoNorm(pcg, 1), "ParCSRPCGSetTwoNorm")
         try check(HYPRE_ParCSRPCGSetPrintLevel(pcg, 0), "ParCSRPCGSetPrintLevel")
         try check(HYPRE_ParCSRPCGSetLogging(pcg, 1), "ParCSRPCGSetLogging")
-        try check(chypre_pcg_set_boomeramg(pcg, amg), "ParCSRPCGSetPrecond")
+        switch settings.preconditioner {
+        case .boomerAMG: try check(chypre_pcg_set_boomeramg(pcg, amg), "ParCSRPCGSetPrecond")
+        case .jacobi: try check(chypre_pcg_set_diagscale(pcg), "ParCSRPCGSetPrecond")
+        }
         try check(HYPRE_ParCSRPCGSetup(pcg, laplacian.parMatrix, laplacian.parVectors[0], laplacian.parVectors[1]),
                   "ParCSRPCGSetup (BoomerAMG setup)")
         report.setupSeconds = Date().timeIntervalSince(began)

@@ -30,27 +30,33 @@ extension SpectrumSolver {
     /// shift-invert and the spectral shift (docs/math.md 7.13), by two measured predictors:
     /// - hubs veto AMG: where the largest degree exceeds `hubRatio` times the average, BoomerAMG's
     ///   coarse operators fill in around the hubs (R-MAT scale 16: a 25,531-entry row on level 1,
-    ///   a useless 2-row coarsest level, setup over 40 s for 47k nodes);
+    ///   a useless 2-row coarsest level, setup over 40 s for 47k nodes); PCG then runs on diagonal
+    ///   scaling (`jacobi`), which takes the hubs' rows to the normalised Laplacian's scale, when
+    ///   the ratio below still favours an inverse (R-MAT scale 18's component: the spectral shift
+    ///   failed to certify, Jacobi shift-invert certified; docs/benchmarks.md);
     /// - otherwise AMG when sigma_AM / theta_1 (Anderson-Morley bound over the short run's lowest
     ///   Ritz value) exceeds `amgRatio`: the spectral shift's steps grow like its square root while
     ///   AMG's outer products stay near 8-10 K at 10-30 products' cost each. Measured break-even
     ///   (docs/benchmarks.md): a 90k grid (ratio 274) AMG 4.1x faster, a 100k augmentation graph
     ///   (about 140) a tie, a 300k planted partition (about 26) the spectral shift over 10x faster.
     func amgChoice(block: ComponentBlock, bounds: SpectrumBounds, andersonMorley: Double,
-                   communicator: Communicator) -> (amg: Bool, note: String) {
+                   communicator: Communicator) -> (method: LaplacianMethod, note: String) {
         let n = Double(block.size)
         let maxDegree = communicator.allreduceMax(block.degrees.max() ?? 0)
         let average = communicator.allreduceSum(block.degrees.reduce(0, +)) / max(n, 1)
-        if maxDegree > Self.hubRatio * average {
-            return (false, String(format: "spectral shift, not AMG shift-invert: hubs (largest degree %.3g, over %.0f times the average %.3g)",
-                                  maxDegree, Self.hubRatio, average))
-        }
         let lambda = bounds.ritz.first ?? 0
         let ratio = lambda > 0 ? andersonMorley / lambda : .infinity
-        let amg = ratio > Self.amgRatio
-        return (amg, String(format: "%@: sigma_AM / lambda_1 about %.3g, %@ %.0f",
-                            amg ? "AMG shift-invert" : "spectral shift, not AMG shift-invert", ratio,
-                            amg ? "above" : "at most", Self.amgRatio))
+        let inverse = ratio > Self.amgRatio
+        let measure = String(format: "sigma_AM / lambda_1 about %.3g, %@ %.0f", ratio, inverse ? "above" : "at most",
+                             Self.amgRatio)
+        if maxDegree > Self.hubRatio * average {
+            let hubs = String(format: "hubs (largest degree %.3g, over %.0f times the average %.3g)",
+                              maxDegree, Self.hubRatio, average)
+            return inverse
+                ? (.jacobi, "Jacobi-preconditioned shift-invert, not AMG: \(hubs); \(measure)")
+                : (.spectralShift, "spectral shift, not AMG shift-invert: \(hubs); \(measure)")
+        }
+        return inverse ? (.amg, "AMG shift-invert: \(measure)") : (.spectralShift, "spectral shift, not AMG shift-invert: \(measure)")
     }
 
     static let hubRatio = 30.0
@@ -74,10 +80,12 @@ extension SpectrumSolver {
     /// of the start vector before ARPACK starts: each is then known after one inner solve at most,
     /// not after a whole Lanczos run on a wrong operator.
     func amgShiftInvert(block: ComponentBlock, deflation: Deflation, start: [Double], count: Int, sigma: Double,
-                        tolerance: Double, trial: Bool, solver: LanczosSolver,
+                        tolerance: Double, trial: Bool, preconditioner: InnerPreconditioner, solver: LanczosSolver,
                         communicator: Communicator) throws -> AMGSolution {
+        var settings = amgSettings
+        settings.preconditioner = preconditioner
         let inverse = try AMGInverse(block: block, sigma: sigma, tolerance: Self.innerTolerance(tolerance),
-                                     communicator: communicator, settings: amgSettings)
+                                     communicator: communicator, settings: settings)
         if trial {
             var y = [Double](repeating: 0, count: max(block.rows.count, 1))
             start.withUnsafeBufferPointer { x in

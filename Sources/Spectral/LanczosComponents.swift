@@ -146,7 +146,7 @@ extension SpectrumSolver {
                     outcome.method = method?.rawValue
                     outcome.methodNote = "spectral shift: the component is too small for a LOBPCG block of \(count)"
                 }
-                if (method == .amg || method == .lobpcg) && solve.epsilon == nil {
+                if (method == .amg || method == .jacobi || method == .lobpcg) && solve.epsilon == nil {
                     // sigma from lambda_1's estimate; `auto` also weighs AMG against the spectral
                     // shift here, where the holding ranks can run the estimate (docs/math.md 7.13).
                     let bounds = try planBounds ?? SpectrumBounds(
@@ -158,29 +158,31 @@ extension SpectrumSolver {
                                                communicator: solvers)
                         outcome.methodNote = choice.note
                         if reporting { progress?("lanczos \(label): \(choice.note)") }
-                        if !choice.amg {
-                            method = .spectralShift
-                            shift = andersonMorley
-                        }
+                        method = choice.method
+                        if method == .spectralShift { shift = andersonMorley }
                     }
                     outcome.method = method?.rawValue
-                    if method == .amg || method == .lobpcg {
+                    if method == .amg || method == .jacobi || method == .lobpcg {
                         outcome.sigma = Self.amgShift(bounds: bounds, andersonMorley: andersonMorley)
                         solve.epsilon = outcome.sigma
                     }
                 }
                 var amgSolution: AMGSolution?
-                if method == .amg, let sigma = solve.epsilon {
-                    if reporting { progress?("amg \(label): hypre BoomerAMG setup of L + sigma I, sigma = \(sigma)") }
+                if method == .amg || method == .jacobi, let sigma = solve.epsilon {
+                    let preconditioner: InnerPreconditioner = method == .jacobi ? .jacobi : .boomerAMG
+                    if reporting {
+                        progress?("\(method?.rawValue ?? "") \(label): hypre PCG \(preconditioner == .jacobi ? "with diagonal scaling" : "with BoomerAMG (setup)") on L + sigma I, sigma = \(sigma)")
+                    }
                     // `auto` falls back to the spectral shift when hypre fails; an explicit `amg`
                     // fails with it (docs/math.md 7.13, "When hypre fails").
                     let auto = self.method.laplacianMethod == .auto && warmStart == nil
                     do {
                         amgSolution = try amgShiftInvert(block: block, deflation: deflation, start: start, count: count,
-                                                         sigma: sigma, tolerance: tolerance, trial: auto, solver: solver,
+                                                         sigma: sigma, tolerance: tolerance, trial: auto,
+                                                         preconditioner: preconditioner, solver: solver,
                                                          communicator: solvers)
                     } catch EigensolverError.multigrid(let why) where auto {
-                        let note = "AMG shift-invert failed (\(why)); fell back to the spectral shift"
+                        let note = "\(preconditioner == .jacobi ? "Jacobi" : "AMG") shift-invert failed (\(why)); fell back to the spectral shift"
                         if reporting { progress?("lanczos \(label): \(note)") }
                         outcome.methodNote = [outcome.methodNote, note].compactMap { $0 }.joined(separator: "; ")
                         method = .spectralShift
@@ -251,7 +253,7 @@ extension SpectrumSolver {
         solve.amg = outcome.amg
         if let chosen = outcome.method {
             solve.method = chosen
-            let inverse = chosen == LaplacianMethod.amg.rawValue || chosen == LaplacianMethod.lobpcg.rawValue
+            let inverse = [LaplacianMethod.amg, .jacobi, .lobpcg].map(\.rawValue).contains(chosen)
             solve.shift = inverse ? outcome.sigma.map { -$0 } : andersonMorley
             solve.epsilon = outcome.sigma
         }

@@ -100,6 +100,11 @@ public enum LaplacianMethod: String, Codable, Sendable, CaseIterable {
     /// Lanczos on P (L_c + sigma I)^{-1} P with the inverse applied by hypre PCG preconditioned by
     /// BoomerAMG, on the Lanczos vectors' own row partition (docs/math.md 7.13); any number of ranks.
     case amg
+    /// As `amg` with PCG preconditioned by diagonal scaling (Jacobi) instead of BoomerAMG: for
+    /// hub-heavy graphs, where BoomerAMG's coarse operators fill in around the hubs while the
+    /// diagonal scaling takes the hubs' huge rows down to the normalised Laplacian's scale
+    /// (docs/math.md 7.13); any number of ranks.
+    case jacobi
     /// hypre's LOBPCG on L_c + sigma I with a BoomerAMG preconditioner, the component's indicator as
     /// its constraint (docs/math.md 7.13): a reference point, never chosen by `auto`; any ranks.
     case lobpcg

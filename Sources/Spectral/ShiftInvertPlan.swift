@@ -62,7 +62,7 @@ extension SpectrumSolver {
             return ShiftInvertPlan(fallback: .spectralShift)
         case .chebyshev:
             return ShiftInvertPlan(fallback: .chebyshev)
-        case .amg, .lobpcg:
+        case .amg, .jacobi, .lobpcg:
             // sigma's estimate runs later, on the ranks holding the component only.
             return ShiftInvertPlan(fallback: method.laplacianMethod)
         case .auto, .shiftInvert:

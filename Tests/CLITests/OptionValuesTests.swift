@@ -36,7 +36,7 @@ extension CLITests {
 
         static let allLosses = "(values: vicreg, simclr, simclr-degree, barlow, all; default: all)"
         static let merge = "(values: max, sum; default: max)"
-        static let laplacian = "(values: auto, shift-invert, spectral-shift, chebyshev, amg, lobpcg; default: auto)"
+        static let laplacian = "(values: auto, shift-invert, spectral-shift, chebyshev, amg, jacobi, lobpcg; default: auto)"
 
         @Test(arguments: ["embed", "sweep", "compare"])
         func helpListsEveryEnumValue(_ command: String) throws {
@@ -102,7 +102,7 @@ extension CLITests {
 
         static let badValues: [BadValue] = [
             BadValue(arguments: ["embed", "g.txt", "--laplacian-method", "davidson"],
-                     expected: "error: --laplacian-method must be auto, shift-invert, amg, lobpcg, spectral-shift or chebyshev (got davidson)"),
+                     expected: "error: --laplacian-method must be auto, shift-invert, amg, jacobi, lobpcg, spectral-shift or chebyshev (got davidson)"),
             BadValue(arguments: ["embed", "g.txt", "--filter", "jackson"],
                      expected: "error: --filter must be none or chebyshev (got jackson)"),
             BadValue(arguments: ["sweep", "g.txt", "--merge", "min"], expected: "error: --merge must be max or sum (got min)"),

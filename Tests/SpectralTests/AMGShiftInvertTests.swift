@@ -5,20 +5,21 @@ import Foundation
 import PairGraph
 import Testing
 
-/// AMG shift-invert (`--laplacian-method amg`, docs/math.md 7.13): Lanczos on (L_c + sigma I)^-1
-/// applied by hypre PCG with a BoomerAMG V-cycle, judged against dense LAPACK.
+/// AMG and Jacobi shift-invert (`--laplacian-method amg`, `jacobi`; docs/math.md 7.13): Lanczos on
+/// (L_c + sigma I)^-1 applied by hypre PCG with a BoomerAMG V-cycle or diagonal scaling, judged
+/// against dense LAPACK.
 @Suite(.serialized) struct AMGShiftInvertTests {
     /// Every family (a path, Erdos-Renyi, SBM, kNN, several components with ties across them)
     /// against dense LAPACK: values to 1e-9 relative, eigenspaces, residuals and the sign rule
     /// (`expectMatchesDense`), certified; each Lanczos component records the method, sigma and PCG's
     /// work, and every inner solve met its tolerance.
-    @Test(arguments: ShiftInvertFamily.allCases)
-    func matchesDenseLAPACK(_ family: ShiftInvertFamily) throws {
+    @Test(arguments: ShiftInvertFamily.allCases, [LaplacianMethod.amg, .jacobi])
+    func matchesDenseLAPACK(_ family: ShiftInvertFamily, _ method: LaplacianMethod) throws {
         let graph = try family.graph()
-        let label = "\(family.rawValue) L amg"
-        let spectrum = try solveMatchingDense(graph, count: family.count, method: .amg, label: label)
+        let label = "\(family.rawValue) L \(method.rawValue)"
+        let spectrum = try solveMatchingDense(graph, count: family.count, method: method, label: label)
         for solve in spectrum.solves {
-            #expect(solve.method == "amg", "\(label): component \(solve.component) used \(solve.method ?? "nil")")
+            #expect(solve.method == method.rawValue, "\(label): component \(solve.component) used \(solve.method ?? "nil")")
             let amg = try #require(solve.amg)
             #expect(amg.sigma > 0 && solve.epsilon == amg.sigma && solve.shift == -amg.sigma)
             // The gap check's products are of L itself, not of the inverse.
@@ -103,9 +104,10 @@ extension AMGShiftInvertTests {
     }
 
     /// Hubs veto AMG under `auto` (a star joined to a path: largest degree far above the average),
-    /// with the reason, and the spectral shift's pairs are still certified.
+    /// with the reason; sigma_AM / lambda_1 is under 200 there (152 / 1.0: the leaves' eigenvalues
+    /// sit near 1), so the spectral shift runs, and its pairs are still certified.
     @Test func autoAvoidsAMGOnHubs() throws {
-        let n = 400
+        let n = 150
         var e = TestEdges(n: n)
         for i in 1..<n { e.add(0, i) }
         for i in 1..<(n - 1) { e.add(i, i + 1) }
@@ -116,5 +118,26 @@ extension AMGShiftInvertTests {
         #expect(solve.methodNote?.contains("hubs") == true, "note: \(solve.methodNote ?? "nil")")
         #expect(spectrum.certification.certified)
         try expectMatchesDense(spectrum, graph: graph, kind: .laplacian, count: 4, label: "star+path auto")
+    }
+
+    /// Hubs with small eigenvalues far below the Anderson-Morley bound (a star's centre joined to
+    /// every 10th node of a 1,500-node path: largest degree 150, 68 times the average; lambda_1 =
+    /// 0.027 against sigma_AM = 153): `auto` runs Jacobi-preconditioned shift-invert, says why, and
+    /// its pairs are certified and match dense LAPACK.
+    @Test func autoPicksJacobiOnHubsWithSmallEigenvalues() throws {
+        let n = 1500
+        var e = TestEdges(n: n)
+        for i in stride(from: 1, to: n, by: 10) { e.add(0, i) }
+        for i in 1..<(n - 1) { e.add(i, i + 1) }
+        let graph = try e.assemble()
+        let spectrum = try solveLaplacian(graph, count: 4, method: .auto, factorBudgetBytes: 0, factorBudgetRatio: 0)
+        let solve = try #require(spectrum.solves.first)
+        #expect(solve.method == "jacobi", "method \(solve.method ?? "nil"), note \(solve.methodNote ?? "nil")")
+        let note = solve.methodNote ?? ""
+        #expect(note.contains("hubs") && note.contains("Jacobi"), "note: \(note)")
+        let amg = try #require(solve.amg)
+        #expect(amg.unconverged == 0 && amg.iterations >= amg.solves)
+        #expect(spectrum.certification.certified)
+        try expectMatchesDense(spectrum, graph: graph, kind: .laplacian, count: 4, label: "star+long path auto")
     }
 }

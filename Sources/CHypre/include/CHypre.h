@@ -9,6 +9,7 @@
 // PCG's preconditioner hook takes function pointers of hypre's own typedef; handing BoomerAMG's
 // over in C keeps Swift from converting between the two C function types.
 HYPRE_Int chypre_pcg_set_boomeramg(HYPRE_Solver pcg, HYPRE_Solver amg);
+HYPRE_Int chypre_pcg_set_diagscale(HYPRE_Solver pcg);
 
 // hypre's LOBPCG for the `block` smallest eigenpairs of `a` orthogonal to `constraint`, with one
 // BoomerAMG V-cycle (`amg`, set up here on `t`) as preconditioner; the multivector plumbing stays in C

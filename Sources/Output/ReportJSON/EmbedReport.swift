@@ -99,6 +99,7 @@ public struct SolveSummary: Encodable {
                     switch LaplacianMethod(rawValue: $0) {
                     case .shiftInvert?: return "shift-invert (largest of (L + eps I)^-1, CHOLMOD factor)"
                     case .amg?: return "AMG shift-invert (largest of (L + sigma I)^-1, hypre PCG with a BoomerAMG V-cycle)"
+                    case .jacobi?: return "Jacobi shift-invert (largest of (L + sigma I)^-1, hypre PCG with diagonal scaling)"
                     case .chebyshev?: return "Chebyshev filter of L"
                     case .lobpcg?: return "hypre LOBPCG (smallest of L + sigma I, BoomerAMG preconditioner; not Lanczos)"
                     default: return "spectral shift (largest of sigma I - L, sigma = max over edges of d_i + d_j, Anderson-Morley)"
