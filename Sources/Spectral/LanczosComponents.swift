@@ -138,7 +138,7 @@ extension SpectrumSolver {
         var outcome = Outcome()
         var vectors: [Double] = []
         if holding {
-            let solver = lanczosSolver(label: label, communicator: solvers, reporting: reporting, tolerance: tolerance)
+            var solver = lanczosSolver(label: label, communicator: solvers, reporting: reporting, tolerance: tolerance)
             do {
                 if method == .lobpcg && !Self.lobpcgFits(count: count, size: size) {
                     method = .spectralShift
@@ -158,6 +158,12 @@ extension SpectrumSolver {
                                                communicator: solvers)
                         outcome.methodNote = choice.note
                         if reporting { progress?("lanczos \(label): \(choice.note)") }
+                        if choice.method != method, let from = method {
+                            // The progress lines name the method that runs.
+                            label = label.replacingOccurrences(of: ", " + from.rawValue, with: ", " + choice.method.rawValue)
+                            solver = lanczosSolver(label: label, communicator: solvers, reporting: reporting,
+                                                   tolerance: tolerance)
+                        }
                         method = choice.method
                         if method == .spectralShift { shift = andersonMorley }
                     }
@@ -171,7 +177,7 @@ extension SpectrumSolver {
                 if method == .amg || method == .jacobi, let sigma = solve.epsilon {
                     let preconditioner: InnerPreconditioner = method == .jacobi ? .jacobi : .boomerAMG
                     if reporting {
-                        progress?("\(method?.rawValue ?? "") \(label): hypre PCG \(preconditioner == .jacobi ? "with diagonal scaling" : "with BoomerAMG (setup)") on L + sigma I, sigma = \(sigma)")
+                        progress?("pcg \(label): hypre PCG \(preconditioner == .jacobi ? "with diagonal scaling" : "with BoomerAMG (setup)") on L + sigma I, sigma = \(sigma)")
                     }
                     // `auto` falls back to the spectral shift when hypre fails; an explicit `amg`
                     // fails with it (docs/math.md 7.13, "When hypre fails").
