@@ -26,6 +26,16 @@ extension SpectrumSolver {
         max(outer / 10, 1e-14)
     }
 
+    /// ARPACK's tolerance for the first solve of AMG or Jacobi shift-invert when `tol` is asked
+    /// for: a hundredth of it (its PCG then at a thousandth). With inexact inner solves ARPACK's
+    /// Ritz estimates on the inverse undershoot the true residual on L: at `tol` itself the
+    /// certification failed 14 of 16 pairs on R-MAT 16's component and 16 of 16 on R-MAT 18's, and
+    /// the refinements took one and two more solves; at tol/100 both certified in one solve, 1.8
+    /// and 2.4 times faster; tol/1000 certified too, 1.2 times slower than tol/100 (docs/benchmarks.md).
+    static func firstOuterTolerance(_ tol: Double) -> Double {
+        max(tol / 100, Self.tightestTolerance)
+    }
+
     /// Collective over `communicator` (the ranks holding the component). `auto`'s choice between AMG
     /// shift-invert and the spectral shift (docs/math.md 7.13), by two measured predictors:
     /// - hubs veto AMG: where the largest degree exceeds `hubRatio` times the average, BoomerAMG's

@@ -182,9 +182,16 @@ extension SpectrumSolver {
                     // `auto` falls back to the spectral shift when hypre fails; an explicit `amg`
                     // fails with it (docs/math.md 7.13, "When hypre fails").
                     let auto = self.method.laplacianMethod == .auto && warmStart == nil
+                    // A first solve at `tolerance` itself is certified only after refinements on
+                    // hub graphs (docs/math.md 7.13): start at `firstOuterTolerance`.
+                    let outer = warmStart == nil ? Self.firstOuterTolerance(tolerance) : tolerance
+                    if outer != tolerance {
+                        solver = lanczosSolver(label: label, communicator: solvers, reporting: reporting, tolerance: outer)
+                        outcome.arpackTolerance = outer
+                    }
                     do {
                         amgSolution = try amgShiftInvert(block: block, deflation: deflation, start: start, count: count,
-                                                         sigma: sigma, tolerance: tolerance, trial: auto,
+                                                         sigma: sigma, tolerance: outer, trial: auto,
                                                          preconditioner: preconditioner, solver: solver,
                                                          communicator: solvers)
                     } catch EigensolverError.multigrid(let why) where auto {
