@@ -27,13 +27,15 @@ extension SpectrumSolver {
     }
 
     /// ARPACK's tolerance for the first solve of AMG or Jacobi shift-invert when `tol` is asked
-    /// for: a hundredth of it (its PCG then at a thousandth). With inexact inner solves ARPACK's
-    /// Ritz estimates on the inverse undershoot the true residual on L: at `tol` itself the
-    /// certification failed 14 of 16 pairs on R-MAT 16's component and 16 of 16 on R-MAT 18's, and
-    /// the refinements took one and two more solves; at tol/100 both certified in one solve, 1.8
-    /// and 2.4 times faster; tol/1000 certified too, 1.2 times slower than tol/100 (docs/benchmarks.md).
+    /// for: a thousandth of it (its PCG then at a ten-thousandth). With inexact inner solves
+    /// ARPACK's Ritz estimates on the inverse undershoot the true residual on L: at `tol` itself the
+    /// certification failed nearly every pair on R-MAT 16's and 18's components and the
+    /// refinements took one and two more solves. tol/100 certified both in one solve but left a
+    /// pair of R-MAT 20's uncertified, and its three warm-started refinements made that run 2.6
+    /// times slower than tol/1000, which certified in one solve; tol/1000 costs 1.2 times tol/100
+    /// where both certify (docs/benchmarks.md).
     static func firstOuterTolerance(_ tol: Double) -> Double {
-        max(tol / 100, Self.tightestTolerance)
+        max(tol / 1000, Self.tightestTolerance)
     }
 
     /// Collective over `communicator` (the ranks holding the component). `auto`'s choice between AMG

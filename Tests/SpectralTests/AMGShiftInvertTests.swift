@@ -44,7 +44,7 @@ import Testing
         }
     }
 
-    /// The first outer tolerance is a hundredth of the one asked for and the inner one a tenth of
+    /// The first outer tolerance is a thousandth of the one asked for and the inner one a tenth of
     /// the outer, and a looser tolerance still gives certified pairs on that tolerance, matching
     /// dense LAPACK to it.
     @Test func innerToleranceFollowsTheOuterOne() throws {
@@ -54,7 +54,7 @@ import Testing
             let spectrum = try solveLaplacian(graph, count: 10, method: .amg, tolerance: tol)
             let solve = try #require(spectrum.solves.first)
             let amg = try #require(solve.amg)
-            // The first solve runs at tol/100 (docs/math.md 7.13); a refinement only tightens it.
+            // The first solve runs at tol/1000 (docs/math.md 7.13); a refinement only tightens it.
             #expect((solve.tolerance ?? 1) <= SpectrumSolver.firstOuterTolerance(tol))
             #expect((solve.refinements ?? 0) > 0 || solve.tolerance == SpectrumSolver.firstOuterTolerance(tol))
             #expect(amg.innerTolerance == SpectrumSolver.innerTolerance(solve.tolerance ?? tol))
