@@ -126,8 +126,9 @@ extension AMGShiftInvertTests {
 
     /// Hubs with small eigenvalues far below the Anderson-Morley bound (a star's centre joined to
     /// every 10th node of a 1,500-node path: largest degree 150, 68 times the average; lambda_1 =
-    /// 0.027 against sigma_AM = 153): `auto` runs Jacobi-preconditioned shift-invert, says why, and
-    /// its pairs are certified and match dense LAPACK.
+    /// 0.027 against sigma_AM = 153): `auto` runs Jacobi-preconditioned shift-invert without
+    /// analysing a factor, even one that would fit, says why, and its pairs are certified and match
+    /// dense LAPACK.
     @Test func autoPicksJacobiOnHubsWithSmallEigenvalues() throws {
         let n = 1500
         var e = TestEdges(n: n)
@@ -143,5 +144,13 @@ extension AMGShiftInvertTests {
         #expect(amg.unconverged == 0 && amg.iterations >= amg.solves)
         #expect(spectrum.certification.certified)
         try expectMatchesDense(spectrum, graph: graph, kind: .laplacian, count: 4, label: "star+long path auto")
+        // With the default budget, where this small factor would fit, hubs still skip CHOLMOD's
+        // analysis: no factor is analysed and the note says so.
+        let roomy = try solveLaplacian(graph, count: 4, method: .auto)
+        let chosen = try #require(roomy.solves.first)
+        #expect(chosen.method == "jacobi" && chosen.factorNonzeros == nil, "method \(chosen.method ?? "nil")")
+        #expect(chosen.methodNote?.contains("hubs") == true && chosen.methodNote?.contains("no analysis was run") == true,
+                "note: \(chosen.methodNote ?? "nil")")
+        #expect(roomy.certification.certified)
     }
 }
