@@ -53,7 +53,8 @@ extension SpectrumSolver {
     /// component's Laplacian and, for shift-invert, builds the factor (docs/math.md 7.5, 7.11:
     /// shift-invert only on one rank, where the block holds the whole component). Under `auto` the
     /// factor is first predicted from `bounds()` (a short Lanczos run for lambda_1); when the
-    /// prediction exceeds the budget no analysis runs at all.
+    /// prediction exceeds the budget, or when hubs and sigma / lambda_1 send the component to Jacobi
+    /// shift-invert (docs/math.md 7.13), no analysis runs at all.
     func shiftInvertPlan(_ graph: DistributedGraph, block: ComponentBlock, label: String, count: Int, sigma: Double,
                          bounds: () throws -> SpectrumBounds) throws -> ShiftInvertPlan {
         let forced = method.laplacianMethod == .shiftInvert
