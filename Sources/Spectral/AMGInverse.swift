@@ -61,8 +61,8 @@ struct AMGSettings: Sendable {
 }
 
 /// y ~ (L_c + sigma I)^{-1} x on this rank's rows of one component: hypre PCG preconditioned by one
-/// BoomerAMG V-cycle or by diagonal scaling (`AMGSettings.preconditioner`), on the same rows the Lanczos vectors hold (docs/math.md 7.13; the matrix:
-/// `HypreLaplacian`). Not thread-safe; `solve` is collective over the component's ranks.
+/// BoomerAMG V-cycle or by diagonal scaling (`AMGSettings.preconditioner`), on the same rows the
+/// Lanczos vectors hold (docs/math.md 7.13; the matrix: `HypreLaplacian`). Not thread-safe; `solve` is collective over the component's ranks.
 final class AMGInverse: ShiftedLaplacianInverse {
     let localDimension: Int
     let shift: Double
@@ -97,7 +97,7 @@ final class AMGInverse: ShiftedLaplacianInverse {
         case .jacobi: try check(chypre_pcg_set_diagscale(pcg), "ParCSRPCGSetPrecond")
         }
         try check(HYPRE_ParCSRPCGSetup(pcg, laplacian.parMatrix, laplacian.parVectors[0], laplacian.parVectors[1]),
-                  "ParCSRPCGSetup (BoomerAMG setup)")
+                  "ParCSRPCGSetup (the preconditioner's setup)")
         report.setupSeconds = Date().timeIntervalSince(began)
     }
 

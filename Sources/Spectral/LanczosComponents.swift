@@ -184,16 +184,16 @@ extension SpectrumSolver {
                     let auto = self.method.laplacianMethod == .auto && warmStart == nil
                     // A first solve at `tolerance` itself is certified only after refinements on
                     // hub graphs (docs/math.md 7.13): start at `firstOuterTolerance`.
+                    // The spectral shift of a fallback keeps `solver` at `tolerance`.
                     let outer = warmStart == nil ? Self.firstOuterTolerance(tolerance) : tolerance
-                    if outer != tolerance {
-                        solver = lanczosSolver(label: label, communicator: solvers, reporting: reporting, tolerance: outer)
-                        outcome.arpackTolerance = outer
-                    }
+                    let inverseSolver = outer == tolerance ? solver
+                        : lanczosSolver(label: label, communicator: solvers, reporting: reporting, tolerance: outer)
                     do {
                         amgSolution = try amgShiftInvert(block: block, deflation: deflation, start: start, count: count,
                                                          sigma: sigma, tolerance: outer, trial: auto,
-                                                         preconditioner: preconditioner, solver: solver,
+                                                         preconditioner: preconditioner, solver: inverseSolver,
                                                          communicator: solvers)
+                        if outer != tolerance { outcome.arpackTolerance = outer }
                     } catch EigensolverError.multigrid(let why) where auto {
                         let note = "\(preconditioner == .jacobi ? "Jacobi" : "AMG") shift-invert failed (\(why)); fell back to the spectral shift"
                         if reporting { progress?("lanczos \(label): \(note)") }

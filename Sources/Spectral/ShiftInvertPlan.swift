@@ -85,13 +85,13 @@ extension SpectrumSolver {
             let averageDegree = block.degrees.reduce(0, +) / Double(max(block.size, 1))
             let bytes = Self.predictedFactorBytes(nodes: block.size, mu: b.ritz.first ?? 0, averageDegree: averageDegree)
             prediction = (Int(min(bytes, Double(Int.max / 2))), b)
-            let maxDegree = block.degrees.max() ?? 0, lambda = b.ritz.first ?? 0
-            if maxDegree > Self.hubRatio * averageDegree && lambda > 0 && sigma / lambda > Self.amgRatio {
-                // Hubs: the treewidth prediction misses their fill (R-MAT 18: 7 MB predicted, 11.7 GB
-                // analysed after 9 s of AMD), and where the factor fits it barely beats Jacobi
-                // shift-invert, which `amgChoice` takes here (R-MAT 16: 14.1 s against 17.0 s).
-                return ShiftInvertPlan(note: String(format: "hubs (largest degree %.3g, over %.0f times the average %.3g) and sigma_AM / lambda_1 about %.3g: no analysis was run (decided in %.2f s)",
-                                                    maxDegree, Self.hubRatio, averageDegree, sigma / lambda, b.seconds),
+            // Hubs: the treewidth prediction misses their fill (R-MAT 18: 7 MB predicted, 11.7 GB
+            // analysed after 9 s of AMD), and where the factor fits it barely beats Jacobi
+            // shift-invert (R-MAT 16: 14.1 s against 17.0 s). `amgChoice` (the rule that runs after
+            // the plan) decides on this one rank's whole component.
+            let choice = amgChoice(block: block, bounds: b, andersonMorley: sigma, communicator: graph.communicator)
+            if choice.method == .jacobi {
+                return ShiftInvertPlan(note: String(format: "%@: no analysis was run (decided in %.2f s)", choice.note, b.seconds),
                                        predictedFactorBytes: prediction?.bytes, bounds: b)
             }
             if bytes > budget {
