@@ -39,7 +39,8 @@ extension SpectrumSolver {
     }
 
     /// Collective over `communicator` (the ranks holding the component). `auto`'s choice between AMG
-    /// shift-invert and the spectral shift (docs/math.md 7.13), by two measured predictors:
+    /// (or Jacobi) shift-invert and Lanczos on L itself, which runs Chebyshev-filtered (docs/math.md
+    /// 7.13), by two measured predictors:
     /// - hubs veto AMG: where the largest degree exceeds `hubRatio` times the average, BoomerAMG's
     ///   coarse operators fill in around the hubs (R-MAT scale 16: a 25,531-entry row on level 1,
     ///   a useless 2-row coarsest level, setup over 40 s for 47k nodes); PCG then runs on diagonal
@@ -51,6 +52,8 @@ extension SpectrumSolver {
     ///   AMG's outer products stay near 8-10 K at 10-30 products' cost each. Measured break-even
     ///   (docs/benchmarks.md): a 90k grid (ratio 274) AMG 4.1x faster, a 100k augmentation graph
     ///   (about 140) a tie, a 300k planted partition (about 26) the spectral shift over 10x faster.
+    ///   Below the ratio the filter beat the spectral shift on every graph measured, hubs or not
+    ///   (300k planted partition 1.35x, sbm1m 1.16x, aug1m's component about 4x at P = 2).
     func amgChoice(block: ComponentBlock, bounds: SpectrumBounds, andersonMorley: Double,
                    communicator: Communicator) -> (method: LaplacianMethod, note: String) {
         let n = Double(block.size)
@@ -66,9 +69,10 @@ extension SpectrumSolver {
                               maxDegree, Self.hubRatio, average)
             return inverse
                 ? (.jacobi, "Jacobi-preconditioned shift-invert, not AMG: \(hubs); \(measure)")
-                : (.spectralShift, "spectral shift, not AMG shift-invert: \(hubs); \(measure)")
+                : (.chebyshev, "Chebyshev-filtered Lanczos, not AMG shift-invert: \(hubs); \(measure)")
         }
-        return inverse ? (.amg, "AMG shift-invert: \(measure)") : (.spectralShift, "spectral shift, not AMG shift-invert: \(measure)")
+        return inverse ? (.amg, "AMG shift-invert: \(measure)")
+            : (.chebyshev, "Chebyshev-filtered Lanczos, not AMG shift-invert: \(measure)")
     }
 
     static let hubRatio = 30.0

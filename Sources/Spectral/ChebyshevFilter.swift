@@ -31,27 +31,34 @@ final class ChebyshevFilter: LinearOperator {
     }
 
     /// y = T_m(t(B)) x by the three-term recurrence T_{k+1} = 2 t T_k - T_{k-1}, with
-    /// t(B) x = (2 B x - c x) / w for c = cut + lower, w = cut - lower.
+    /// t(B) x = (2 B x - c x) / w for c = cut + lower, w = cut - lower. The loops run on raw
+    /// buffers: element access through the class's arrays (exclusivity and uniqueness checks per
+    /// element) cost as much as the products on a 300k planted partition (docs/benchmarks.md).
     func apply(_ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>) {
         let n = localDimension
         let c = cut + lower, w = cut - lower
-        // T_0 = P x (the deflated vector, an extreme eigenvector of B, would be amplified most); T_1 = t T_0.
-        for i in 0..<n { previous[i] = x[i] }
-        previous.withUnsafeMutableBufferPointer { base.project($0.baseAddress!) }
-        previous.withUnsafeBufferPointer { t in
-            product.withUnsafeMutableBufferPointer { base.apply(t.baseAddress!, into: $0.baseAddress!) }
-        }
-        for i in 0..<n { current[i] = (2 * product[i] - c * previous[i]) / w }
-        for _ in 1..<degree {
-            current.withUnsafeBufferPointer { t in
-                product.withUnsafeMutableBufferPointer { base.apply(t.baseAddress!, into: $0.baseAddress!) }
+        let a = 4 / w, b = 2 * c / w
+        previous.withUnsafeMutableBufferPointer { pb in
+            current.withUnsafeMutableBufferPointer { cb in
+                product.withUnsafeMutableBufferPointer { qb in
+                    let prev = pb.baseAddress!, cur = cb.baseAddress!, q = qb.baseAddress!
+                    // T_0 = P x (the deflated vector, an extreme eigenvector of B, would be amplified
+                    // most); T_1 = t T_0.
+                    prev.update(from: x, count: n)
+                    base.project(prev)
+                    base.apply(prev, into: q)
+                    for i in 0..<n { cur[i] = (2 * q[i] - c * prev[i]) / w }
+                    for _ in 1..<degree {
+                        base.apply(cur, into: q)
+                        for i in 0..<n {
+                            let next = a * q[i] - b * cur[i] - prev[i]
+                            prev[i] = cur[i]
+                            cur[i] = next
+                        }
+                    }
+                    y.update(from: cur, count: n)
+                }
             }
-            for i in 0..<n {
-                let next = 2 * (2 * product[i] - c * current[i]) / w - previous[i]
-                previous[i] = current[i]
-                current[i] = next
-            }
         }
-        for i in 0..<n { y[i] = current[i] }
     }
 }

@@ -134,7 +134,9 @@ extension SpectrumSolver {
             ? (andersonMorley > 0 ? andersonMorley : block.andersonMorley(graph: graph)) : 0
         // A refinement of a filtered solve runs unfiltered (L: by the spectral shift, above), from
         // the filtered Ritz vectors.
-        let filtered = warmStart == nil && (kind == .laplacian ? method == .chebyshev : self.method.filter == .chebyshev)
+        var filtered = warmStart == nil && (kind == .laplacian ? method == .chebyshev : self.method.filter == .chebyshev)
+        // The short run behind sigma (or `auto`'s choice) also gives the filter its bounds.
+        var chosenBounds = planBounds
         var outcome = Outcome()
         var vectors: [Double] = []
         if holding {
@@ -153,6 +155,7 @@ extension SpectrumSolver {
                         negativeLaplacian: ComponentOperator(block: block, kind: .laplacian, shift: 0, deflation: deflation),
                         start: start, steps: Self.predictionSteps, globalDimension: size,
                         andersonMorley: andersonMorley, communicator: solvers)
+                    chosenBounds = bounds
                     if self.method.laplacianMethod == .auto {
                         let choice = amgChoice(block: block, bounds: bounds, andersonMorley: andersonMorley,
                                                communicator: solvers)
@@ -166,6 +169,7 @@ extension SpectrumSolver {
                         }
                         method = choice.method
                         if method == .spectralShift { shift = andersonMorley }
+                        filtered = warmStart == nil && method == .chebyshev
                     }
                     outcome.method = method?.rawValue
                     if method == .amg || method == .jacobi || method == .lobpcg {
@@ -226,7 +230,7 @@ extension SpectrumSolver {
                     let filter: ChebyshevReport
                     (values, vectors, report, filter) = try chebyshevSolve(
                         block: block, kind: kind, deflation: deflation, start: start, count: count, tolerance: tolerance,
-                        bounds: planBounds, cap: kind == .laplacian ? andersonMorley : graph.maxDegree,
+                        bounds: chosenBounds, cap: kind == .laplacian ? andersonMorley : graph.maxDegree,
                         operatorNorm: RelationOperator(kind, graph: graph).normBound,
                         label: label, reporting: reporting, communicator: solvers)
                     outcome.chebyshev = filter

@@ -26,8 +26,8 @@ extension SpectrumSolver {
         var seconds: Double?
         var note: String?
         /// The method when there is no factor: the one asked for (spectral shift, Chebyshev, AMG);
-        /// under `auto` AMG shift-invert, which `amgChoice` may still turn into the spectral shift
-        /// where AMG measured slower (docs/math.md 7.13).
+        /// under `auto` AMG shift-invert, which `amgChoice` may still turn into Jacobi shift-invert
+        /// or the Chebyshev filter where AMG measured slower (docs/math.md 7.13).
         var fallback: LaplacianMethod = .amg
         /// `auto`: the factor size predicted from the spectral treewidth bound, before any analysis.
         var predictedFactorBytes: Int?

@@ -109,7 +109,7 @@ extension AMGShiftInvertTests {
 
     /// Hubs veto AMG under `auto` (a star joined to a path: largest degree far above the average),
     /// with the reason; sigma_AM / lambda_1 is under 200 there (152 / 1.0: the leaves' eigenvalues
-    /// sit near 1), so the spectral shift runs, and its pairs are still certified.
+    /// sit near 1), so the Chebyshev-filtered Lanczos runs, and its pairs are still certified.
     @Test func autoAvoidsAMGOnHubs() throws {
         let n = 150
         var e = TestEdges(n: n)
@@ -118,7 +118,7 @@ extension AMGShiftInvertTests {
         let graph = try e.assemble()
         let spectrum = try solveLaplacian(graph, count: 4, method: .auto, factorBudgetBytes: 0, factorBudgetRatio: 0)
         let solve = try #require(spectrum.solves.first)
-        #expect(solve.method == "spectral-shift", "method \(solve.method ?? "nil"), note \(solve.methodNote ?? "nil")")
+        #expect(solve.method == "chebyshev", "method \(solve.method ?? "nil"), note \(solve.methodNote ?? "nil")")
         #expect(solve.methodNote?.contains("hubs") == true, "note: \(solve.methodNote ?? "nil")")
         #expect(spectrum.certification.certified)
         try expectMatchesDense(spectrum, graph: graph, kind: .laplacian, count: 4, label: "star+path auto")

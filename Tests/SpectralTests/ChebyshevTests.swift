@@ -47,8 +47,8 @@ private func expander(n: Int, seed: UInt64) throws -> SparseGraph {
     }
 
     /// `auto` on an expander whose factor cannot fit the budget decides from the prediction, without
-    /// running the analysis (no factor size is reported, the note says so), falls back to the
-    /// spectral shift (certified) and gets the same answer
+    /// running the analysis (no factor size is reported, the note says so), runs the Chebyshev
+    /// filter (certified) and gets the same answer
     /// as forced shift-invert. The premise is checked independently: the forced analysis's factor
     /// is over the budget, and the prediction is not above it by more than the factor's padding.
     @Test func autoSkipsTheAnalysisWhenTheFactorCannotFit() throws {
@@ -61,7 +61,7 @@ private func expander(n: Int, seed: UInt64) throws -> SparseGraph {
         let solve = try #require(spectrum.solves.first)
         let predicted = try #require(solve.predictedFactorBytes)
         #expect(predicted > budget && predicted <= 4 * factorBytes, "predicted \(predicted), analysed \(factorBytes)")
-        #expect(solve.method == "spectral-shift")
+        #expect(solve.method == "chebyshev", "method \(solve.method ?? "nil"), note \(solve.methodNote ?? "nil")")
         #expect(solve.factorNonzeros == nil && solve.factorBytes == nil, "an analysis ran")
         #expect(solve.methodNote?.contains("no analysis was run") == true, "note: \(solve.methodNote ?? "nil")")
         #expect(spectrum.converged)
@@ -71,14 +71,15 @@ private func expander(n: Int, seed: UInt64) throws -> SparseGraph {
     }
 
     /// `auto` on an expander whose factor fits the memory budget but costs more than the spectral
-    /// shift by the cost model (a dense-ish factor, sigma / lambda_1 small): the analysis runs, the
-    /// spectral shift is chosen with the reason, and the answer is the one forced shift-invert gives.
+    /// shift by the cost model (a dense-ish factor, sigma / lambda_1 small): the analysis runs,
+    /// Lanczos on L (Chebyshev-filtered, sigma_AM / lambda_1 being small) is chosen with the reason,
+    /// and the answer is the one forced shift-invert gives.
     @Test func autoPrefersTheSpectralShiftWhenTheFactorIsCostly() throws {
         let graph = try expander(n: 1500, seed: 31)
         let forced = try solveLaplacian(graph, count: 6, method: .shiftInvert)
         let spectrum = try solveLaplacian(graph, count: 6, method: .auto)
         let solve = try #require(spectrum.solves.first)
-        #expect(solve.method == "spectral-shift", "method \(solve.method ?? "nil"), note \(solve.methodNote ?? "nil")")
+        #expect(solve.method == "chebyshev", "method \(solve.method ?? "nil"), note \(solve.methodNote ?? "nil")")
         #expect((solve.factorNonzeros ?? 0) > 0 && solve.methodNote?.contains("predicted to cost") == true,
                 "note: \(solve.methodNote ?? "nil")")
         #expect(spectrum.converged)
