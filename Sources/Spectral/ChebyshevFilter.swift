@@ -5,7 +5,7 @@
 /// algebraic eigenvalues of p(B) belong to the largest of B, with the same vectors. Odd m keeps
 /// eigenvalues below a too-high `lower` negative, never among the largest. Eigenvalues come back as
 /// Rayleigh quotients on B, never from p. `apply` is collective like the base operator's (m
-/// products, each deflated).
+/// products; the input and the output deflated).
 final class ChebyshevFilter: LinearOperator {
     let localDimension: Int
     let degree: Int
@@ -44,12 +44,15 @@ final class ChebyshevFilter: LinearOperator {
                     let prev = pb.baseAddress!, cur = cb.baseAddress!, q = qb.baseAddress!
                     // T_0 = P x (the deflated vector, an extreme eigenvector of B, would be amplified
                     // most); T_1 = t T_0.
+                    // The products skip the deflation: B keeps P x's complement, and the one
+                    // projection at the end removes what rounding put into the deflated direction
+                    // (amplified at most by the filter's range, `maxRange` in `chebyshevSolve`).
                     prev.update(from: x, count: n)
                     base.project(prev)
-                    base.apply(prev, into: q)
+                    base.apply(prev, into: q, deflating: false)
                     for i in 0..<n { cur[i] = (2 * q[i] - c * prev[i]) / w }
                     for _ in 1..<degree {
-                        base.apply(cur, into: q)
+                        base.apply(cur, into: q, deflating: false)
                         for i in 0..<n {
                             let next = a * q[i] - b * cur[i] - prev[i]
                             prev[i] = cur[i]
@@ -57,6 +60,7 @@ final class ChebyshevFilter: LinearOperator {
                         }
                     }
                     y.update(from: cur, count: n)
+                    base.project(y)
                 }
             }
         }

@@ -146,11 +146,30 @@ final class ComponentOperator: LinearOperator {
     func project(_ v: UnsafeMutablePointer<Double>) { deflation.project(v) }
 
     func apply(_ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>) {
+        apply(x, into: y, deflating: true)
+    }
+
+    /// Collective like `apply`. With `deflating` false, M x without the two projections: M maps the
+    /// deflated vector's complement to itself, so a caller that chains products (the Chebyshev
+    /// filter) projects once before and once after instead of twice per product, each a pass
+    /// over the vector, a dot product and an all-reduce (docs/math.md 7.11).
+    func apply(_ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>, deflating: Bool) {
         let n = localDimension
-        for i in 0..<n { projected[i] = x[i] }
-        deflation.project(projected)
-        let rows = block.rows
-        for t in 0..<n { extended[Int(rows[t])] = scale.map { projected[t] * $0[t] } ?? projected[t] }
+        let input: UnsafePointer<Double>
+        if deflating {
+            projected.update(from: x, count: n)
+            deflation.project(projected)
+            input = UnsafePointer(projected)
+        } else {
+            input = x
+        }
+        block.rows.withUnsafeBufferPointer { rows in
+            if let scale {
+                for t in 0..<n { extended[Int(rows[t])] = input[t] * scale[t] }
+            } else {
+                for t in 0..<n { extended[Int(rows[t])] = input[t] }
+            }
+        }
         let t0 = MatvecClock.now()
         block.exchange.exchange(extended)
         let t1 = MatvecClock.now()
@@ -161,8 +180,8 @@ final class ComponentOperator: LinearOperator {
         }
         block.clock.record(halo: t1 - t0, spmv: MatvecClock.now() - t1)
         if let scale { for i in 0..<n { y[i] *= scale[i] } }
-        if let diagonal { for i in 0..<n { y[i] += diagonal[i] * projected[i] } }
-        deflation.project(y)
+        if let diagonal { for i in 0..<n { y[i] += diagonal[i] * input[i] } }
+        if deflating { deflation.project(y) }
     }
 
     /// Collective like `apply`. Y = M X for `count` columns (`localDimension` x count,
