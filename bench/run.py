@@ -6,7 +6,7 @@ spectral_embedding (issue 5, first slice).
 
 1. Installs what is missing (idempotent): pip scipy, scikit-learn, pyamg, numpy for this Python; apt
    python3-slepc4py python3-mpi4py (SLEPc runs under Debian's /usr/bin/python3 with PETSC_DIR and
-   SLEPC_DIR set, ANCHORS.md); builds Eigenpair release (.build-bench) and copies the binary to
+   SLEPC_DIR set); builds Eigenpair release (.build-bench) and copies the binary to
    OUT/bin so every run uses one binary although the tree changes underneath.
 2. Generates the graphs: R-MAT (`eigenpair generate rmat --scale S --seed 1`; rmat16, rmat18, rmat20,
    --quick rmat16 and rmat18), aug1m (`generate augmentation --samples 250000 --views 4

@@ -41,7 +41,7 @@ def main():
 
     t0 = time.time()
     u, v, w = load_edges(args.edges)
-    # np.unique is very slow on tens of millions of integers in NumPy 2.4 (ANCHORS.md): sort instead.
+    # np.unique is very slow on tens of millions of integers in NumPy 2.4: sort instead.
     ends = np.sort(np.concatenate([u, v]))
     ids = ends[np.concatenate([[True], ends[1:] != ends[:-1]])]
     del ends

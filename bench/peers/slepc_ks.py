@@ -10,7 +10,7 @@ default split: contiguous blocks of n/P rows), builds its CSR rows of G, all-gat
 Matvecs: PETSc's MatMult event count on each rank (PETSc.Log), read before any residual check.
 
 run: mpirun --bind-to none -np P /usr/bin/python3 slepc_ks.py EDGES --k K [--tol 1e-6]
-     with PETSC_DIR and SLEPC_DIR set (ANCHORS.md pitfall 2). Rank 0 prints `RESULT {json}`.
+     with PETSC_DIR and SLEPC_DIR set (Debian's petsc4py and slepc4py find their libraries only through them). Rank 0 prints `RESULT {json}`.
 """
 import argparse
 import os
