@@ -33,7 +33,7 @@ def read_edges(path):
 
 def compact(u, v):
     """Node IDs -> rows 0..n-1 in ascending ID order; self-loops dropped. Sort-based (np.unique is
-    slow on tens of millions of integers in NumPy 2.4: measured minutes where a sort takes seconds)."""
+    slow on tens of millions of integers in NumPy 2.4)."""
     ends = np.sort(np.concatenate([u, v]))
     ids = ends[np.concatenate([[True], ends[1:] != ends[:-1]])]
     del ends
