@@ -82,7 +82,7 @@ def main():
     if R.get("operator") == "L":
         from run import laplacian_targets
         R["laplacian_targets"] = laplacian_targets(R["cases"], R["tol"])
-        splice_laplacian(args.out, laplacian_section(R, args))
+        splice_laplacian(args.out, laplacian_section(R, args, extra))
         print(f"wrote the Laplacian section of {args.out}")
         return
     R["targets"] = targets(R["cases"])
@@ -436,8 +436,9 @@ NAMES_L = {"eigenpair-p1": "Eigenpair `auto` P=1", "eigenpair-p2": "Eigenpair `a
            "scipy-sa": "SciPy eigsh which='SA'", "lobpcg-amg": "SciPy LOBPCG + pyamg"}
 
 
-def laplacian_section(R, args):
-    """The Markdown of the Laplacian (VICReg) benchmark: issue 10's targets, then one table per case."""
+def laplacian_section(R, args, extra=()):
+    """The Markdown of the Laplacian (VICReg) benchmark: issue 10's targets, then one table per case.
+    `extra`: (path, results) of the further result files whose cases were merged in, each named."""
     L = []
     w = L.append
     w("## VICReg's Laplacian: Eigenpair per method against SciPy (generated)")
@@ -449,7 +450,13 @@ def laplacian_section(R, args):
       "returned pair certified on L (docs/math.md 7.10; exit 0 carries only certified pairs). Eigenpair `auto` is "
       "the default a user gets; `amg` and `lobpcg` are the methods of docs/math.md 7.13, forced. Peers read the "
       "same edge list and build L themselves; their end to end is read + build + solve inside the process.")
-    if R.get("small"):
+    for path, X in extra:
+        w("")
+        w(f"Also from `{os.path.relpath(path, ROOT)}` (written by `{X['command']}`, {X['started']} to "
+          f"{X.get('finished', '?')}, {X['mode']} mode, {X['repeats']} round(s)"
+          + (", single measurements" if X["repeats"] < 3 else "") + "): "
+          + ", ".join(c["name"] for c in X["cases"]) + ".")
+    if R.get("small") or any(X.get("small") for _, X in extra):
         w("")
         w("**SMALL test graphs (`BENCH_SMALL=1`): the case names are kept but every graph is shrunk. This section "
           "tests the pipeline; its numbers are not a benchmark.**")
@@ -477,7 +484,9 @@ def laplacian_section(R, args):
         det = it["detail"]
         fast = det.get("fastest_method")
         parts = [f"{k} {f(v)}" for k, v in det.items() if isinstance(v, float)]
-        parts.append("certified" if det.get("certified") else "**not certified**")
+        if m is not None:
+            # An unmeasured target has no run whose certification could be reported.
+            parts.append("certified" if det.get("certified") else "**not certified**")
         if fast:
             parts.append(f"fastest certified: {tool_name(fast['tool'])} {fast['end_to_end_seconds']:.2f} s")
         w(f"| {it['target']} | {it['case'] or '-'} | {g} | {meas} | {verdict} | {', '.join(parts)} |")
