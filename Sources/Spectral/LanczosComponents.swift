@@ -119,7 +119,13 @@ extension SpectrumSolver {
                 solve.factorSeconds = plan.seconds
             } else {
                 method = plan.fallback
-                if let note = plan.note, reporting { progress?("lanczos \(label): \(plan.fallback.rawValue), since \(note)") }
+                // Under `auto` without a factor the method is chosen later (`amgChoice`): say only why
+                // there is no factor here, and name the method once it is known.
+                let undecided = self.method.laplacianMethod == .auto && plan.fallback == .amg
+                if let note = plan.note, reporting {
+                    progress?("lanczos \(label): " + (undecided ? "no shift-invert factor, since \(note)"
+                                                                 : "\(plan.fallback.rawValue), since \(note)"))
+                }
                 if method == .spectralShift {
                     shift = andersonMorley
                     solve.shift = shift
@@ -160,13 +166,13 @@ extension SpectrumSolver {
                         let choice = amgChoice(block: block, bounds: bounds, andersonMorley: andersonMorley,
                                                communicator: solvers)
                         outcome.methodNote = choice.note
-                        if reporting { progress?("lanczos \(label): \(choice.note)") }
                         if choice.method != method, let from = method {
                             // The progress lines name the method that runs.
                             label = label.replacingOccurrences(of: ", " + from.rawValue, with: ", " + choice.method.rawValue)
                             solver = lanczosSolver(label: label, communicator: solvers, reporting: reporting,
                                                    tolerance: tolerance)
                         }
+                        if reporting { progress?("lanczos \(label): \(choice.note)") }
                         method = choice.method
                         if method == .spectralShift { shift = andersonMorley }
                         filtered = warmStart == nil && method == .chebyshev
