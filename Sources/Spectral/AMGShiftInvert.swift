@@ -52,8 +52,8 @@ extension SpectrumSolver {
     ///   AMG's outer products stay near 8-10 K at 10-30 products' cost each. Measured break-even
     ///   (docs/benchmarks.md): a 90k grid (ratio 274) AMG 4.1x faster, a 100k augmentation graph
     ///   (about 140) a tie, a 300k planted partition (about 26) the spectral shift over 10x faster.
-    ///   Below the ratio the filter beat the spectral shift on every graph measured, hubs or not
-    ///   (300k planted partition 1.35x, sbm1m 1.16x, aug1m's component about 4x at P = 2).
+    ///   Below the ratio `auto` runs the Chebyshev filter, which beat the spectral shift on every
+    ///   graph measured, hubs or not (docs/benchmarks.md, "Chebyshev filter as `auto`'s default").
     func amgChoice(block: ComponentBlock, bounds: SpectrumBounds, andersonMorley: Double,
                    communicator: Communicator) -> (method: LaplacianMethod, note: String) {
         let n = Double(block.size)

@@ -13,9 +13,12 @@ final class ChebyshevFilter: LinearOperator {
     let cut: Double
     let lower: Double
     private let base: ComponentOperator
-    private var previous: [Double]
-    private var current: [Double]
-    private var product: [Double]
+    /// The recurrence's three vectors, owned like `ComponentOperator`'s buffers: element access
+    /// through arrays stored in a class (exclusivity and uniqueness checks per element) cost as much
+    /// as the products on a 300k planted partition (docs/benchmarks.md).
+    private let previous: UnsafeMutablePointer<Double>
+    private let current: UnsafeMutablePointer<Double>
+    private let product: UnsafeMutablePointer<Double>
 
     init(base: ComponentOperator, degree: Int, cut: Double, lower: Double) {
         precondition(degree >= 1 && degree % 2 == 1, "the filter degree must be odd")
@@ -25,44 +28,43 @@ final class ChebyshevFilter: LinearOperator {
         self.cut = cut
         self.lower = lower
         localDimension = base.localDimension
-        previous = [Double](repeating: 0, count: max(localDimension, 1))
-        current = previous
-        product = previous
+        let size = max(localDimension, 1)
+        previous = .allocate(capacity: size)
+        current = .allocate(capacity: size)
+        product = .allocate(capacity: size)
+        for buffer in [previous, current, product] { buffer.initialize(repeating: 0, count: size) }
+    }
+
+    deinit {
+        previous.deallocate()
+        current.deallocate()
+        product.deallocate()
     }
 
     /// y = T_m(t(B)) x by the three-term recurrence T_{k+1} = 2 t T_k - T_{k-1}, with
-    /// t(B) x = (2 B x - c x) / w for c = cut + lower, w = cut - lower. The loops run on raw
-    /// buffers: element access through the class's arrays (exclusivity and uniqueness checks per
-    /// element) cost as much as the products on a 300k planted partition (docs/benchmarks.md).
+    /// t(B) x = (2 B x - c x) / w for c = cut + lower, w = cut - lower.
     func apply(_ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>) {
         let n = localDimension
         let c = cut + lower, w = cut - lower
         let a = 4 / w, b = 2 * c / w
-        previous.withUnsafeMutableBufferPointer { pb in
-            current.withUnsafeMutableBufferPointer { cb in
-                product.withUnsafeMutableBufferPointer { qb in
-                    let prev = pb.baseAddress!, cur = cb.baseAddress!, q = qb.baseAddress!
-                    // T_0 = P x (the deflated vector, an extreme eigenvector of B, would be amplified
-                    // most); T_1 = t T_0.
-                    // The products skip the deflation: B keeps P x's complement, and the one
-                    // projection at the end removes what rounding put into the deflated direction
-                    // (amplified at most by the filter's range, `maxRange` in `chebyshevSolve`).
-                    prev.update(from: x, count: n)
-                    base.project(prev)
-                    base.apply(prev, into: q, deflating: false)
-                    for i in 0..<n { cur[i] = (2 * q[i] - c * prev[i]) / w }
-                    for _ in 1..<degree {
-                        base.apply(cur, into: q, deflating: false)
-                        for i in 0..<n {
-                            let next = a * q[i] - b * cur[i] - prev[i]
-                            prev[i] = cur[i]
-                            cur[i] = next
-                        }
-                    }
-                    y.update(from: cur, count: n)
-                    base.project(y)
-                }
+        let prev = previous, cur = current, q = product
+        // T_0 = P x (the deflated vector, an extreme eigenvector of B, would be amplified most);
+        // T_1 = t T_0. The products skip the deflation: B keeps P x's complement, and the one
+        // projection at the end removes what rounding put into the deflated direction (amplified
+        // at most by the filter's range, `maxRange` in `chebyshevSolve`).
+        prev.update(from: x, count: n)
+        base.project(prev)
+        base.apply(prev, into: q, deflating: false)
+        for i in 0..<n { cur[i] = (2 * q[i] - c * prev[i]) / w }
+        for _ in 1..<degree {
+            base.apply(cur, into: q, deflating: false)
+            for i in 0..<n {
+                let next = a * q[i] - b * cur[i] - prev[i]
+                prev[i] = cur[i]
+                cur[i] = next
             }
         }
+        y.update(from: cur, count: n)
+        base.project(y)
     }
 }

@@ -138,11 +138,6 @@ extension SpectrumSolver {
         // The gap check on L runs on Q (sigma I - L) Q (collective over the whole communicator).
         let gapSigma = kind == .laplacian && self.method.nextEigenvalue == .ritzBound
             ? (andersonMorley > 0 ? andersonMorley : block.andersonMorley(graph: graph)) : 0
-        // A refinement of a filtered solve runs unfiltered (L: by the spectral shift, above), from
-        // the filtered Ritz vectors.
-        var filtered = warmStart == nil && (kind == .laplacian ? method == .chebyshev : self.method.filter == .chebyshev)
-        // The short run behind sigma (or `auto`'s choice) also gives the filter its bounds.
-        var chosenBounds = planBounds
         var outcome = Outcome()
         var vectors: [Double] = []
         if holding {
@@ -161,7 +156,8 @@ extension SpectrumSolver {
                         negativeLaplacian: ComponentOperator(block: block, kind: .laplacian, shift: 0, deflation: deflation),
                         start: start, steps: Self.predictionSteps, globalDimension: size,
                         andersonMorley: andersonMorley, communicator: solvers)
-                    chosenBounds = bounds
+                    // The same short run gives the filter its bounds when `auto` picks it.
+                    planBounds = bounds
                     if self.method.laplacianMethod == .auto {
                         let choice = amgChoice(block: block, bounds: bounds, andersonMorley: andersonMorley,
                                                communicator: solvers)
@@ -175,7 +171,6 @@ extension SpectrumSolver {
                         if reporting { progress?("lanczos \(label): \(choice.note)") }
                         method = choice.method
                         if method == .spectralShift { shift = andersonMorley }
-                        filtered = warmStart == nil && method == .chebyshev
                     }
                     outcome.method = method?.rawValue
                     if method == .amg || method == .jacobi || method == .lobpcg {
@@ -214,6 +209,10 @@ extension SpectrumSolver {
                         outcome.sigma = nil
                     }
                 }
+                // The method is final here. A refinement of a filtered solve runs unfiltered (L: by the
+                // spectral shift, above), from the filtered Ritz vectors.
+                let filtered = warmStart == nil
+                    && (kind == .laplacian ? method == .chebyshev : self.method.filter == .chebyshev)
                 var values: [Double]
                 let report: LanczosReport
                 if let factor {
@@ -236,7 +235,7 @@ extension SpectrumSolver {
                     let filter: ChebyshevReport
                     (values, vectors, report, filter) = try chebyshevSolve(
                         block: block, kind: kind, deflation: deflation, start: start, count: count, tolerance: tolerance,
-                        bounds: chosenBounds, cap: kind == .laplacian ? andersonMorley : graph.maxDegree,
+                        bounds: planBounds, cap: kind == .laplacian ? andersonMorley : graph.maxDegree,
                         operatorNorm: RelationOperator(kind, graph: graph).normBound,
                         label: label, reporting: reporting, communicator: solvers)
                     outcome.chebyshev = filter
