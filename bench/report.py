@@ -101,11 +101,9 @@ def main():
         w("**SMALL test graphs (`BENCH_SMALL=1`): the case names are kept but every graph is shrunk (R-MAT scales "
           "10/11/12, 2,500 augmentation samples, 10,000 SBM nodes). This page tests the pipeline; its numbers are "
           "not a benchmark.**")
-    for path, X in extra:
+    for line in merged_sources(extra):
         w("")
-        w(f"Also from `{os.path.relpath(path, ROOT)}` (written by `{X['command']}`, {X['started']} to "
-          f"{X.get('finished', '?')}, {X['mode']} mode, {X['repeats']} round(s)): "
-          + ", ".join(c["name"] for c in X["cases"]) + ".")
+        w(line)
     w("")
 
     # ---------------------------------------------------------------- summary against the targets
@@ -436,6 +434,13 @@ NAMES_L = {"eigenpair-p1": "Eigenpair `auto` P=1", "eigenpair-p2": "Eigenpair `a
            "scipy-sa": "SciPy eigsh which='SA'", "lobpcg-amg": "SciPy LOBPCG + pyamg"}
 
 
+def merged_sources(extra):
+    """One sentence per further results file merged into the page: its command, times and cases."""
+    return [f"Also from `{os.path.relpath(path, ROOT)}` (written by `{X['command']}`, {X['started']} to "
+            f"{X.get('finished', '?')}, {X['mode']} mode, {X['repeats']} round(s)): "
+            + ", ".join(c["name"] for c in X["cases"]) + "." for path, X in extra]
+
+
 def laplacian_section(R, args, extra=()):
     """The Markdown of the Laplacian (VICReg) benchmark: issue 10's targets, then one table per case.
     `extra`: (path, results) of the further result files whose cases were merged in, each named."""
@@ -450,12 +455,9 @@ def laplacian_section(R, args, extra=()):
       "returned pair certified on L (docs/math.md 7.10; exit 0 carries only certified pairs). Eigenpair `auto` is "
       "the default a user gets; `amg` and `lobpcg` are the methods of docs/math.md 7.13, forced. Peers read the "
       "same edge list and build L themselves; their end to end is read + build + solve inside the process.")
-    for path, X in extra:
+    for line in merged_sources(extra):
         w("")
-        w(f"Also from `{os.path.relpath(path, ROOT)}` (written by `{X['command']}`, {X['started']} to "
-          f"{X.get('finished', '?')}, {X['mode']} mode, {X['repeats']} round(s)"
-          + (", single measurements" if X["repeats"] < 3 else "") + "): "
-          + ", ".join(c["name"] for c in X["cases"]) + ".")
+        w(line)
     if R.get("small") or any(X.get("small") for _, X in extra):
         w("")
         w("**SMALL test graphs (`BENCH_SMALL=1`): the case names are kept but every graph is shrunk. This section "
