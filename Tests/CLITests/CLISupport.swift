@@ -10,8 +10,8 @@ import Glibc
 // see the `eigenpair` executable, the files it writes, and text/JSON/.npy parsing done here.
 
 /// The built `eigenpair` executable. `/proc/self/exe` of the test runner is
-/// `<scratch>/<triple>/<config>/EigenpairPackageTests.xctest`, with the executable beside it
-/// (SWIFT_INTEROP.md T1); `EIGENPAIR_BIN` overrides, and `<root>/.build*/debug` is the fallback.
+/// `<scratch>/<triple>/<config>/EigenpairPackageTests.xctest`, with the executable beside it;
+/// `EIGENPAIR_BIN` overrides, and `<root>/.build*/debug` is the fallback.
 enum EigenpairBinary {
     static let path: String? = locate()
 
@@ -80,7 +80,7 @@ struct ProcessResult {
     var summary: String { "exit \(status)\n--- stdout\n\(stdout)\n--- stderr\n\(stderr)" }
 }
 
-/// Runs an executable to completion (SWIFT_INTEROP.md T2): stdin is /dev/null, both pipes are read
+/// Runs an executable to completion: stdin is /dev/null, both pipes are read
 /// to EOF on their own threads before waiting, and mpirun may run as root.
 /// `stdin`: a file to read standard input from instead. `extraEnvironment` is added to the
 /// child's environment (the test hooks of docs/hardening.md).
