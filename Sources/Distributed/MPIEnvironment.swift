@@ -1,4 +1,5 @@
 import CMPI
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,9 +17,24 @@ public final class MPIEnvironment {
         var initialized: Int32 = 0
         MPI_Initialized(&initialized)
         if initialized == 0 {
+            Self.configureSingleton()
             MPI_Init(nil, nil)
         }
         world = Communicator(cmpi_comm_world())
+    }
+
+    /// Variables a launcher (mpirun, srun) sets in every process it starts.
+    static let launcherVariables = ["OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"]
+
+    /// Not collective. A plain run (no launcher) is a 1-rank job that never communicates and never
+    /// spawns: Open MPI's singleton start then needs neither its support daemon nor the UCX
+    /// transport, whose start-up took 0.3 of 0.37 s on a tiny graph (docs/benchmarks.md, "MPI
+    /// start-up"). Values the user set are kept; other MPI libraries ignore these variables.
+    static func configureSingleton() {
+        let environment = ProcessInfo.processInfo.environment
+        guard !launcherVariables.contains(where: { environment[$0] != nil }) else { return }
+        setenv("OMPI_MCA_ess_singleton_isolated", "1", 0)
+        setenv("OMPI_MCA_pml", "ob1", 0)
     }
 
     /// Registers MPI_Finalize to run at process exit (if MPI is still initialised then). For
