@@ -22,9 +22,12 @@ public struct ChebyshevReport: Codable, Sendable {
     public var lowestRitz: Double
     /// Products of the unfiltered probe that gave the cut and the start vector (in report.matvecs).
     public var probeMatvecs: Int
-    /// The probe's seconds per product and ARPACK's own seconds per step (the degree's cost model).
+    /// The probe's seconds per product and ARPACK's own seconds per step, as measured (a check on
+    /// the cost model; the degree does not depend on them, see `stepToProduct`).
     public var secondsPerProduct: Double
     public var secondsPerStep: Double
+    /// The cost model's step of ARPACK's own work, in products, that gave the degree.
+    public var stepToProduct: Double
     /// ARPACK's tolerance on p(M) (see `chebyshevSolve`).
     public var arpackTolerance: Double
     /// Times a returned Rayleigh quotient lay on the damped side of the cut and the cut was moved
@@ -44,9 +47,28 @@ extension SpectrumSolver {
     static let probeRestarts = 2
     static let probeTolerance = 1e-2
 
+    /// The cost model of the filter's degree (docs/math.md 7.11), fitted to the probe timings of
+    /// docs/benchmarks.md ("Filter degree: a model, not timings"): one step of ARPACK's own work costs
+    /// about `stepCostPerRowAndVector` ncv n, one product about `productCostPerNonzero` nnz +
+    /// `productCostPerRow` n (the Chebyshev recurrence's vector passes included). Only the ratio matters,
+    /// so the unit (nanoseconds on the machine they were fitted on) does too little to need a name.
+    static let stepCostPerRowAndVector = 1.45
+    static let productCostPerNonzero = 1.3
+    static let productCostPerRow = 8.0
+
+    /// Not collective. The cost model's step of ARPACK's own work in products, for a component of
+    /// `rows` rows and `nonzeros` stored entries (the whole component, every rank) at Krylov dimension
+    /// `ncv`. From sizes alone, never from timings: the degree, and with it every result, is then the
+    /// same in every run and at every rank count.
+    static func stepToProduct(rows: Int, nonzeros: Int, krylovDimension ncv: Int) -> Double {
+        let step = stepCostPerRowAndVector * Double(ncv) * Double(rows)
+        let product = productCostPerNonzero * Double(nonzeros) + productCostPerRow * Double(rows)
+        return product > 0 ? step / product : 1
+    }
+
     /// Not collective. The filter degree from the cost model of docs/math.md 7.11: a filtered step
-    /// costs m products and one step of ARPACK's own work, which the probe measured as `ratio`
-    /// products; m = 2 ratio + 1 keeps the products at least two thirds of the solve, where fewer
+    /// costs m products and one step of ARPACK's own work, worth `ratio` products
+    /// (`stepToProduct`); m = 2 ratio + 1 keeps the products at least two thirds of the solve, where fewer
     /// ARPACK steps per product pay. Odd, between 3 and 15 (degree 16 lost on R-MAT 16), and at most
     /// what keeps the filter's range T_m(t(top)) within `maxRange` (`rangeFactor` = acosh t(top)): a
     /// pair whose filtered value is near 1 carries rounding errors of u T_m(t(top)) relative, which
@@ -65,7 +87,7 @@ extension SpectrumSolver {
     ///    and L (`bounds`, when given, is that run for L);
     /// 2. an unfiltered probe to `probeTolerance`: the cut is its (count+1)-th Ritz value, by Cauchy
     ///    interlacing on the safe side of lambda_{count+1}, and the sum of its Ritz vectors starts (3);
-    /// 3. Lanczos on p(B) with the degree from the probe's timings; values are Rayleigh quotients on M,
+    /// 3. Lanczos on p(B) with the degree from the cost model (`stepToProduct`); values are Rayleigh quotients on M,
     ///    wanted end first. A quotient on the damped side of the cut moves the cut below the smallest
     ///    Ritz value of B on the returned vectors' span and the solve resumes from them, at most twice.
     /// `cap` bounds |M| (Anderson-Morley for L, d_max for G); `operatorNorm` is the certification's ||M||.
@@ -121,16 +143,19 @@ extension SpectrumSolver {
         var cut = probe.finalRitz.count > count ? probe.finalRitz[count] - 0.01 * spread : lowerB + 0.5 * spread
         if let misplacedCut { cut = sign * misplacedCut }
         cut = min(max(cut, lowerB + 1e-3 * spread), topB - 1e-3 * spread)
-        // 3. The degree from the probe's timings, the same on every rank.
+        // 3. The degree from the cost model: sizes only, so the same on every rank and in every run.
+        // The probe's timings are reported beside it.
         var times = [probe.operatorSeconds, probe.seconds - probe.operatorSeconds]
         communicator.allreduceMax(&times)
         let steps = Double(max(probe.matvecs, 1))
         let perProduct = times[0] / steps, perStep = max(times[1], 0) / steps
+        let nonzeros = communicator.allreduceSum(block.nonzeros)
+        let ncv = settings.krylovDimension(nev: count, dimension: block.size)
+        let ratio = Self.stepToProduct(rows: block.size, nonzeros: nonzeros, krylovDimension: ncv)
         let range = acosh((2 * topB - cut - lowerB) / (cut - lowerB))
         // Rounding of u T_m(t(top)) relative stays 100 times below the tolerance (at least 1e2).
         let maxRange = max(1e2, 1e-2 * tolerance / Double.ulpOfOne)
-        let degree = Self.filterDegree(stepToProduct: perProduct > 0 ? perStep / perProduct : 1,
-                                       rangeFactor: range, maxRange: maxRange)
+        let degree = Self.filterDegree(stepToProduct: ratio, rangeFactor: range, maxRange: maxRange)
         // The wanted end's magnitude, not below the certification's floor (docs/math.md 7.10).
         let floor = Certification.roundingFloor * operatorNorm / max(tolerance, Double.ulpOfOne)
         let magnitude = max(probeValues.map(abs).min() ?? abs(topB), floor)
@@ -141,6 +166,7 @@ extension SpectrumSolver {
                                      lower: sign > 0 ? lowerB : -topB, boundSteps: boundSteps,
                                      boundSeconds: boundSeconds, lowestRitz: sign * (probe.finalRitz.first ?? 0),
                                      probeMatvecs: probe.matvecs, secondsPerProduct: perProduct, secondsPerStep: perStep,
+                                     stepToProduct: ratio,
                                      arpackTolerance: arpackTolerance)
         // 4. Lanczos on p(B), B's damped interval [lowerB, cutB].
         var cutB = cut

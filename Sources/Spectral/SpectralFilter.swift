@@ -4,6 +4,6 @@ public enum SpectralFilter: String, Codable, Sendable, CaseIterable {
     /// Lanczos on the operator (largest algebraic).
     case none
     /// An unfiltered probe to a loose tolerance for the cut and the start, then Lanczos on T_m of
-    /// the operator with the degree from the probe's timings.
+    /// the operator with the degree from a cost model of the component's size.
     case chebyshev
 }

@@ -26,7 +26,7 @@ struct SolverOptions: ParsableArguments {
             help: "How lambda_{K+1}, which decides whether Z* is unique, is found. converge (default): converge pair K+1 to --tol with the K pairs (fewer products when the gap is tiny). ritz-bound: bounded by a short Lanczos check past the K returned pairs, converged only when the check cannot show the gap (fewer products when it sits in a bulk: sbm1m 175 against 822; docs/math.md 7.12).")
     var nextEigenvalue: Choice<NextEigenvalueMethod> = Choice(MethodChoice().nextEigenvalue)
 
-    @Option(help: "Lanczos on G and A_n: none runs on the operator itself; chebyshev runs a short unfiltered probe (2 restarts; its (K+1)-th Ritz value gives the cut, its Ritz vectors the start), then Lanczos on a Chebyshev polynomial of the operator whose degree comes from the probe's timings (docs/math.md 7.11). For L use --laplacian-method chebyshev.")
+    @Option(help: "Lanczos on G and A_n: none runs on the operator itself; chebyshev runs a short unfiltered probe (2 restarts; its (K+1)-th Ritz value gives the cut, its Ritz vectors the start), then Lanczos on a Chebyshev polynomial of the operator whose degree comes from a cost model of the graph's size (docs/math.md 7.11). For L use --laplacian-method chebyshev.")
     var filter: Choice<SpectralFilter> = Choice(MethodChoice().filter)
 
     @Option(help: "Merge rule for entries of the same unordered pair: max keeps the largest weight (an edge listed both ways stays weight 1), sum adds them.")

@@ -100,6 +100,23 @@ private func expander(n: Int, seed: UInt64) throws -> SparseGraph {
         #expect(SpectrumSolver.filterDegree(stepToProduct: 100, rangeFactor: 1) == 9)
     }
 
+    /// The cost model behind the degree reproduces the degrees that the probe's own timings picked on
+    /// the benchmark graphs of docs/benchmarks.md ("Filter degree: a model, not timings"), from sizes
+    /// alone: the planted partition 300k (5), aug1m's component (9 or 11 by timings; 11), R-MAT 18's
+    /// component at K = 16 (3) and K = 64 (7). A step's cost grows with ncv, a product's does not.
+    @Test func degreeFromSizes() {
+        func degree(rows: Int, nonzeros: Int, ncv: Int) -> Int {
+            SpectrumSolver.filterDegree(stepToProduct: SpectrumSolver.stepToProduct(rows: rows, nonzeros: nonzeros,
+                                                                                  krylovDimension: ncv))
+        }
+        #expect(degree(rows: 300_000, nonzeros: 5_994_400, ncv: 49) == 5)
+        #expect(degree(rows: 997_620, nonzeros: 4_492_848, ncv: 49) == 11)
+        #expect(degree(rows: 173_908, nonzeros: 7_610_710, ncv: 48) == 3)
+        #expect(degree(rows: 173_908, nonzeros: 7_610_710, ncv: 128) == 7)
+        let base = SpectrumSolver.stepToProduct(rows: 1000, nonzeros: 20_000, krylovDimension: 40)
+        #expect(abs(SpectrumSolver.stepToProduct(rows: 1000, nonzeros: 20_000, krylovDimension: 80) - 2 * base) <= 1e-12 * base)
+    }
+
     /// `--filter chebyshev` on G and A_n against dense LAPACK: values to 1e-9 of the spectrum's
     /// scale, eigenspaces, residuals, sign rule (`expectMatchesDense`), certified; every Lanczos
     /// component ran the filter, whose damped interval [lower, cut] lies below every pair it returned
