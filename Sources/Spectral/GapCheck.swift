@@ -93,50 +93,20 @@ extension SpectrumSolver {
         let steps = min(Self.gapCheckMaxSteps, dimension)
         let k = values.count
         // Each step orthogonalises M v_j against [V | v_1 ... v_j] at once: Q's projection and the
-        // full reorthogonalisation in one pass over the columns, with one reduction.
-        var basis: [Double] = []
-        basis.reserveCapacity(n * steps)
-        var alpha: [Double] = [], beta: [Double] = []
-        var w = [Double](repeating: 0, count: max(n, 1))
-        var norm = communicator.allreduceSum(v.reduce(0) { $0 + $1 * $1 }).squareRoot()
+        // full reorthogonalisation in one pass over the columns, with one reduction. v_j lies in W
+        // (it was orthogonalised against V), so B v_j = Q M v_j: a projection before M would remove
+        // rounding only.
         var top = 0.0, near = 0.0
-        while alpha.count < steps && norm > 0 {
-            let j = alpha.count
-            for i in 0..<n { v[i] /= norm }
-            basis.append(contentsOf: v)
-            // v_j lies in W (it was orthogonalised against V), so B v_j = Q M v_j: the projection
-            // before M would remove rounding only.
-            v.withUnsafeBufferPointer { x in w.withUnsafeMutableBufferPointer { base.apply(x.baseAddress!, into: $0.baseAddress!) } }
-            let a = communicator.allreduceSum((0..<n).reduce(0.0) { $0 + v[$1] * w[$1] })
-            let previous = j > 0 ? beta[j - 1] : 0
-            let before = w.withUnsafeMutableBufferPointer { wp -> Double in
-                basis.withUnsafeBufferPointer { f in
-                    let current = f.baseAddress! + j * n
-                    var local = 0.0
-                    for i in 0..<n {
-                        var t = wp[i] - a * current[i]
-                        if j > 0 { t -= previous * current[i - n] }
-                        wp[i] = t
-                        local += t * t
-                    }
-                    return local
-                }
-            }
-            alpha.append(a)
-            w.withUnsafeMutableBufferPointer {
-                norm = orthogonalise($0.baseAddress!, rows: n, blocks: [(vectors, k), (basis, j + 1)],
-                                     normBefore: communicator.allreduceSum(before).squareRoot(),
-                                     communicator: communicator) { alpha[j] += $0[k + j] }
-            }
-            beta.append(norm)
-            let ritz = try SymmetricEigen(.lanczosTridiagonal(alpha: alpha, beta: beta), vectors: false).values
+        let run = try ShortLanczos(rows: n, start: v, steps: steps, fixed: [(vectors, k)], communicator: communicator,
+                                   product: { x, y in base.apply(x, into: y) }) { run in
+            let ritz = try SymmetricEigen(run.tridiagonal, vectors: false).values
             top = ritz.last!
             // Full reorthogonalisation makes T_m exact for a matrix within a few ulps of B's norm.
-            let margin = 1e-10 * max(abs(ritz.first!), abs(top), beta.max()!)
-            near = LanczosUpperBound.bound(ritz: ritz, betas: beta, logInverseDelta: logInverseDelta) + margin
-            if near <= (kth + top) / 2 || top >= kth - 1e-9 * max(1, abs(kth)) || norm <= margin { break }
-            swap(&v, &w)
+            let margin = 1e-10 * max(abs(ritz.first!), abs(top), run.beta.max()!)
+            near = LanczosUpperBound.bound(ritz: ritz, betas: run.beta, logInverseDelta: logInverseDelta) + margin
+            return near <= (kth + top) / 2 || top >= kth - 1e-9 * max(1, abs(kth)) || run.residualNorm <= margin
         }
+        let (alpha, beta, basis) = (run.alpha, run.beta, run.basis)
         guard !alpha.isEmpty else { return nil }
         var (far, matvecs) = (top, alpha.count)
         if near >= kth && top < kth - 1e-9 * max(1, abs(kth)) {

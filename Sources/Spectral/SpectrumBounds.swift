@@ -6,7 +6,7 @@ import Foundation
 /// what the Chebyshev filter needs (bounds of the spectrum's ends) and what `auto` predicts the
 /// shift-invert factor from (lambda_1 of L_c on 1_c-perp).
 ///
-/// `steps` Lanczos steps with full reorthogonalisation (classical Gram-Schmidt twice) on M (L_c, G_c
+/// `steps` Lanczos steps with full reorthogonalisation (`ShortLanczos`) on M (L_c, G_c
 /// or A_n's component, deflated), from the solver's start vector. By Cauchy interlacing the j-th
 /// smallest Ritz value is at least lambda_j, so `ritz[k]` bounds lambda_{k+1} from above; the ends
 /// are estimated by theta_max + |beta_m s_m| and theta_min - |beta_m s_1| (the Ritz residuals of the
@@ -33,36 +33,15 @@ struct SpectrumBounds {
     init(_ op: ComponentOperator, sign: Double, start: [Double], steps wanted: Int, globalDimension: Int,
          cap: Double, communicator: Communicator) throws {
         let began = Date()
-        let n = op.localDimension
         let m = max(2, min(wanted, globalDimension - 1))
-        var basis: [[Double]] = []
-        var alpha: [Double] = [], beta: [Double] = []
-        var v = start
-        var norm = communicator.allreduceSum(v.reduce(0) { $0 + $1 * $1 }).squareRoot()
-        var w = [Double](repeating: 0, count: max(n, 1))
-        for _ in 0..<m {
-            guard norm > 0 else { break }
-            for i in 0..<n { v[i] /= norm }
-            basis.append(v)
-            v.withUnsafeBufferPointer { x in
-                w.withUnsafeMutableBufferPointer { y in op.apply(x.baseAddress!, into: y.baseAddress!) }
-            }
-            for i in 0..<n { w[i] *= sign }   // M v
-            var a = 0.0
-            for i in 0..<n { a += v[i] * w[i] }
-            alpha.append(communicator.allreduceSum(a))
-            // Full reorthogonalisation against the whole basis, twice.
-            for _ in 0..<2 {
-                var dots = basis.map { b in (0..<n).reduce(0.0) { $0 + b[$1] * w[$1] } }
-                communicator.allreduceSum(&dots)
-                for (b, d) in zip(basis, dots) { for i in 0..<n { w[i] -= d * b[i] } }
-            }
-            norm = communicator.allreduceSum(w.prefix(n).reduce(0) { $0 + $1 * $1 }).squareRoot()
-            beta.append(norm)
-            // An invariant subspace: what is left is rounding (and may hold the deflated vector).
-            if norm <= 1e-10 * (alpha.map(abs).max() ?? 0) { break }
-            v = Array(w.prefix(n))
-        }
+        let run = ShortLanczos(rows: op.localDimension, start: start, steps: m, communicator: communicator,
+                               product: { x, y in
+                                   op.apply(x, into: y)
+                                   for i in 0..<op.localDimension { y[i] *= sign }   // M v
+                               },
+                               // An invariant subspace: what is left is rounding (and may hold the deflated vector).
+                               stop: { $0.residualNorm <= 1e-10 * ($0.alpha.map(abs).max() ?? 0) })
+        let (alpha, beta) = (run.alpha, run.beta)
         let k = alpha.count
         let eig = try SymmetricEigen(.lanczosTridiagonal(alpha: alpha, beta: beta))
         ritz = eig.values
