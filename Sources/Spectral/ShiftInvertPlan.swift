@@ -156,7 +156,7 @@ extension SpectrumSolver {
             let shift = cost.spectralShift
             if invert > shift {
                 return ShiftInvertPlan(analysedNonzeros: factor.factorNonzeros, factorBytes: factor.estimatedBytes,
-                                       note: String(format: "the factor fits (%.0f MB) but shift-invert is predicted to cost %.3g flop-equivalents (factorisation %.3g flops, nnz(L) = %d) against %.3g for the spectral shift (sigma / lambda_1 about %.3g)",
+                                       note: String(format: "the factor fits (%.0f MB) but shift-invert is predicted to cost %.3g flop-equivalents (factorisation %.3g flops, nnz(L) = %d) against %.3g for Lanczos without a factor (priced as the spectral shift, sigma / lambda_1 about %.3g; the method is chosen next)",
                                                     factorBytes / 1e6, invert, factor.flops, factor.factorNonzeros, shift,
                                                     cost.sigma / cost.lambda))
             }

@@ -20,14 +20,21 @@ public struct SpectrumSolver {
     public let method: MethodChoice
     /// Progress lines (stderr on the coordinator), called at most about once a second.
     public var progress: ((String) -> Void)?
-    /// BoomerAMG's settings for AMG shift-invert and LOBPCG; tests replace them to make hypre fail.
-    var amgSettings = AMGSettings()
+    /// BoomerAMG's settings for AMG shift-invert and LOBPCG (the defaults; tests pass others to make
+    /// hypre fail).
+    let amgSettings: AMGSettings
 
     /// The solve runs on the communicator of the graph it is given.
     public init(settings: LanczosSettings = LanczosSettings(), method: MethodChoice = MethodChoice(),
                 progress: ((String) -> Void)? = nil) {
+        self.init(settings: settings, method: method, amgSettings: AMGSettings(), progress: progress)
+    }
+
+    init(settings: LanczosSettings = LanczosSettings(), method: MethodChoice = MethodChoice(), amgSettings: AMGSettings,
+         progress: ((String) -> Void)? = nil) {
         self.settings = settings
         self.method = method
+        self.amgSettings = amgSettings
         self.progress = progress
     }
 

@@ -4,16 +4,15 @@ import Foundation
 import PairGraph
 import Testing
 
-/// Solves L on the world communicator with BoomerAMG `amg` settings in place of the defaults (the
-/// test hook that makes hypre fail), the factor budget at 100 bytes so that `auto` cannot take
+/// Solves L on the world communicator with BoomerAMG `amg` settings in place of the defaults
+/// (`SpectrumSolver`'s internal initialiser, which makes hypre fail), the factor budget at 100 bytes so that `auto` cannot take
 /// CHOLMOD; vectors gathered whole.
 private func solveWithAMG(_ graph: SparseGraph, count: Int, method: LaplacianMethod,
                           amg: AMGSettings) throws -> Spectrum {
     let choice = MethodChoice(denseLimit: 8, laplacianMethod: method, factorBudgetBytes: 100, factorBudgetRatio: 0)
     return try withSolverLock {
         let distributed = try graph.distributed(over: testMPI.world)
-        var solver = SpectrumSolver(method: choice)
-        solver.amgSettings = amg
+        let solver = SpectrumSolver(method: choice, amgSettings: amg)
         var spectrum = try solver.solve(distributed, kind: .laplacian, count: count)
         spectrum.vectors = gatherRows(spectrum.vectors, partition: distributed.partition, communicator: testMPI.world)
         spectrum.firstRow = 0
