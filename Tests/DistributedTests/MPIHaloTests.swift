@@ -134,6 +134,32 @@ import Testing
         }
     }
 
+    /// The layout a graph starts with follows its global rows, on every rank alike
+    /// (`SpMVOrder.standard`): a circulant graph whose every row holds the same 12 entries takes the
+    /// natural layout; the same graph with one node joined to all others (a row over 30 times the
+    /// mean) and a cycle (two entries per row) take the hub-first one.
+    @Test func layoutFollowsTheRows() throws {
+        try withSolverLock {
+            let world = testMPI.world
+            let n = 2000
+            var circulant = TestEdges(n: n), cycle = TestEdges(n: n)
+            for i in 0..<n {
+                cycle.add(i, (i + 1) % n)
+                for step in 1...6 { circulant.add(i, (i + step) % n) }
+            }
+            var hubbed = circulant
+            for i in 1..<n where i > 6 && i < n - 6 { hubbed.add(0, i) }
+            let even = try circulant.assemble().distributed(over: world)
+            let hub = try hubbed.assemble().distributed(over: world)
+            let short = try cycle.assemble().distributed(over: world)
+            #expect(even.spmvOrder == .natural)
+            #expect(hub.spmvOrder == .hub)
+            #expect(short.spmvOrder == .hub)
+            #expect(world.allreduceMin(even.spmvOrder == .natural && hub.spmvOrder == .hub ? 1 : 0) == 1,
+                    "ranks disagree")
+        }
+    }
+
     /// PARPACK on the world communicator with the distributed operator as its matvec: the
     /// largest eigenvalues of an R-MAT adjacency match dense LAPACK, with small residuals.
     @Test func lanczosOverTheDistributedOperator() throws {

@@ -60,6 +60,15 @@ public final class DistributedGraph: @unchecked Sendable {
         }
         degrees = d
         maxDegree = communicator.allreduceMax(localMax)
+        var entries = 0.0, longest = 0.0
+        for i in 0..<nodeIDs.count {
+            let e = Double(rowPointers[i + 1] - rowPointers[i])
+            entries += e
+            longest = max(longest, e)
+        }
+        let rows = Double(partition.rowCount)
+        spmvOrder = SpMVOrder.standard(meanRowEntries: rows > 0 ? communicator.allreduceSum(entries) / rows : 0,
+                                       longestRow: communicator.allreduceMax(longest))
         // A restriction to one component is connected by construction: its labels need no rounds.
         let n = partition.rowCount
         let comps = knownConnected && n > 0
@@ -171,9 +180,9 @@ public final class DistributedGraph: @unchecked Sendable {
         clock.record(halo: t1 - t0, spmv: MatvecClock.now() - t1, products: width)
     }
 
-    /// The layout of the local product (`SpMVOrder.standard` unless the caller chose): a speed
-    /// setting only, every layout gives the same sums.
-    public var spmvOrder: SpMVOrder = .standard {
+    /// The layout of the local product (`SpMVOrder.standard` of the graph's rows unless the caller
+    /// chose): a speed setting only, every layout gives the same sums.
+    public var spmvOrder: SpMVOrder = .natural {
         didSet { if spmvOrder != orderedBlock?.order { orderedBlock = nil } }
     }
     /// The block in `spmvOrder`'s layout, built by the first product that needs it (a graph

@@ -12,11 +12,21 @@ public enum SpMVOrder: String, Sendable, CaseIterable {
     /// the block's row order once per product.
     case hub
 
-    /// The order of every distributed product unless the caller sets `DistributedGraph.spmvOrder`.
-    /// `.hub`: faster than `.natural` in every micro-benchmark run on R-MAT 18-20 (1.15-3.5x,
-    /// loaded machine) and in most solve rounds; `.hubColumns` gained less (docs/hardware-limit.md,
-    /// "SpMV locality").
-    public static let standard: SpMVOrder = .hub
+    /// Rows at least this many times longer than the average make a graph hub-heavy.
+    public static let hubRatio = 30.0
+    /// Rows this short on average make the loop's exit branch the cost: `.hub` sorts rows by length.
+    public static let shortRows = 10.0
+
+    /// Not collective. The layout of a graph's distributed products unless the caller sets
+    /// `DistributedGraph.spmvOrder`, from the global mean and longest row (docs/hardware-limit.md,
+    /// "Which layout"): `.hub` where rows are heavy-tailed (hot columns share cache lines: R-MAT 18,
+    /// 1.17x) or short (rows of equal length in a row, so the loop exits predictably: aug1m, 4.5 per
+    /// row, 1.2-1.3x); `.natural` where every row holds about the same tens of entries, since there
+    /// the two permutation passes cost more than they save (sbm1m, 19.5 per row: 1.1-1.4x;
+    /// planted partition 300k: 1.03-1.13x). Speed only: every layout gives the same sums.
+    public static func standard(meanRowEntries mean: Double, longestRow: Double) -> SpMVOrder {
+        longestRow > hubRatio * mean || mean < shortRows ? .hub : .natural
+    }
 }
 
 /// A copy of a `DistributedRowBlock`'s CSR arrays in a hub-first layout (`SpMVOrder`), with the
