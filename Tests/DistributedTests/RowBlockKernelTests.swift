@@ -66,6 +66,34 @@ import Testing
 
     /// The layout is hub-first: columns by reference count descending, ties by local column; rows
     /// (`.hub`) by entry count descending, ties by local row; both permutations.
+    /// Localising a block's global columns: the bitmap numbering and the sorted one give the same
+    /// local columns and ghosts, and both match the definition (owned column c -> c - first row,
+    /// ghost -> owned count + its rank among the distinct ghosts, ascending), for blocks at the
+    /// start, middle and end of the rows, with repeated ghosts, ghosts in the last partial word of
+    /// the bitmap, and none at all.
+    @Test(arguments: [(0, 100), (300, 450), (900, 1003), (0, 1003)])
+    func bitmapAndSortedGhostNumberingAgree(_ first: Int, _ end: Int) {
+        let rows = 1003
+        var state: UInt64 = 7
+        var columns: [Int32] = []
+        for _ in 0..<5000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            columns.append(Int32(Int(state >> 33) % rows))
+        }
+        columns += [Int32(rows - 1), Int32(rows - 1), 0, Int32(first)]
+        let owned = first..<end
+        let bitmap = DistributedRowBlock.localColumns(columns, owned: owned, rowCount: rows, bitmap: true)
+        let sorted = DistributedRowBlock.localColumns(columns, owned: owned, rowCount: rows, bitmap: false)
+        #expect(bitmap.local == sorted.local)
+        #expect(bitmap.ghosts == sorted.ghosts)
+        let ghosts = Array(Set(columns.filter { !owned.contains(Int($0)) })).sorted()
+        #expect(bitmap.ghosts == ghosts)
+        let expected = columns.map { c in
+            owned.contains(Int(c)) ? Int32(Int(c) - first) : Int32(owned.count + ghosts.firstIndex(of: c)!)
+        }
+        #expect(bitmap.local == expected)
+    }
+
     @Test func hubLayoutOrdersColumnsAndRowsByDegree() {
         let b = Self.block(rows: 200, width: 260, value: 1, odd: nil, seed: 5)
         var references = [Int](repeating: 0, count: b.columnCount)

@@ -109,17 +109,65 @@ public struct DistributedRowBlock: Sendable, Equatable {
         let owned = partition.rows(of: rank)
         precondition(rowPointers.count == owned.count + 1,
                      "\(rowPointers.count - 1) rows given for a block of \(owned.count)")
-        let lo = Int32(owned.lowerBound), hi = Int32(owned.upperBound), n = owned.count
+        // A bitmap of the graph's rows when it is no larger than the column indices themselves.
+        let bitmap = partition.rowCount / 8 <= 4 * globalColumns.count
+        let (local, ghosts) = localColumns(globalColumns, owned: owned, rowCount: partition.rowCount, bitmap: bitmap)
+        let requests = HaloRequests(partition: partition, rank: rank, sortedGhostColumns: ghosts.map { Int($0) })
+        let block = DistributedRowBlock(rowPointers: rowPointers, columnIndices: local, values: values,
+                                        columnCount: owned.count + ghosts.count)
+        return (block, requests)
+    }
+
+    /// Not collective. Each entry's local column (an owned column c is c - first owned row, a ghost
+    /// owned count + its position among the ghosts) and the ghosts, ascending and unique. Two ways
+    /// to the same numbers: `bitmap` marks the ghosts in one bit per row of the graph and numbers
+    /// them by counting bits, linear in the entries (sorting sbm1m's 4.9 M ghost entries per rank at
+    /// P = 2 and searching each took 1.0 s: docs/benchmarks.md); otherwise the ghost entries are
+    /// sorted and each is found by binary search, which needs no memory per graph row.
+    static func localColumns(_ globalColumns: [Int32], owned: Range<Int>, rowCount: Int,
+                             bitmap: Bool) -> (local: [Int32], ghosts: [Int32]) {
+        let lo = Int32(owned.lowerBound), hi = Int32(owned.upperBound), n = Int32(owned.count)
+        var local = [Int32](repeating: 0, count: globalColumns.count)
         var ghosts: [Int32] = []
+        if bitmap {
+            var bits = [UInt64](repeating: 0, count: (rowCount + 63) / 64)
+            for c in globalColumns where c < lo || c >= hi {
+                precondition(c >= 0 && Int(c) < rowCount, "column \(c) outside 0..<\(rowCount)")
+                bits[Int(c) >> 6] |= 1 << UInt64(c & 63)
+            }
+            // Ghosts in the words before each word.
+            var before = [Int32](repeating: 0, count: bits.count)
+            var count: Int32 = 0
+            for w in bits.indices {
+                before[w] = count
+                count += Int32(bits[w].nonzeroBitCount)
+                var b = bits[w]
+                while b != 0 {
+                    ghosts.append(Int32(w << 6 + b.trailingZeroBitCount))
+                    b &= b - 1
+                }
+            }
+            bits.withUnsafeBufferPointer { words in
+                before.withUnsafeBufferPointer { first in
+                    globalColumns.withUnsafeBufferPointer { cols in
+                        for q in 0..<cols.count {
+                            let c = cols[q]
+                            if c >= lo && c < hi { local[q] = c - lo; continue }
+                            let w = Int(c) >> 6, below = words[w] & ((1 << UInt64(c & 63)) - 1)
+                            local[q] = n + first[w] + Int32(below.nonzeroBitCount)
+                        }
+                    }
+                }
+            }
+            return (local, ghosts)
+        }
         for c in globalColumns where c < lo || c >= hi {
-            precondition(c >= 0 && Int(c) < partition.rowCount, "column \(c) outside 0..<\(partition.rowCount)")
+            precondition(c >= 0 && Int(c) < rowCount, "column \(c) outside 0..<\(rowCount)")
             ghosts.append(c)
         }
         ghosts.sort()
         var unique: [Int32] = []
         for c in ghosts where unique.last != c { unique.append(c) }
-        ghosts = []
-        var local = [Int32](repeating: 0, count: globalColumns.count)
         unique.withUnsafeBufferPointer { g in
             globalColumns.withUnsafeBufferPointer { cols in
                 for q in 0..<cols.count {
@@ -127,14 +175,11 @@ public struct DistributedRowBlock: Sendable, Equatable {
                     if c >= lo && c < hi { local[q] = c - lo; continue }
                     var a = 0, b = g.count
                     while a < b { let m = (a + b) / 2; if g[m] < c { a = m + 1 } else { b = m } }
-                    local[q] = Int32(n + a)
+                    local[q] = n + Int32(a)
                 }
             }
         }
-        let requests = HaloRequests(partition: partition, rank: rank, sortedGhostColumns: unique.map { Int($0) })
-        let block = DistributedRowBlock(rowPointers: rowPointers, columnIndices: local, values: values,
-                                        columnCount: n + unique.count)
-        return (block, requests)
+        return (local, unique)
     }
 }
 
