@@ -106,14 +106,13 @@ extension SpectrumSolver {
             near = LanczosUpperBound.bound(ritz: ritz, betas: run.beta, logInverseDelta: logInverseDelta) + margin
             return near <= (kth + top) / 2 || top >= kth - 1e-9 * max(1, abs(kth)) || run.residualNorm <= margin
         }
-        let (alpha, beta, basis) = (run.alpha, run.beta, run.basis)
-        guard !alpha.isEmpty else { return nil }
-        var (far, matvecs) = (top, alpha.count)
+        guard run.steps > 0 else { return nil }
+        var (far, matvecs) = (top, run.steps)
         if near >= kth && top < kth - 1e-9 * max(1, abs(kth)) {
             // No gap shown, none ruled out: converge B's top pair instead, from its Ritz vector.
-            let s = Array(try SymmetricEigen(.lanczosTridiagonal(alpha: alpha, beta: beta)).vectors.column(alpha.count - 1))
+            let s = Array(try SymmetricEigen(run.tridiagonal).vectors.column(run.steps - 1))
             var y = [Double](repeating: 0, count: max(n, 1))
-            basis.withUnsafeBufferPointer { b in
+            run.basis.withUnsafeBufferPointer { b in
                 cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(n), Int32(s.count), 1, b.baseAddress, Int32(n), s, 1, 0, &y, 1)
             }
             let settings = LanczosSettings(tolerance: tolerance, maxRestarts: self.settings.maxRestarts,

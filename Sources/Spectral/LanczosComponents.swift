@@ -170,7 +170,6 @@ extension SpectrumSolver {
                         }
                         if reporting { progress?("lanczos \(label): \(choice.note)") }
                         method = choice.method
-                        if method == .spectralShift { shift = andersonMorley }
                     }
                     outcome.method = method?.rawValue
                     if method == .amg || method == .jacobi || method == .lobpcg {

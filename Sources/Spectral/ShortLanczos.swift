@@ -28,6 +28,7 @@ struct ShortLanczos {
         var w = [Double](repeating: 0, count: max(n, 1))
         var norm = communicator.allreduceSum(v.prefix(n).reduce(0) { $0 + $1 * $1 }).squareRoot()
         basis.reserveCapacity(n * steps)
+        let k = fixed.reduce(0) { $0 + $1.count }
         while alpha.count < steps && norm > 0 {
             let j = alpha.count
             for i in 0..<n { v[i] /= norm }
@@ -50,7 +51,6 @@ struct ShortLanczos {
                 }
             }
             alpha.append(a)
-            let k = fixed.reduce(0) { $0 + $1.count }
             let stored = basis
             var corrections: [Double] = []
             w.withUnsafeMutableBufferPointer {

@@ -41,9 +41,8 @@ struct SpectrumBounds {
                                },
                                // An invariant subspace: what is left is rounding (and may hold the deflated vector).
                                stop: { $0.residualNorm <= 1e-10 * ($0.alpha.map(abs).max() ?? 0) })
-        let (alpha, beta) = (run.alpha, run.beta)
-        let k = alpha.count
-        let eig = try SymmetricEigen(.lanczosTridiagonal(alpha: alpha, beta: beta))
+        let (k, beta) = (run.steps, run.beta)
+        let eig = try SymmetricEigen(run.tridiagonal)
         ritz = eig.values
         let top = k - 1
         let residual = abs(beta[k - 1] * eig.vectors[k - 1, top])

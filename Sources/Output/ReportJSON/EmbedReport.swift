@@ -42,29 +42,20 @@ public struct SettingsSummary: Encodable {
     public var dim: Int
     public var losses: [String]
     public var hyperparameters: Hyperparameters
-    /// Written beside the fields above, not nested (`SolverSummary`).
-    public var solver: SolverSummary
+    public var lanczos: SolverConfiguration
+    public var merge: String
+    public var largestComponent: Bool
 
     public init(dim: Int, losses: [String], hyperparameters: Hyperparameters, solver: SolverSummary) {
-        (self.dim, self.losses, self.hyperparameters, self.solver) = (dim, losses, hyperparameters, solver)
-    }
-
-    private enum CodingKeys: CodingKey { case dim, losses, hyperparameters }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(dim, forKey: .dim)
-        try container.encode(losses, forKey: .losses)
-        try container.encode(hyperparameters, forKey: .hyperparameters)
-        try solver.encode(to: encoder)
+        (self.dim, self.losses, self.hyperparameters) = (dim, losses, hyperparameters)
+        (lanczos, merge, largestComponent) = (solver.lanczos, solver.merge, solver.largestComponent)
     }
 }
 
 /// The solver and graph settings of every command that solves a spectrum (embed, sweep, compare),
 /// as their `settings` list them: `lanczos` (the Lanczos settings and the method choice, one flat
-/// object), `merge` and `largest_component`. A command's settings encode it into their own object
-/// (`encode(to:)` on the same encoder), so the three keys sit beside the command's own.
-public struct SolverSummary: Sendable, Encodable {
+/// object), `merge` and `largest_component`.
+public struct SolverSummary: Sendable {
     public var lanczos: SolverConfiguration
     public var merge: String
     public var largestComponent: Bool

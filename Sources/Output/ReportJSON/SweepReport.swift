@@ -24,28 +24,16 @@ public struct SweepPayload: Encodable {
         public var beta: Double
         public var lambda: Double
         public var losses: [String]
-        /// Written beside the fields above, not nested (`SolverSummary`).
-        public var solver: SolverSummary
+        public var lanczos: SolverConfiguration
+        public var merge: String
+        public var largestComponent: Bool
 
         public init(dims: [Int], gammas: [Double], gammaGrid: String, beta: Double, lambda: Double, losses: [String],
                     solver: SolverSummary) {
             (self.dims, self.gammas, self.gammaGrid) = (dims, gammas, gammaGrid)
             (self.beta, self.lambda) = (beta, lambda)
             self.losses = losses
-            self.solver = solver
-        }
-
-        private enum CodingKeys: CodingKey { case dims, gammas, gammaGrid, beta, lambda, losses }
-
-        public func encode(to encoder: Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(dims, forKey: .dims)
-            try container.encode(gammas, forKey: .gammas)
-            try container.encode(gammaGrid, forKey: .gammaGrid)
-            try container.encode(beta, forKey: .beta)
-            try container.encode(lambda, forKey: .lambda)
-            try container.encode(losses, forKey: .losses)
-            try solver.encode(to: encoder)
+            (lanczos, merge, largestComponent) = (solver.lanczos, solver.merge, solver.largestComponent)
         }
     }
 }

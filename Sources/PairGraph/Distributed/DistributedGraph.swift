@@ -51,21 +51,17 @@ public final class DistributedGraph: @unchecked Sendable {
         self.block = block
         exchange = HaloExchange(plan: HaloPlan(requests: requests, communicator: communicator), communicator: communicator)
         var d = [Double](repeating: 0, count: nodeIDs.count)
-        var localMax = 0.0
+        var localMax = 0.0, longest = 0.0
         for i in 0..<nodeIDs.count {
             var s = 0.0
             for q in rowPointers[i]..<rowPointers[i + 1] { s += weights[q] }
             d[i] = s
             localMax = max(localMax, s)
+            longest = max(longest, Double(rowPointers[i + 1] - rowPointers[i]))
         }
         degrees = d
         maxDegree = communicator.allreduceMax(localMax)
-        var entries = 0.0, longest = 0.0
-        for i in 0..<nodeIDs.count {
-            let e = Double(rowPointers[i + 1] - rowPointers[i])
-            entries += e
-            longest = max(longest, e)
-        }
+        let entries = Double(rowPointers[nodeIDs.count] - rowPointers[0])
         let rows = Double(partition.rowCount)
         spmvOrder = SpMVOrder.standard(meanRowEntries: rows > 0 ? communicator.allreduceSum(entries) / rows : 0,
                                        longestRow: communicator.allreduceMax(longest))
