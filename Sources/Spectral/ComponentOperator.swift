@@ -187,14 +187,13 @@ final class ComponentOperator: LinearOperator {
     /// Collective like `apply`. Y = M X for `count` columns (`localDimension` x count,
     /// column-major, in and out): `apply` on each column, with the halo exchange and the pass over
     /// the rows shared by up to `DistributedGraph.blockProductWidth` columns (one exchange carrying
-    /// that many values per ghost) when `blocked` (default: when the solve spans ranks). Each
+    /// that many values per ghost) when `blocked` (default: never, as `DistributedGraph.blocksByDefault`). Each
     /// column's deflation, products and sums are `apply`'s, so
     /// every column is bit for bit `apply` of that column.
     func apply(columns x: UnsafePointer<Double>, count: Int, into y: UnsafeMutablePointer<Double>,
                blocked: Bool? = nil) {
         let n = localDimension, rows = block.rows
-        // As `DistributedGraph.blocksByDefault`: blocks only with a halo to exchange.
-        guard blocked ?? (block.exchange.communicator.size > 1) else {
+        guard blocked ?? DistributedGraph.blocksByDefault else {
             for j in 0..<count { apply(x + j * n, into: y + j * n) }
             return
         }

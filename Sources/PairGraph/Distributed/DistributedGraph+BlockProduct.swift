@@ -6,11 +6,13 @@ extension DistributedGraph {
     /// whatever k (4 and 8 were slower in the micro-benchmark: docs/hardware-limit.md).
     public static let blockProductWidth = 16
 
-    /// Whether `multiply(_:)` multiplies blocks by default: only when there is a halo to exchange
-    /// (P > 1), where one exchange per 16 columns replaces 16. On one rank the 16 vector products
-    /// were faster than the block kernel, whose 128-byte rows of x miss the cache where a vector
-    /// stays in it (docs/hardware-limit.md, "Block products"). Both give the same bits.
-    public var blocksByDefault: Bool { communicator.size > 1 }
+    /// Whether `multiply(_:)` multiplies blocks by default: no, at any rank count. On one rank the
+    /// 16 vector products were faster than the block kernel, whose 128-byte rows of x miss the cache
+    /// where a vector stays in it; at P = 2 too, on every graph measured, although one exchange then
+    /// replaces 16 (the certification's block product 2.4-3.5x slower: docs/hardware-limit.md,
+    /// "Block products"). `blocked: true` still asks for them. Both give the same bits.
+    public static let blocksByDefault = false
+    public var blocksByDefault: Bool { Self.blocksByDefault }
 
     /// Collective: G V on the owned rows, V given by its owned rows (`localRowCount` x k,
     /// column-major). `blocked` (default `blocksByDefault`, the same on every rank): as block
