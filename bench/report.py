@@ -14,7 +14,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NAMES = {"eigenpair-p1": "Eigenpair P=1", "eigenpair-p2": "Eigenpair P=2", "scipy": "SciPy eigsh",
          "scipy-ncv": "SciPy eigsh, ncv = k + max(k, 32)",
          "slepc-p1": "SLEPc KS P=1", "slepc-p2": "SLEPc KS P=2", "sklearn-arpack": "sklearn arpack",
-         "sklearn-lobpcg": "sklearn lobpcg", "sklearn-amg": "sklearn amg"}
+         "sklearn-lobpcg": "sklearn lobpcg", "sklearn-amg": "sklearn amg",
+         "eigenpair-ritz-p2": "Eigenpair P=2, `--next-eigenvalue ritz-bound`"}
 
 
 def f(x, spec=".2f", none="-"):
@@ -35,6 +36,8 @@ FAMILY_ORDER = {"rmat": 0, "augmentation": 1, "sbm": 2, "planted": 3}
 KEEP = "<!-- Hand-written sections below: bench/report.py keeps them when it rewrites this page. -->"
 LAPLACIAN_BEGIN = "<!-- Generated Laplacian section (bench/run.py --laplacian, bench/report.py): replaced on every Laplacian run. -->"
 LAPLACIAN_END = "<!-- End of the generated Laplacian section. -->"
+ISSUE11_BEGIN = "<!-- Generated issue-11 section (bench/report.py --issue11): replaced on every such run. -->"
+ISSUE11_END = "<!-- End of the generated issue-11 section. -->"
 
 
 def graph_of(c):
@@ -62,6 +65,11 @@ def main():
     ap.add_argument("--out", default=os.path.join(ROOT, "docs", "benchmarks.md"))
     ap.add_argument("--quiet-machine", action="store_true",
                     help="say that nothing else ran during the benchmark (the default text says the machine was shared)")
+    ap.add_argument("--issue11", action="store_true",
+                    help="write only the section on issue 11's targets (A_n cases rmat20-k16, rmat20-k64, sbm1m-k16 "
+                         "against SLEPc) between its markers, keeping the rest of the page")
+    ap.add_argument("--stream", default=os.path.join(ROOT, "bench", "results", "stream-vm.json"),
+                    help="STREAM results (bench/stream/run.sh) for --issue11's bandwidth row")
     args = ap.parse_args()
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from run import SKLEARN, TOOLS, targets
@@ -84,6 +92,10 @@ def main():
         R["laplacian_targets"] = laplacian_targets(R["cases"], R["tol"])
         splice_laplacian(args.out, laplacian_section(R, args, extra))
         print(f"wrote the Laplacian section of {args.out}")
+        return
+    if args.issue11:
+        splice(args.out, issue11_section(R, args, extra), ISSUE11_BEGIN, ISSUE11_END)
+        print(f"wrote the issue-11 section of {args.out}")
         return
     R["targets"] = targets(R["cases"])
 
@@ -256,93 +268,7 @@ def main():
       "only the 16th, takes 142 matvecs and 15.6 s instead of 822 and 96.5 s).")
     w("")
     for c in R["cases"]:
-        w(case_heading(c))
-        w("")
-        w(f"{c['rounds']} round(s)" + (f"; from {c['from']}" if c.get("from") else "") + ". Load average before "
-          "each run (1 min): " + ", ".join(f"{NAMES.get(t, t)} {', '.join(format(r['load_before'], '.1f') for r in rs)}"
-                                          for t, rs in c["runs"].items() if rs) + ".")
-        w("")
-        w("| tool | runs ok | solve s | end to end s | to spectrum s | read s | build s | matvecs | "
-          "max rel residual | peak MiB per rank | solve x Eigenpair | end to end x Eigenpair | agree |")
-        w("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-        order = TOOLS + SKLEARN  # the order the tools run in each round
-        for t in sorted(list(c["tools"]) + list(c.get("not_run") or {}),
-                        key=lambda t: order.index(t) if t in order else len(order)):
-            if t in (c.get("not_run") or {}):
-                w(f"| {NAMES.get(t, t)} | - | not run (see below) |" + " |" * 10)
-                continue
-            s = c["summary"].get(t)
-            if s is None:
-                w(f"| {NAMES.get(t, t)} | 0 | {c['skipped'].get(t, 'not run')} |" + " |" * 10)
-                continue
-            if not s.get("succeeded"):
-                err = "; ".join(s.get("errors", []))[:300].replace("|", "/").replace("\n", " ")
-                rss = max((r.get("child_max_rss_bytes") or 0 for r in c["runs"][t]), default=0)
-                walls = ", ".join(f"{r['process_wall_seconds']:.0f}" for r in c["runs"][t])
-                w(f"| {NAMES.get(t, t)} | 0/{s['runs']} | failed: {err} (process wall {walls} s, max RSS "
-                  f"{mib(rss)} MiB) |" + " |" * 10)
-                continue
-            r = c["ratios"].get(t, {})
-            tm = s.get("timings_median") or {}
-            agree = s.get("max_rel_diff")
-            agree_s = ("-" if agree is None else f"{agree:.1e}") + ("" if s["all_agree"] else " **DISAGREES**")
-            w(f"| {NAMES.get(t, t)} | {s['succeeded']}/{s['runs']} | {f(s['solve_seconds'])} | "
-              f"{f(s['end_to_end_seconds'])} | {f(s.get('to_spectrum_seconds')) if t.startswith('eigenpair') else '-'} | "
-              f"{f(s.get('read_seconds') if not t.startswith('eigenpair') else tm.get('read'))} | "
-              f"{f(s.get('build_seconds'))} | {f(s.get('matvecs'), '.0f')} | {f(s.get('max_rel_residual'), '.1e')} | "
-              f"{' / '.join(mib(b) for b in s['peak_rss_bytes_per_rank'])} | {ratio(r.get('solve'))} | "
-              f"{ratio(r.get('end_to_end'))} | {agree_s} |")
-        w("")
-        notes = []
-        ref = c.get("reference_eigenvalues")
-        for t, s in c["summary"].items():
-            if s.get("succeeded") and not s.get("all_agree") and ref:
-                for run in c["runs"][t]:
-                    a = run.get("agreement")
-                    if not run.get("eigenvalues") or (a and a["ok"]):
-                        continue
-                    got = sorted(run["eigenvalues"], reverse=True)[:c["k"]]
-                    bad = [(i, x, y) for i, (x, y) in enumerate(zip(got, ref)) if abs(x - y) > 1e-6 * abs(y)]
-                    extra = ", ".join(f"{k2} {run[k2]}" for k2 in ("converged", "iterations", "ncv") if k2 in run)
-                    notes.append(f"**{NAMES.get(t, t)} disagrees** (round {run['round']}; {extra}; its max relative "
-                                 f"residual {run.get('max_rel_residual', 0):.1e}): eigenvalues "
-                                 + "; ".join(f"#{i + 1} {x:.10f} vs Eigenpair {y:.10f}" for i, x, y in bad[:6])
-                                 + (f" (and {len(bad) - 6} more)" if len(bad) > 6 else "")
-                                 + ". Eigenpair eigenvalues with no match within 1e-8 relative in its list: "
-                                 + (", ".join(f"{y:.10f}" for y in ref[:c["k"]]
-                                              if not any(abs(x - y) <= 1e-8 * abs(y) for x in run["eigenvalues"]))
-                                    or "none")
-                                 + "; the other tools' largest differences from Eigenpair in this case: "
-                                 + ", ".join(f"{NAMES.get(o, o)} {so['max_rel_diff']:.1e}"
-                                             for o, so in c["summary"].items()
-                                             if o != t and so.get("max_rel_diff") is not None and not o.startswith("eigenpair-p1"))
-                                 if bad else "")
-            if s.get("warnings"):
-                notes.append(f"{NAMES.get(t, t)} warned: " + "; ".join(" ".join(x.split())[:160] for x in s["warnings"]))
-            if s.get("succeeded") and s.get("errors"):
-                notes.append(f"{NAMES.get(t, t)} also failed: " + "; ".join(s["errors"])[:300])
-        for t, why in c["skipped"].items():
-            if t not in c["summary"]:
-                notes.append(f"{NAMES.get(t, t)}: {why}")
-        nr = c.get("not_run") or {}
-        for why in dict.fromkeys(nr.values()):
-            notes.append(", ".join(NAMES.get(t, t) for t, y in nr.items() if y == why) + f": {why}")
-        for n in notes:
-            w(f"- {n}")
-        if notes:
-            w("")
-        e1 = c["summary"].get("eigenpair-p1", {})
-        e2 = c["summary"].get("eigenpair-p2", {})
-        if e1.get("solve_seconds") and e2.get("solve_seconds"):
-            w(f"Eigenpair 1 -> 2 ranks: solve {e1['solve_seconds'] / e2['solve_seconds']:.2f}x "
-              f"(efficiency {e1['solve_seconds'] / (2 * e2['solve_seconds']):.0%}), end to end "
-              f"{e1['end_to_end_seconds'] / e2['end_to_end_seconds']:.2f}x."
-              + (f" Control, SLEPc 1 -> 2 ranks on the same machine in the same round: solve "
-                 f"{s1['solve_seconds'] / s2['solve_seconds']:.2f}x (efficiency "
-                 f"{s1['solve_seconds'] / (2 * s2['solve_seconds']):.0%}): when neither tool speeds up, the machine "
-                 "did not give the run two free cores." if (s1 := c["summary"].get("slepc-p1", {})).get("solve_seconds")
-                 and (s2 := c["summary"].get("slepc-p2", {})).get("solve_seconds") else ""))
-            w("")
+        L.extend(an_case_lines(c))
 
     # ---------------------------------------------------------------- disconnected
     D = R.get("disconnected")
@@ -419,6 +345,101 @@ def main():
     print(f"wrote {args.out}")
 
 
+def an_case_lines(c):
+    """One A_n case: its heading, the table of every tool, the notes and the 1 -> 2 rank line."""
+    from run import SKLEARN, TOOLS
+    L = []
+    w = L.append
+    w(case_heading(c))
+    w("")
+    w(f"{c['rounds']} round(s)" + (f"; from {c['from']}" if c.get("from") else "") + ". Load average before "
+      "each run (1 min): " + ", ".join(f"{NAMES.get(t, t)} {', '.join(format(r['load_before'], '.1f') for r in rs)}"
+                                      for t, rs in c["runs"].items() if rs) + ".")
+    w("")
+    w("| tool | runs ok | solve s | end to end s | to spectrum s | read s | build s | matvecs | "
+      "max rel residual | peak MiB per rank | solve x Eigenpair | end to end x Eigenpair | agree |")
+    w("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    order = TOOLS + SKLEARN  # the order the tools run in each round
+    for t in sorted(list(c["tools"]) + list(c.get("not_run") or {}),
+                    key=lambda t: order.index(t) if t in order else len(order)):
+        if t in (c.get("not_run") or {}):
+            w(f"| {NAMES.get(t, t)} | - | not run (see below) |" + " |" * 10)
+            continue
+        s = c["summary"].get(t)
+        if s is None:
+            w(f"| {NAMES.get(t, t)} | 0 | {c['skipped'].get(t, 'not run')} |" + " |" * 10)
+            continue
+        if not s.get("succeeded"):
+            err = "; ".join(s.get("errors", []))[:300].replace("|", "/").replace("\n", " ")
+            rss = max((r.get("child_max_rss_bytes") or 0 for r in c["runs"][t]), default=0)
+            walls = ", ".join(f"{r['process_wall_seconds']:.0f}" for r in c["runs"][t])
+            w(f"| {NAMES.get(t, t)} | 0/{s['runs']} | failed: {err} (process wall {walls} s, max RSS "
+              f"{mib(rss)} MiB) |" + " |" * 10)
+            continue
+        r = c["ratios"].get(t, {})
+        tm = s.get("timings_median") or {}
+        agree = s.get("max_rel_diff")
+        agree_s = ("-" if agree is None else f"{agree:.1e}") + ("" if s["all_agree"] else " **DISAGREES**")
+        w(f"| {NAMES.get(t, t)} | {s['succeeded']}/{s['runs']} | {f(s['solve_seconds'])} | "
+          f"{f(s['end_to_end_seconds'])} | {f(s.get('to_spectrum_seconds')) if t.startswith('eigenpair') else '-'} | "
+          f"{f(s.get('read_seconds') if not t.startswith('eigenpair') else tm.get('read'))} | "
+          f"{f(s.get('build_seconds'))} | {f(s.get('matvecs'), '.0f')} | {f(s.get('max_rel_residual'), '.1e')} | "
+          f"{' / '.join(mib(b) for b in s['peak_rss_bytes_per_rank'])} | {ratio(r.get('solve'))} | "
+          f"{ratio(r.get('end_to_end'))} | {agree_s} |")
+    w("")
+    notes = []
+    ref = c.get("reference_eigenvalues")
+    for t, s in c["summary"].items():
+        if s.get("succeeded") and not s.get("all_agree") and ref:
+            for run in c["runs"][t]:
+                a = run.get("agreement")
+                if not run.get("eigenvalues") or (a and a["ok"]):
+                    continue
+                got = sorted(run["eigenvalues"], reverse=True)[:c["k"]]
+                bad = [(i, x, y) for i, (x, y) in enumerate(zip(got, ref)) if abs(x - y) > 1e-6 * abs(y)]
+                extra = ", ".join(f"{k2} {run[k2]}" for k2 in ("converged", "iterations", "ncv") if k2 in run)
+                notes.append(f"**{NAMES.get(t, t)} disagrees** (round {run['round']}; {extra}; its max relative "
+                             f"residual {run.get('max_rel_residual', 0):.1e}): eigenvalues "
+                             + "; ".join(f"#{i + 1} {x:.10f} vs Eigenpair {y:.10f}" for i, x, y in bad[:6])
+                             + (f" (and {len(bad) - 6} more)" if len(bad) > 6 else "")
+                             + ". Eigenpair eigenvalues with no match within 1e-8 relative in its list: "
+                             + (", ".join(f"{y:.10f}" for y in ref[:c["k"]]
+                                          if not any(abs(x - y) <= 1e-8 * abs(y) for x in run["eigenvalues"]))
+                                or "none")
+                             + "; the other tools' largest differences from Eigenpair in this case: "
+                             + ", ".join(f"{NAMES.get(o, o)} {so['max_rel_diff']:.1e}"
+                                         for o, so in c["summary"].items()
+                                         if o != t and so.get("max_rel_diff") is not None and not o.startswith("eigenpair-p1"))
+                             if bad else "")
+        if s.get("warnings"):
+            notes.append(f"{NAMES.get(t, t)} warned: " + "; ".join(" ".join(x.split())[:160] for x in s["warnings"]))
+        if s.get("succeeded") and s.get("errors"):
+            notes.append(f"{NAMES.get(t, t)} also failed: " + "; ".join(s["errors"])[:300])
+    for t, why in c["skipped"].items():
+        if t not in c["summary"]:
+            notes.append(f"{NAMES.get(t, t)}: {why}")
+    nr = c.get("not_run") or {}
+    for why in dict.fromkeys(nr.values()):
+        notes.append(", ".join(NAMES.get(t, t) for t, y in nr.items() if y == why) + f": {why}")
+    for n in notes:
+        w(f"- {n}")
+    if notes:
+        w("")
+    e1 = c["summary"].get("eigenpair-p1", {})
+    e2 = c["summary"].get("eigenpair-p2", {})
+    if e1.get("solve_seconds") and e2.get("solve_seconds"):
+        w(f"Eigenpair 1 -> 2 ranks: solve {e1['solve_seconds'] / e2['solve_seconds']:.2f}x "
+          f"(efficiency {e1['solve_seconds'] / (2 * e2['solve_seconds']):.0%}), end to end "
+          f"{e1['end_to_end_seconds'] / e2['end_to_end_seconds']:.2f}x."
+          + (f" Control, SLEPc 1 -> 2 ranks on the same machine in the same round: solve "
+             f"{s1['solve_seconds'] / s2['solve_seconds']:.2f}x (efficiency "
+             f"{s1['solve_seconds'] / (2 * s2['solve_seconds']):.0%}): when neither tool speeds up, the machine "
+             "did not give the run two free cores." if (s1 := c["summary"].get("slepc-p1", {})).get("solve_seconds")
+             and (s2 := c["summary"].get("slepc-p2", {})).get("solve_seconds") else ""))
+        w("")
+    return L
+
+
 def tool_name(t):
     """eigenpair-pP (the default, auto) and eigenpair-METHOD-pP (--laplacian-method METHOD)."""
     if t in NAMES_L:
@@ -439,6 +460,90 @@ def merged_sources(extra):
     return [f"Also from `{os.path.relpath(path, ROOT)}` (written by `{X['command']}`, {X['started']} to "
             f"{X.get('finished', '?')}, {X['mode']} mode, {X['repeats']} round(s)): "
             + ", ".join(c["name"] for c in X["cases"]) + "." for path, X in extra]
+
+
+def issue11_section(R, args, extra=()):
+    """The Markdown of issue 11's targets: every done-when row with its verdict, by how much a missed one
+    misses, and why (the split of Eigenpair's solve into products and the rest, from the same runs), then
+    the cases' tables."""
+    from run import issue11_targets
+    stream_one = None
+    if args.stream and os.path.exists(args.stream):
+        with open(args.stream) as fh:
+            st = json.load(fh)
+        stream_one = max((r["best_gbs"] for r in st["runs"] if r["threads"] == 1), default=None)
+        stream_one = stream_one * 1e9 if stream_one else None
+    T = issue11_targets(R["cases"], stream_one)
+    L = []
+    w = L.append
+    w("## Issue 11's targets: Eigenpair against SLEPc (generated)")
+    w("")
+    w(f"Generated by `bench/report.py --issue11` from `{os.path.relpath(args.results, ROOT)}` (written by "
+      f"`{R['command']}`, {R['started']} to {R.get('finished', '?')}), {R['mode']} mode, {R['repeats']} round(s) "
+      "per case" + (" (single measurements)" if R["repeats"] < 3 else f" (medians of {R['repeats']})")
+      + f", tol {R['tol']:g}, largest component, P = 2 for both tools, Eigenpair release build of commit "
+      f"{R['versions'].get('eigenpair_tree_head', '?')}. It supersedes the first summary of this page (2026-11-27) "
+      "for these targets.")
+    for line in merged_sources(extra):
+        w("")
+        w(line)
+    if R.get("small") or any(X.get("small") for _, X in extra):
+        w("")
+        w("**SMALL test graphs (`BENCH_SMALL=1`): the case names are kept but every graph is shrunk. This section "
+          "tests the pipeline; its numbers are not a benchmark.**")
+    la = R.get("load_average_at_start") or [0]
+    w("")
+    w(f"Machine: {R['machine'].get('Model name', '?')}, {R['machine'].get('CPU(s)', '?')} CPUs; 1-minute load "
+      f"average {la[0]:.1f} at the start" + (" (nothing else ran)." if args.quiet_machine else
+                                             " (a shared machine: planning numbers, not a benchmark).")
+      + (f" One-core STREAM triad {stream_one / 1e9:.1f} GB/s (`{os.path.relpath(args.stream, ROOT)}`)."
+         if stream_one else ""))
+    w("")
+    w("| target | goal | measured | verdict | numbers (medians) |")
+    w("|---|---|---|---|---|")
+    for it in T["items"]:
+        m, goal, d = it["measured"], it["goal"], it["detail"]
+        kind = it["kind"]
+        name = it["target"] + (" (`--next-eigenvalue ritz-bound`, not the default)"
+                               if d.get("tool") == "eigenpair-ritz-p2" else "")
+        if m is None:
+            verdict = "not measured"
+        elif it["met"]:
+            verdict = "**met**"
+        elif kind == "agreement":
+            verdict = "**missed**"
+        else:
+            verdict = f"**missed**: {goal / m:.2f}x short"
+        if kind == "stream":
+            g, meas = f">= {goal:.0%}", "-" if m is None else f"{m:.0%}"
+            nums = f"one-core STREAM {f(d.get('stream_one_gbs'), '.1f')} GB/s"
+        elif kind == "agreement":
+            g, meas = f"<= {goal:g}", "-" if m is None else f"{m:.1e}"
+            nums = "peers: " + (", ".join(NAMES.get(p, p) for p in d["peers"]) or "none ran")
+        else:
+            g, meas = f">= {goal:.1f}x", "-" if m is None else f"{m:.2f}x"
+            if kind == "solve":
+                sp = d.get("split") or {}
+                nums = (f"SLEPc {f(d['slepc_solve_seconds'])} s, {f(d.get('slepc_matvecs'), '.0f')} products; "
+                        f"Eigenpair {f(d['eigenpair_solve_seconds'])} s, {f(sp.get('matvecs'), '.0f')} products")
+                if sp:
+                    nums += (f"; of Eigenpair's solve, local products + halo {f(sp['products_and_halo_seconds'])} s "
+                             f"(every product of the run), the rest {f(sp['rest_seconds'])} s")
+            else:
+                nums = (f"SLEPc {f(d['slepc_end_to_end_seconds'])} s (read {f(d.get('slepc_read_seconds'))}, build "
+                        f"{f(d.get('slepc_build_seconds'))}); Eigenpair {f(d['eigenpair_end_to_end_seconds'])} s")
+        w(f"| {name} | {g} | {meas} | {verdict} | {nums} |")
+    w("")
+    w("How to read the split: Eigenpair's products (local SpMV and halo exchange, `rank_details` of the slowest "
+      "rank) against the rest of its solve, which is ARPACK's own vector work (dsaitr's reorthogonalisation and "
+      "dsapps' restart, one BLAS-2 pass per kept vector), the certification's arithmetic and, with "
+      "`ritz-bound`, the gap check's orthogonalisation (docs/hardware-limit.md). Where SLEPc needs fewer products "
+      "the products column alone explains part of a miss; where the rest is larger than SLEPc's whole solve, "
+      "ARPACK's vector work is the cause, and closing it needs a BLAS-3 restart that ARPACK does not have.")
+    w("")
+    for c in R["cases"]:
+        L.extend(an_case_lines(c))
+    return L
 
 
 def laplacian_section(R, args, extra=()):
@@ -538,13 +643,17 @@ def laplacian_section(R, args, extra=()):
 
 
 def splice_laplacian(path, lines):
-    """Puts the Laplacian section into `path` between its markers (replacing an earlier one), right after the
-    hand-written marker; every other line of the page stays as it was."""
-    block = LAPLACIAN_BEGIN + "\n\n" + "\n".join(lines) + "\n\n" + LAPLACIAN_END + "\n"
+    splice(path, lines, LAPLACIAN_BEGIN, LAPLACIAN_END)
+
+
+def splice(path, lines, begin, end):
+    """Puts a generated section into `path` between its markers `begin` and `end` (replacing an earlier one),
+    right after the hand-written marker; every other line of the page stays as it was."""
+    block = begin + "\n\n" + "\n".join(lines) + "\n\n" + end + "\n"
     old = open(path).read() if os.path.exists(path) else ""
-    if LAPLACIAN_BEGIN in old and LAPLACIAN_END in old:
-        head, rest = old.split(LAPLACIAN_BEGIN, 1)
-        tail = rest.split(LAPLACIAN_END, 1)[1].lstrip("\n")
+    if begin in old and end in old:
+        head, rest = old.split(begin, 1)
+        tail = rest.split(end, 1)[1].lstrip("\n")
         new = head + block + ("\n" + tail if tail else "")
     elif KEEP in old:
         head, tail = old.split(KEEP, 1)

@@ -47,6 +47,15 @@ def per_rank_bandwidth(by_threads, ranks):
     return min(one, shared / ranks)
 
 
+def compulsory_bytes(d):
+    """Compulsory bytes of one local product of a rank (`rank_details` entry): the CSR arrays, x read
+    once, y written once. Unweighted graphs run the pattern-only kernel (no value array read): 4 bytes
+    per nonzero."""
+    rows, nnz, ghosts = d["rows"], d["nonzeros"], d["ghosts"]
+    value_bytes = d.get("spmv_value_bytes_per_nonzero", 8)
+    return 8 * (rows + 1) + (4 + value_bytes) * nnz + 8 * (rows + ghosts) + 8 * rows
+
+
 def analyse(report_path, by_threads):
     with open(report_path) as f:
         r = json.load(f)
@@ -79,9 +88,8 @@ def analyse(report_path, by_threads):
     worst = None
     for d in details:
         rows, nnz, ghosts, mv = d["rows"], d["nonzeros"], d["ghosts"], d["matvecs"]
-        # Unweighted graphs run the pattern-only kernel (no value array read): 4 bytes per nonzero.
         value_bytes = d.get("spmv_value_bytes_per_nonzero", 8)
-        compulsory = 8 * (rows + 1) + (4 + value_bytes) * nnz + 8 * (rows + ghosts) + 8 * rows
+        compulsory = compulsory_bytes(d)
         issue = (12 + value_bytes) * nnz + 8 * rows
         per_mv = d["spmv_seconds"] / mv if mv else float("nan")
         halo_per_mv = d["halo_seconds"] / mv if mv else float("nan")
