@@ -443,6 +443,15 @@ def compare(reference, values, k):
     return {"ok": d <= AGREE, "max_rel_diff": d}
 
 
+def compare_all(runs, reference, k):
+    """Every run's agreement with the case's reference, once the rounds are over: a peer that ran before the
+    case's first Eigenpair run had no reference when it finished (its agreement None, which `summarise`
+    would count as a disagreement)."""
+    for recs in runs.values():
+        for rec in recs:
+            rec["agreement"] = compare(reference, rec.get("eigenvalues"), k)
+
+
 def median(xs):
     xs = [x for x in xs if x is not None]
     return statistics.median(xs) if xs else None
@@ -551,6 +560,7 @@ def run_case(ctx, meta, k, repeats):
             if tool.startswith("sklearn") and rec.get("eigenvalues") is None:
                 ctx.sklearn_failed[tool] = f"failed in {name} round {rnd}: {str(rec.get('error'))[:200]}"
                 skipped[tool] = "not repeated after a failure"
+    compare_all(runs, reference, k)
     summary = {t: summarise(r) for t, r in runs.items() if r}
     ep = {1: summary.get("eigenpair-p1", {}), 2: summary.get("eigenpair-p2", {})}
     ratios = {}

@@ -20,11 +20,11 @@ py="$work/venv/bin/python"
 # Without build isolation when setuptools is at hand, so the install needs no network.
 if "$py" -c 'import setuptools, wheel' 2>/dev/null; then isolation=--no-build-isolation; else isolation=; fi
 "$py" -m pip install -q $isolation ./python
-echo "pytest: python/tests against $bin"
+echo "pytest: python/tests against $bin, and bench/tests (the benchmark reports)"
 set +e
 # From inside the venv's directory, so `import eigenpair` is the installed package, not ./python.
 (cd "$work" && EIGENPAIR_BIN="$bin" "$py" -m pytest -p no:cacheprovider -rfEs \
-    "$OLDPWD/python/tests") 2>&1 | tee "$work/pytest.log"
+    "$OLDPWD/python/tests" "$OLDPWD/bench/tests") 2>&1 | tee "$work/pytest.log"
 status=${PIPESTATUS[0]}
 set -e
 summary="$(grep -E '^=+ .*(passed|failed|error|no tests ran).* in [0-9.]+s' "$work/pytest.log" | tail -1 || true)"
