@@ -2,6 +2,7 @@
 """Roofline of an Eigenpair solve against the machine's memory bandwidth (issue 5).
 
     bench/roofline.py --stream STREAM.json REPORT.json [REPORT.json ...] [--json OUT.json]
+    bench/roofline.py --stream STREAM.json --bench RESULTS.json [--bench ...] [--json OUT.json]
 
 STREAM.json is what bench/stream/run.sh writes; each REPORT.json is an `eigenpair embed` report
 (plain run or `mpirun -np P`), which carries per-rank `rank_details` (rows, nonzeros, ghosts,
@@ -56,9 +57,13 @@ def compulsory_bytes(d):
     return 8 * (rows + 1) + (4 + value_bytes) * nnz + 8 * (rows + ghosts) + 8 * rows
 
 
-def analyse(report_path, by_threads):
-    with open(report_path) as f:
-        r = json.load(f)
+def analyse(report_path, by_threads, report=None):
+    """The roofline of one run: `report` (a report.json's content) when given, else the file at
+    `report_path`, which then only names the run."""
+    if report is None:
+        with open(report_path) as f:
+            report = json.load(f)
+    r = report
     details = r.get("rank_details") or []
     if not details:
         raise SystemExit(f"{report_path}: no rank_details (an older report?)")
@@ -134,7 +139,7 @@ def markdown(results):
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for res in results:
-        name = os.path.basename(os.path.dirname(os.path.abspath(res["report"])))
+        name = res.get("name") or os.path.basename(os.path.dirname(os.path.abspath(res["report"])))
         ops = ",".join(res["operators"]) or "(closed form only)"
         for e in res["per_rank"]:
             lines.append(
@@ -148,14 +153,42 @@ def markdown(results):
     return "\n".join(lines)
 
 
+def bench_runs(path):
+    """(name, report-like dict) for the median-solve run of every Eigenpair tool of every case in a
+    bench/run.py results file: the per-rank counters and the solve it recorded from each report.json."""
+    with open(path) as f:
+        results = json.load(f)
+    out = []
+    for case in results["cases"]:
+        for tool, runs in case["runs"].items():
+            ok = sorted((r for r in runs if tool.startswith("eigenpair") and r.get("rank_details")),
+                        key=lambda r: r["solve_seconds"])
+            if not ok:
+                continue
+            r = ok[(len(ok) - 1) // 2]
+            op = "L" if results.get("operator") == "L" else "A_n"
+            out.append((f"{case['name']} {tool}", {
+                "arguments": r["command"].split(), "rank_details": r["rank_details"], "timings": r.get("timings", {}),
+                "graph": {"nodes": case["graph"].get("lcc_nodes")},
+                "solves": [{"operator": op, "seconds": r["solve_seconds"], "matvecs": r["matvecs"]}]}))
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("reports", nargs="+", help="report.json of eigenpair embed runs")
+    ap.add_argument("reports", nargs="*", help="report.json of eigenpair embed runs")
+    ap.add_argument("--bench", action="append", default=[],
+                    help="a bench/run.py results file: the median-solve run of each Eigenpair tool in each case")
     ap.add_argument("--stream", required=True, help="JSON written by bench/stream/run.sh")
     ap.add_argument("--json", help="write the full analysis here")
     args = ap.parse_args()
     _, by_threads = load_stream(args.stream)
     results = [analyse(p, by_threads) for p in args.reports]
+    for path in args.bench:
+        for name, rep in bench_runs(path):
+            res = analyse(path, by_threads, report=rep)
+            res["name"] = name
+            results.append(res)
     print(f"STREAM triad: " + ", ".join(f"{t} thread(s) {b / 1e9:.2f} GB/s" for t, b in sorted(by_threads.items())))
     print(markdown(results))
     for res in results:

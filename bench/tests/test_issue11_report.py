@@ -117,3 +117,24 @@ def test_issue11_section_says_by_how_much(tmp_path):
     assert "| 0.80x | **missed**: 1.88x short |" in text
     assert "| 1.10x | **met** |" in text
     assert "| rmat20-k64: SLEPc P=2 solve / Eigenpair P=2 solve | >= 2.0x | - | not measured |" in text
+
+
+def test_roofline_takes_the_median_run_of_each_eigenpair_tool(tmp_path):
+    import json
+    from roofline import analyse, bench_runs
+    details = lambda spmv: [rank(100, 1000, 50, 10, spmv, 0.01)]  # noqa: E731
+    runs = [dict(eigenpair_run(s, s + 1, 10, details(s / 10), VALUES), command="eigenpair embed g")
+            for s in (3.0, 1.0, 2.0)]
+    results = {"cases": [{"name": "rmat20-k16", "graph": {"lcc_nodes": 100},
+                          "runs": {"eigenpair-p2": runs, "slepc-p2": [peer_run(1.0, 2.0, 10, VALUES)]}}]}
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(results))
+    picked = bench_runs(str(path))
+    assert [name for name, _ in picked] == ["rmat20-k16 eigenpair-p2"]  # peers have no rank counters
+    rep = picked[0][1]
+    assert rep["solves"][0]["seconds"] == 2.0 and rep["rank_details"][0]["spmv_seconds"] == pytest.approx(0.2)
+    res = analyse(str(path), {1: 1e9, 2: 1.6e9}, report=rep)
+    e = res["per_rank"][0]
+    # One rank: bandwidth min(1-thread, 1-thread / 1); bound = matvecs x compulsory bytes / bandwidth.
+    assert e["bandwidth_bound_solve_seconds"] == pytest.approx(10 * compulsory_bytes(rep["rank_details"][0]) / 1e9)
+    assert e["solve_eigensolver_seconds"] == pytest.approx(2.0 - 0.2 - 0.01)
