@@ -462,6 +462,27 @@ def merged_sources(extra):
             + ", ".join(c["name"] for c in X["cases"]) + "." for path, X in extra]
 
 
+def section_sources(R, args, extra, machine_note=""):
+    """The lines after a generated section's first paragraph: the merged results files, the SMALL warning,
+    the machine and its load (and `machine_note`)."""
+    L = []
+    w = L.append
+    for line in merged_sources(extra):
+        w("")
+        w(line)
+    if R.get("small") or any(X.get("small") for _, X in extra):
+        w("")
+        w("**SMALL test graphs (`BENCH_SMALL=1`): the case names are kept but every graph is shrunk. This section "
+          "tests the pipeline; its numbers are not a benchmark.**")
+    la = R.get("load_average_at_start") or [0]
+    w("")
+    w(f"Machine: {R['machine'].get('Model name', '?')}, {R['machine'].get('CPU(s)', '?')} CPUs; 1-minute load "
+      f"average {la[0]:.1f} at the start" + (" (nothing else ran)." if args.quiet_machine else
+                                             " (a shared machine: planning numbers, not a benchmark).")
+      + machine_note)
+    return L
+
+
 def issue11_section(R, args, extra=()):
     """The Markdown of issue 11's targets: every done-when row with its verdict, by how much a missed one
     misses, and why (the split of Eigenpair's solve into products and the rest, from the same runs), then
@@ -484,20 +505,8 @@ def issue11_section(R, args, extra=()):
       + f", tol {R['tol']:g}, largest component, P = 2 for both tools, Eigenpair release build of commit "
       f"{R['versions'].get('eigenpair_tree_head', '?')}. It supersedes the first summary of this page (2026-11-27) "
       "for these targets.")
-    for line in merged_sources(extra):
-        w("")
-        w(line)
-    if R.get("small") or any(X.get("small") for _, X in extra):
-        w("")
-        w("**SMALL test graphs (`BENCH_SMALL=1`): the case names are kept but every graph is shrunk. This section "
-          "tests the pipeline; its numbers are not a benchmark.**")
-    la = R.get("load_average_at_start") or [0]
-    w("")
-    w(f"Machine: {R['machine'].get('Model name', '?')}, {R['machine'].get('CPU(s)', '?')} CPUs; 1-minute load "
-      f"average {la[0]:.1f} at the start" + (" (nothing else ran)." if args.quiet_machine else
-                                             " (a shared machine: planning numbers, not a benchmark).")
-      + (f" One-core STREAM triad {stream_one / 1e9:.1f} GB/s (`{os.path.relpath(args.stream, ROOT)}`)."
-         if stream_one else ""))
+    L += section_sources(R, args, extra, (f" One-core STREAM triad {stream_one / 1e9:.1f} GB/s "
+                                         f"(`{os.path.relpath(args.stream, ROOT)}`)." if stream_one else ""))
     w("")
     w("| target | goal | measured | verdict | numbers (medians) |")
     w("|---|---|---|---|---|")
@@ -560,18 +569,7 @@ def laplacian_section(R, args, extra=()):
       "returned pair certified on L (docs/math.md 7.10; exit 0 carries only certified pairs). Eigenpair `auto` is "
       "the default a user gets; `amg` and `lobpcg` are the methods of docs/math.md 7.13, forced. Peers read the "
       "same edge list and build L themselves; their end to end is read + build + solve inside the process.")
-    for line in merged_sources(extra):
-        w("")
-        w(line)
-    if R.get("small") or any(X.get("small") for _, X in extra):
-        w("")
-        w("**SMALL test graphs (`BENCH_SMALL=1`): the case names are kept but every graph is shrunk. This section "
-          "tests the pipeline; its numbers are not a benchmark.**")
-    la = R.get("load_average_at_start") or [0]
-    w("")
-    w(f"Machine: {R['machine'].get('Model name', '?')}, {R['machine'].get('CPU(s)', '?')} CPUs; 1-minute load "
-      f"average {la[0]:.1f} at the start" + (" (nothing else ran)." if args.quiet_machine else
-                                             " (a shared machine: planning numbers, not a benchmark)."))
+    L += section_sources(R, args, extra)
     w("")
     T = R.get("laplacian_targets", {})
     w("### Issue 10's targets (Eigenpair `auto`)")
