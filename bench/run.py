@@ -731,7 +731,9 @@ def issue11_targets(cases, stream_one=None):
                  slepc / e if slepc and e else None, 1.0,
                  {"tool": tool, "eigenpair_end_to_end_seconds": e, "slepc_end_to_end_seconds": slepc,
                   "slepc_read_seconds": med(c, "slepc-p2", "read_seconds"),
-                  "slepc_build_seconds": med(c, "slepc-p2", "build_seconds")})
+                  "slepc_build_seconds": med(c, "slepc-p2", "build_seconds"),
+                  "eigenpair_solve_seconds": med(c, tool, "solve_seconds"),
+                  "slepc_solve_seconds": med(c, "slepc-p2", "solve_seconds")})
     c = by.get("rmat20-k16")
     sp = solve_split(c, "eigenpair-p2", stream_one)
     item("stream", "rmat20-k16: local product of Eigenpair P=2, compulsory bytes / time, share of one-core STREAM",

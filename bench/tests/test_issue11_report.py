@@ -138,3 +138,26 @@ def test_roofline_takes_the_median_run_of_each_eigenpair_tool(tmp_path):
     # One rank: bandwidth min(1-thread, 1-thread / 1); bound = matvecs x compulsory bytes / bandwidth.
     assert e["bandwidth_bound_solve_seconds"] == pytest.approx(10 * compulsory_bytes(rep["rank_details"][0]) / 1e9)
     assert e["solve_eigensolver_seconds"] == pytest.approx(2.0 - 0.2 - 0.01)
+
+
+def test_why_follows_the_numbers():
+    def solve_item(p, r, slepc, m=100, sm=100, tool="eigenpair-p2"):
+        return {"kind": "solve", "met": False, "detail": {
+            "tool": tool, "slepc_solve_seconds": slepc, "slepc_matvecs": sm,
+            "split": {"products_and_halo_seconds": p, "rest_seconds": r, "matvecs": m}}}
+    assert "its products alone (6.0 s)" in report.issue11_why(solve_item(6.0, 1.0, 5.0))
+    assert "outside the products alone (7.0 s" in report.issue11_why(solve_item(4.0, 7.0, 5.0))
+    w = report.issue11_why(solve_item(3.0, 4.0, 5.0))
+    assert "products 3.0 s + the rest 4.0 s exceed SLEPc's 5.0 s" in w and "is the rest" in w
+    assert "is the products" in report.issue11_why(solve_item(4.0, 3.0, 5.0))
+    # More products than SLEPc is named only past 1.2x, with the cause only for the default mode.
+    assert report.issue11_why(solve_item(3.0, 4.0, 5.0, m=822, sm=127)).startswith("6.5x SLEPc's products (pair K+1")
+    assert "pair K+1" not in report.issue11_why(solve_item(3.0, 4.0, 5.0, m=822, sm=127, tool="eigenpair-ritz-p2"))
+    assert "x SLEPc's products" not in report.issue11_why(solve_item(3.0, 4.0, 5.0, m=110, sm=100))
+    e2e = {"kind": "end_to_end", "met": False, "detail": {"eigenpair_solve_seconds": 20.0, "slepc_solve_seconds": 10.0,
+                                                          "slepc_read_seconds": 2.0, "slepc_build_seconds": 3.0}}
+    assert report.issue11_why(e2e) == "the solve: 10.0 s slower than SLEPc's, more than SLEPc's read + build (5.0 s)"
+    e2e["detail"]["eigenpair_solve_seconds"] = 12.0
+    assert report.issue11_why(e2e).startswith("the solve, 2.0 s slower than SLEPc's, with the rest of the run")
+    e2e["detail"]["eigenpair_solve_seconds"] = 9.0
+    assert report.issue11_why(e2e).startswith("the run outside the solve")
