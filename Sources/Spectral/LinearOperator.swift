@@ -3,7 +3,8 @@
 public protocol LinearOperator {
     /// Rows held by this rank.
     var localDimension: Int { get }
-    /// Collective when the operator is distributed.
+    /// Collective when the operator is distributed. `x` and `y` do not overlap (an operator may read
+    /// x while it writes y, as ARPACK's separate workd slices allow).
     func apply(_ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>)
 }
 
