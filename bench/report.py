@@ -525,13 +525,9 @@ def issue11_section(R, args, extra=()):
     """The Markdown of issue 11's targets: every done-when row with its verdict, by how much a missed one
     misses, and why (the split of Eigenpair's solve into products and the rest, from the same runs), then
     the cases' tables."""
+    from roofline import load_stream
     from run import issue11_targets
-    stream_one = None
-    if args.stream and os.path.exists(args.stream):
-        with open(args.stream) as fh:
-            st = json.load(fh)
-        stream_one = max((r["best_gbs"] for r in st["runs"] if r["threads"] == 1), default=None)
-        stream_one = stream_one * 1e9 if stream_one else None
+    stream_one = load_stream(args.stream)[1].get(1) if args.stream and os.path.exists(args.stream) else None
     T = issue11_targets(R["cases"], stream_one)
     L = []
     w = L.append

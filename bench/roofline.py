@@ -158,6 +158,7 @@ def bench_runs(path):
     bench/run.py results file: the per-rank counters and the solve it recorded from each report.json."""
     with open(path) as f:
         results = json.load(f)
+    op = "L" if results.get("operator") == "L" else "A_n"
     out = []
     for case in results["cases"]:
         for tool, runs in case["runs"].items():
@@ -166,7 +167,6 @@ def bench_runs(path):
             if not ok:
                 continue
             r = ok[(len(ok) - 1) // 2]
-            op = "L" if results.get("operator") == "L" else "A_n"
             out.append((f"{case['name']} {tool}", {
                 "arguments": r["command"].split(), "rank_details": r["rank_details"], "timings": r.get("timings", {}),
                 "graph": {"nodes": case["graph"].get("lcc_nodes")},

@@ -452,6 +452,11 @@ def compare_all(runs, reference, k):
             rec["agreement"] = compare(reference, rec.get("eigenvalues"), k)
 
 
+def case_median(case, tool, key):
+    """`tool`'s median `key` in a case's summary (None when the case or the tool did not run)."""
+    return case["summary"].get(tool, {}).get(key) if case else None
+
+
 def median(xs):
     xs = [x for x in xs if x is not None]
     return statistics.median(xs) if xs else None
@@ -633,38 +638,35 @@ def targets(cases):
     if scale is None:
         return res
 
-    def med(case, tool, key):
-        return case["summary"].get(tool, {}).get(key) if case else None
-
     c16, c64 = by.get((scale, 16)), by.get((scale, 64))
 
     def item(name, value, goal, detail):
         res["items"].append({"target": name, "measured": value, "goal": goal,
                              "met": (value >= goal) if value is not None else None, "detail": detail})
 
-    ep2, sc = med(c16, "eigenpair-p2", "end_to_end_seconds"), med(c16, "scipy", "end_to_end_seconds")
+    ep2, sc = case_median(c16, "eigenpair-p2", "end_to_end_seconds"), case_median(c16, "scipy", "end_to_end_seconds")
     item("K=16: SciPy (load + build + eigsh) / Eigenpair P=2 end to end (process wall)",
          sc / ep2 if ep2 and sc else None, 2.0, {"scipy": sc, "eigenpair_p2": ep2})
-    s2, e2 = med(c16, "slepc-p2", "solve_seconds"), med(c16, "eigenpair-p2", "solve_seconds")
+    s2, e2 = case_median(c16, "slepc-p2", "solve_seconds"), case_median(c16, "eigenpair-p2", "solve_seconds")
     item("K=16: SLEPc P=2 solve / Eigenpair P=2 solve", s2 / e2 if s2 and e2 else None, 1.5,
          {"slepc_p2": s2, "eigenpair_p2": e2})
-    s2, e2 = med(c64, "slepc-p2", "solve_seconds"), med(c64, "eigenpair-p2", "solve_seconds")
+    s2, e2 = case_median(c64, "slepc-p2", "solve_seconds"), case_median(c64, "eigenpair-p2", "solve_seconds")
     item("K=64: SLEPc P=2 solve / Eigenpair P=2 solve", s2 / e2 if s2 and e2 else None, 2.0,
          {"slepc_p2": s2, "eigenpair_p2": e2})
-    e1, e2 = med(c16, "eigenpair-p1", "solve_seconds"), med(c16, "eigenpair-p2", "solve_seconds")
+    e1, e2 = case_median(c16, "eigenpair-p1", "solve_seconds"), case_median(c16, "eigenpair-p2", "solve_seconds")
     item("K=16: Eigenpair strong-scaling efficiency 1 -> 2 ranks on the solve, T1 / (2 T2)",
          e1 / (2 * e2) if e1 and e2 else None, 0.8, {"eigenpair_p1": e1, "eigenpair_p2": e2})
-    sn, sc = med(c16, "scipy-ncv", "end_to_end_seconds"), med(c16, "scipy", "end_to_end_seconds")
-    sns, e1 = med(c16, "scipy-ncv", "solve_seconds"), med(c16, "eigenpair-p1", "solve_seconds")
+    sn, sc = case_median(c16, "scipy-ncv", "end_to_end_seconds"), case_median(c16, "scipy", "end_to_end_seconds")
+    sns, e1 = case_median(c16, "scipy-ncv", "solve_seconds"), case_median(c16, "eigenpair-p1", "solve_seconds")
     res["scipy_ncv"] = {
         "case": c16["name"] if c16 else None, "ncv_rule": "k + max(k, 32)",
         "end_to_end_over_eigenpair_p2": sn / ep2 if sn and ep2 else None,
         "scipy_default_end_to_end_over_eigenpair_p2": sc / ep2 if sc and ep2 else None,
         "solve_over_eigenpair_p1": sns / e1 if sns and e1 else None,
-        "scipy_default_solve_over_eigenpair_p1": (med(c16, "scipy", "solve_seconds") / e1
-                                                  if med(c16, "scipy", "solve_seconds") and e1 else None),
-        "matvecs": med(c16, "scipy-ncv", "matvecs"), "scipy_default_matvecs": med(c16, "scipy", "matvecs"),
-        "eigenpair_p1_matvecs": med(c16, "eigenpair-p1", "matvecs"),
+        "scipy_default_solve_over_eigenpair_p1": (case_median(c16, "scipy", "solve_seconds") / e1
+                                                  if case_median(c16, "scipy", "solve_seconds") and e1 else None),
+        "matvecs": case_median(c16, "scipy-ncv", "matvecs"), "scipy_default_matvecs": case_median(c16, "scipy", "matvecs"),
+        "eigenpair_p1_matvecs": case_median(c16, "eigenpair-p1", "matvecs"),
         "seconds": {"scipy_ncv": sn, "scipy": sc, "eigenpair_p2": ep2}}
     return res
 
@@ -701,9 +703,6 @@ def issue11_targets(cases, stream_one=None):
     by = {c["name"]: c for c in cases}
     items = []
 
-    def med(case, tool, key):
-        return case["summary"].get(tool, {}).get(key) if case else None
-
     def item(kind, name, case, value, goal, detail):
         met = None if value is None else (value <= goal if kind == "agreement" else value >= goal)
         items.append({"kind": kind, "target": name, "case": case, "measured": value, "goal": goal, "met": met,
@@ -712,28 +711,28 @@ def issue11_targets(cases, stream_one=None):
     def eigenpair_rows(c, key):
         """(tool, its median `key`): the default always, `ritz-bound` where it ran."""
         for tool in ("eigenpair-p2", "eigenpair-ritz-p2"):
-            e = med(c, tool, key)
+            e = case_median(c, tool, key)
             if tool == "eigenpair-p2" or e is not None:
                 yield tool, e
 
     for name, goal in ISSUE11_SOLVE_GOALS:
         c = by.get(name)
-        slepc = med(c, "slepc-p2", "solve_seconds")
+        slepc = case_median(c, "slepc-p2", "solve_seconds")
         for tool, e in eigenpair_rows(c, "solve_seconds"):
             item("solve", f"{name}: SLEPc P=2 solve / Eigenpair P=2 solve", name, slepc / e if slepc and e else None,
                  goal, {"tool": tool, "eigenpair_solve_seconds": e, "slepc_solve_seconds": slepc,
-                        "slepc_matvecs": med(c, "slepc-p2", "matvecs"), "split": solve_split(c, tool)})
+                        "slepc_matvecs": case_median(c, "slepc-p2", "matvecs"), "split": solve_split(c, tool)})
     for name, _ in ISSUE11_SOLVE_GOALS:
         c = by.get(name)
-        slepc = med(c, "slepc-p2", "end_to_end_seconds")
+        slepc = case_median(c, "slepc-p2", "end_to_end_seconds")
         for tool, e in eigenpair_rows(c, "end_to_end_seconds"):
             item("end_to_end", f"{name}: SLEPc P=2 read + build + solve / Eigenpair P=2 process wall", name,
                  slepc / e if slepc and e else None, 1.0,
                  {"tool": tool, "eigenpair_end_to_end_seconds": e, "slepc_end_to_end_seconds": slepc,
-                  "slepc_read_seconds": med(c, "slepc-p2", "read_seconds"),
-                  "slepc_build_seconds": med(c, "slepc-p2", "build_seconds"),
-                  "eigenpair_solve_seconds": med(c, tool, "solve_seconds"),
-                  "slepc_solve_seconds": med(c, "slepc-p2", "solve_seconds")})
+                  "slepc_read_seconds": case_median(c, "slepc-p2", "read_seconds"),
+                  "slepc_build_seconds": case_median(c, "slepc-p2", "build_seconds"),
+                  "eigenpair_solve_seconds": case_median(c, tool, "solve_seconds"),
+                  "slepc_solve_seconds": case_median(c, "slepc-p2", "solve_seconds")})
     c = by.get("rmat20-k16")
     sp = solve_split(c, "eigenpair-p2", stream_one)
     item("stream", "rmat20-k16: local product of Eigenpair P=2, compulsory bytes / time, share of one-core STREAM",
@@ -741,14 +740,10 @@ def issue11_targets(cases, stream_one=None):
          {"stream_one_gbs": stream_one / 1e9 if stream_one else None})
     for name, _ in ISSUE11_SOLVE_GOALS:
         c = by.get(name)
-        worst = None
-        for peer in ("slepc-p2", "slepc-p1", "scipy", "scipy-ncv"):
-            d = med(c, peer, "max_rel_diff")
-            if d is not None:
-                worst = d if worst is None else max(worst, d)
+        diffs = {p: case_median(c, p, "max_rel_diff") for p in ("slepc-p2", "slepc-p1", "scipy", "scipy-ncv")}
+        diffs = {p: d for p, d in diffs.items() if d is not None}
         item("agreement", f"{name}: eigenvalues of SLEPc and SciPy against Eigenpair, largest relative difference",
-             name, worst, 1e-6, {"peers": [p for p in ("slepc-p2", "slepc-p1", "scipy", "scipy-ncv")
-                                           if med(c, p, "max_rel_diff") is not None]})
+             name, max(diffs.values(), default=None), 1e-6, {"peers": list(diffs)})
     return {"items": items}
 
 
@@ -760,9 +755,6 @@ def laplacian_targets(cases, tol):
     certified Eigenpair method, which is not the target's subject."""
     by = {c["graph_name"]: c for c in cases if c.get("k") == 16}
     items = []
-
-    def med(case, tool, key):
-        return case["summary"].get(tool, {}).get(key) if case else None
 
     def certified(case, tool):
         runs = [r for r in (case["runs"].get(tool, []) if case else []) if r.get("eigenvalues") is not None]
@@ -782,7 +774,7 @@ def laplacian_targets(cases, tol):
 
     pp = by.get("pp300k")
     for p, goal in ((1, 1.5), (2, 2.5)):
-        e, s = med(pp, f"eigenpair-p{p}", "end_to_end_seconds"), med(pp, "scipy-sa", "end_to_end_seconds")
+        e, s = case_median(pp, f"eigenpair-p{p}", "end_to_end_seconds"), case_median(pp, "scipy-sa", "end_to_end_seconds")
         ratio = s / e if e and s else None
         item(f"pp300k: SciPy eigsh 'SA' (read + build + solve) / Eigenpair P={p} end to end", pp, ratio, goal,
              None if ratio is None else (ratio >= goal and certified(pp, f"eigenpair-p{p}")),
@@ -791,7 +783,7 @@ def laplacian_targets(cases, tol):
     for g in ("sbm1m", "aug1m"):
         c = by.get(g)
         for p, goal in ((1, 60.0), (2, 35.0)):
-            e = med(c, f"eigenpair-p{p}", "end_to_end_seconds")
+            e = case_median(c, f"eigenpair-p{p}", "end_to_end_seconds")
             item(f"{g}: Eigenpair P={p} end to end, certified (seconds, at most)", c, e, goal,
                  None if e is None else (e <= goal and certified(c, f"eigenpair-p{p}")),
                  {"certified": certified(c, f"eigenpair-p{p}"), "fastest_method": fastest(c, p)})
@@ -799,11 +791,11 @@ def laplacian_targets(cases, tol):
         c = by.get(g)
         if not c:
             continue
-        worst = med(c, "eigenpair-p1", "max_rel_residual")
+        worst = case_median(c, "eigenpair-p1", "max_rel_residual")
         item(f"{g}: every pair certified at tol {tol:g}, worst ||L u - lambda u|| / lambda at most 1e-4", c, worst,
              1e-4, None if worst is None else (worst <= 1e-4 and certified(c, "eigenpair-p1")),
              {"certified": certified(c, "eigenpair-p1"),
-              "end_to_end_seconds_p1": med(c, "eigenpair-p1", "end_to_end_seconds")})
+              "end_to_end_seconds_p1": case_median(c, "eigenpair-p1", "end_to_end_seconds")})
     return {"default_method": "auto", "items": items}
 
 
