@@ -115,7 +115,8 @@ final class ComponentOperator: LinearOperator {
     /// x scattered into the graph's local numbering, with the ghost tail; zero off the component.
     private let extended: UnsafeMutablePointer<Double>
     private let projected: UnsafeMutablePointer<Double>
-    /// One rank holding the whole component with no ghosts: products read their input in place.
+    /// One rank holding the whole component with no ghosts, and no scaling: products read their
+    /// input in place.
     private let readsInPlace: Bool
 
     init(block: ComponentBlock, kind: RelationOperatorKind, shift: Double, deflation: Deflation) {
@@ -133,7 +134,8 @@ final class ComponentOperator: LinearOperator {
             diagonal = block.degrees.map { shift - $0 }
         }
         self.deflation = deflation
-        readsInPlace = block.exchange.communicator.size == 1 && block.width == block.rows.count
+        readsInPlace = scale == nil && block.wholeGraph != nil && block.exchange.communicator.size == 1
+            && block.width == block.rows.count
         extended = .allocate(capacity: max(block.width, 1))
         extended.initialize(repeating: 0, count: max(block.width, 1))
         projected = .allocate(capacity: max(localDimension, 1))
@@ -167,7 +169,7 @@ final class ComponentOperator: LinearOperator {
             input = x
         }
         let t0: Double, t1: Double
-        if scale == nil, let graph = block.wholeGraph, readsInPlace {
+        if readsInPlace, let graph = block.wholeGraph {
             // One rank, the component its whole block, no scaling: the product reads x where it is,
             // without the copy into the extended vector (a pass of 20 bytes per row) or an exchange.
             t0 = MatvecClock.now()

@@ -24,8 +24,7 @@ import Testing
 
     /// Vector products by default at any rank count (faster at P = 1 and 2, docs/hardware-limit.md).
     @Test func vectorProductsByDefault() throws {
-        #expect(!singleGraph(try TestGraphs.path(6)).blocksByDefault)
-        #expect(!(try TestGraphs.path(6).distributed(over: testMPI.world).blocksByDefault))
+        #expect(!DistributedGraph.blocksByDefault)
     }
 
     /// `graph` over `communicator` with rank 0 holding no rows (at P >= 2; the whole graph at P = 1),
@@ -77,7 +76,7 @@ import Testing
                         let v = rowsOf(full, Array(mine))
                         let exchanges = graph.exchange.exchangeCount, received = graph.exchange.bytesReceived
                         let y = graph.multiply(v, blocked: blocked)
-                        let width = blocked ?? graph.blocksByDefault ? DistributedGraph.blockProductWidth : 1
+                        let width = blocked ?? DistributedGraph.blocksByDefault ? DistributedGraph.blockProductWidth : 1
                         #expect(graph.exchange.exchangeCount - exchanges == (k + width - 1) / width,
                                 "\(name), \(layout), k = \(k): one exchange per block of \(width) columns")
                         #expect(graph.exchange.bytesReceived - received == 8 * k * graph.ghostCount)

@@ -12,7 +12,6 @@ extension DistributedGraph {
     /// replaces 16 (the certification's block product 2.4-3.5x slower: docs/hardware-limit.md,
     /// "Block products"). `blocked: true` still asks for them. Both give the same bits.
     public static let blocksByDefault = false
-    public var blocksByDefault: Bool { Self.blocksByDefault }
 
     /// Collective: G V on the owned rows, V given by its owned rows (`localRowCount` x k,
     /// column-major). `blocked` (default `blocksByDefault`, the same on every rank): as block
@@ -25,7 +24,7 @@ extension DistributedGraph {
         precondition(v.rows == n, "\(v.rows) rows given for a block of \(n)")
         var out = DenseMatrix(rows: n, columns: k)
         guard k > 0 else { return out }
-        let width = blocked ?? blocksByDefault ? min(k, Self.blockProductWidth) : 1
+        let width = blocked ?? Self.blocksByDefault ? min(k, Self.blockProductWidth) : 1
         let extended = UnsafeMutablePointer<Double>.allocate(capacity: max(block.columnCount * width, 1))
         let product = UnsafeMutablePointer<Double>.allocate(capacity: max(n * width, 1))
         defer {
