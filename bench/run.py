@@ -29,7 +29,8 @@ spectral_embedding (issue 5, first slice).
 6. Writes OUT/results.json; bench/report.py turns it into docs/benchmarks.md.
 7. --laplacian: VICReg cases instead (`embed --loss vicreg`, the K smallest eigenpairs of L, certified),
    Eigenpair per Laplacian method (`auto`, `amg`, `lobpcg`; P = 1 and P = 2) against SciPy eigsh
-   which='SA' (peers/scipy_laplacian.py) and LOBPCG + pyamg (peers/scipy_lobpcg_amg.py); no SLEPc, no
+   which='SA' (peers/scipy_laplacian.py), LOBPCG + pyamg (peers/scipy_lobpcg_amg.py) and SLEPc
+   Krylov-Schur on L, smallest real, P = 1 and 2 (peers/slepc_ks.py --operator laplacian); no
    disconnected case. Default cases pp300k-k16 (issue 10's planted partition: `generate sbm --nodes
    300000 --classes 12 --p-in 6.4e-4 --p-out 1.455e-5 --seed 1`), sbm1m-k16, aug1m-k16, rmat16-k16,
    rmat18-k16; results.json gets `laplacian_targets` (issue 10's), and bench/report.py writes the
@@ -69,7 +70,7 @@ def log(msg):
 # 1. Installation
 
 
-def ensure_installed(skip_build, laplacian=False):
+def ensure_installed(skip_build):
     steps = []
     missing = []
     # pyamg: scikit-learn's spectral_embedding(eigen_solver="amg") needs it.
@@ -83,8 +84,7 @@ def ensure_installed(skip_build, laplacian=False):
         subprocess.run([sys.executable, "-m", "pip", "install", *missing], check=True)
         steps.append(f"{sys.executable} -m pip install {' '.join(missing)}")
     apt_missing = []
-    # SLEPc is an A_n peer only.
-    for pkg in [] if laplacian else ["python3-slepc4py", "python3-mpi4py"]:
+    for pkg in ["python3-slepc4py", "python3-mpi4py"]:
         r = subprocess.run(["dpkg-query", "-W", "-f=${Status}", pkg], capture_output=True, text=True)
         if "install ok installed" not in r.stdout:
             apt_missing.append(pkg)
@@ -378,6 +378,13 @@ def run_eigenpair(ctx, ranks, edges, k, tag, timeout, method=None):
     return rec
 
 
+def tool_ranks(tool):
+    """Ranks a tool runs on: the -pP suffix of Eigenpair and SLEPc tools; 1 for the rest (SciPy, pyamg,
+    scikit-learn)."""
+    head, _, p = tool.rpartition("-p")
+    return int(p) if head and p.isdigit() and (tool.startswith("eigenpair") or tool.startswith("slepc")) else 1
+
+
 def krylov_dimension(k):
     """Eigenpair's default Krylov dimension for nev = k pairs (LanczosSettings.defaultKrylovDimension)."""
     return k + max(k, 32)
@@ -393,10 +400,11 @@ def run_peer(ctx, tool, edges, k, tag, timeout):
             cmd += ["--ncv", str(krylov_dimension(k))]
         env, mem = ctx.env, None
     elif tool.startswith("slepc"):
-        p = int(tool.split("-p")[1])
-        cmd = ["mpirun", "--bind-to", "none", "-np", str(p), "-x", "OPENBLAS_NUM_THREADS", "-x", "OMP_NUM_THREADS",
-               "-x", "PETSC_DIR", "-x", "SLEPC_DIR",
+        cmd = ["mpirun", "--bind-to", "none", "-np", str(tool_ranks(tool)), "-x", "OPENBLAS_NUM_THREADS",
+               "-x", "OMP_NUM_THREADS", "-x", "PETSC_DIR", "-x", "SLEPC_DIR",
                SYS_PYTHON, os.path.join(PEERS, "slepc_ks.py"), edges, "--k", str(k), "--tol", str(ctx.tol)]
+        if tool.startswith("slepc-sa"):
+            cmd += ["--operator", "laplacian"]
         env, mem = ctx.env_slepc, None
     elif tool.startswith("sklearn"):
         solver = tool.split("-", 1)[1]
@@ -491,11 +499,11 @@ def summarise(runs):
 TOOLS = ["eigenpair-p1", "scipy", "scipy-ncv", "slepc-p1", "eigenpair-p2", "slepc-p2", "eigenpair-ritz-p2"]
 SKLEARN = ["sklearn-arpack", "sklearn-lobpcg", "sklearn-amg"]
 # --laplacian (VICReg, the K smallest eigenpairs of L on 1-perp, issue 10): Eigenpair against SciPy
-# eigsh which='SA' and LOBPCG + pyamg, on the same graphs.
+# eigsh which='SA', LOBPCG + pyamg and SLEPc Krylov-Schur on L (slepc-sa-pP), on the same graphs.
 LAPLACIAN_PEERS = {"scipy-sa": "scipy_laplacian.py", "lobpcg-amg": "scipy_lobpcg_amg.py"}
 # eigenpair-pP runs the default (`auto`), eigenpair-METHOD-pP `--laplacian-method METHOD`.
-TOOLS_L = ["eigenpair-p1", "eigenpair-amg-p1", "eigenpair-lobpcg-p1", "scipy-sa", "lobpcg-amg",
-           "eigenpair-p2", "eigenpair-amg-p2", "eigenpair-lobpcg-p2"]
+TOOLS_L = ["eigenpair-p1", "eigenpair-amg-p1", "eigenpair-lobpcg-p1", "scipy-sa", "lobpcg-amg", "slepc-sa-p1",
+           "eigenpair-p2", "eigenpair-amg-p2", "eigenpair-lobpcg-p2", "slepc-sa-p2"]
 LAPLACIAN_CASES = ["pp300k-k16", "sbm1m-k16", "aug1m-k16", "rmat16-k16", "rmat18-k16"]
 
 
@@ -533,6 +541,21 @@ def case_tools(ctx, name, meta):
     return tools, not_run, restriction
 
 
+def peer_ratios(summary):
+    """Each peer's median solve and end to end over Eigenpair's default at the peer's own rank count
+    (`tool_ranks`: SLEPc P = 2 against Eigenpair P = 2; SciPy, pyamg and scikit-learn against P = 1)."""
+    ratios = {}
+    for t, s in summary.items():
+        if t.startswith("eigenpair") or s.get("solve_seconds") is None:
+            continue
+        matched = f"eigenpair-p{tool_ranks(t)}"
+        e = summary.get(matched, {})
+        if e.get("solve_seconds"):
+            ratios[t] = {"matched_eigenpair": matched, "solve": s["solve_seconds"] / e["solve_seconds"],
+                         "end_to_end": s["end_to_end_seconds"] / e["end_to_end_seconds"]}
+    return ratios
+
+
 def run_case(ctx, meta, k, repeats):
     gname = meta.get("name") or f"rmat{meta['scale']}"
     name = f"{gname}-k{k}"
@@ -567,17 +590,7 @@ def run_case(ctx, meta, k, repeats):
                 skipped[tool] = "not repeated after a failure"
     compare_all(runs, reference, k)
     summary = {t: summarise(r) for t, r in runs.items() if r}
-    ep = {1: summary.get("eigenpair-p1", {}), 2: summary.get("eigenpair-p2", {})}
-    ratios = {}
-    for t, s in summary.items():
-        if t.startswith("eigenpair") or s.get("solve_seconds") is None:
-            continue
-        p = int(t.rsplit("-p", 1)[1]) if t.startswith("slepc-p") else 1
-        e = ep[p]
-        if e.get("solve_seconds"):
-            ratios[t] = {"matched_eigenpair": f"eigenpair-p{p}",
-                         "solve": s["solve_seconds"] / e["solve_seconds"],
-                         "end_to_end": s["end_to_end_seconds"] / e["end_to_end_seconds"]}
+    ratios = peer_ratios(summary)
     disagreements = [t for t, s in summary.items() if s.get("succeeded") and not s.get("all_agree")]
     return {"name": name, "graph_name": gname, "family": meta.get("family", "rmat"), "scale": meta["scale"], "k": k,
             "graph": meta, "tools": tools, "not_run": not_run, "restriction": restriction, "rounds": repeats,
@@ -768,6 +781,16 @@ def laplacian_targets(cases, tol):
                     best = (t, s["end_to_end_seconds"])
         return {"tool": best[0], "end_to_end_seconds": best[1]} if best else None
 
+    def slepc_reference(case, p):
+        """SLEPc on L at the same P, where it ran: its end to end (read + build + solve) and its solve, the
+        state of the art beside each target."""
+        out = {}
+        for key, field in (("", "end_to_end_seconds"), ("_solve", "solve_seconds")):
+            v = case_median(case, f"slepc-sa-p{p}", field)
+            if v is not None:
+                out[f"slepc_sa_p{p}{key}"] = v
+        return out
+
     def item(name, case, value, goal, met, detail):
         items.append({"target": name, "case": case["name"] if case else None, "measured": value, "goal": goal,
                       "met": met, "detail": detail})
@@ -778,15 +801,16 @@ def laplacian_targets(cases, tol):
         ratio = s / e if e and s else None
         item(f"pp300k: SciPy eigsh 'SA' (read + build + solve) / Eigenpair P={p} end to end", pp, ratio, goal,
              None if ratio is None else (ratio >= goal and certified(pp, f"eigenpair-p{p}")),
-             {"scipy_sa": s, f"eigenpair_p{p}": e, "certified": certified(pp, f"eigenpair-p{p}"),
-              "fastest_method": fastest(pp, p)})
+             {"scipy_sa": s, f"eigenpair_p{p}": e, **slepc_reference(pp, p),
+              "certified": certified(pp, f"eigenpair-p{p}"), "fastest_method": fastest(pp, p)})
     for g in ("sbm1m", "aug1m"):
         c = by.get(g)
         for p, goal in ((1, 60.0), (2, 35.0)):
             e = case_median(c, f"eigenpair-p{p}", "end_to_end_seconds")
             item(f"{g}: Eigenpair P={p} end to end, certified (seconds, at most)", c, e, goal,
                  None if e is None else (e <= goal and certified(c, f"eigenpair-p{p}")),
-                 {"certified": certified(c, f"eigenpair-p{p}"), "fastest_method": fastest(c, p)})
+                 {**slepc_reference(c, p), "certified": certified(c, f"eigenpair-p{p}"),
+                  "fastest_method": fastest(c, p)})
     for g in ("rmat16", "rmat18", "rmat20"):
         c = by.get(g)
         if not c:
@@ -820,7 +844,7 @@ def main():
                     + " unless --tools names others)")
     ap.add_argument("--laplacian", action="store_true",
                     help="VICReg cases: K smallest eigenpairs of L (Eigenpair's certified solve) against SciPy eigsh "
-                    "which='SA' and LOBPCG + pyamg (" + " ".join(TOOLS_L) + "); default cases " + " ".join(LAPLACIAN_CASES)
+                    "which='SA', LOBPCG + pyamg and SLEPc Krylov-Schur on L (" + " ".join(TOOLS_L) + "); default cases " + " ".join(LAPLACIAN_CASES)
                     + "; skips the disconnected A_n case; bench/report.py rewrites only the Laplacian section of the report")
     ap.add_argument("--disconnected-k", type=int, default=32)
     ap.add_argument("--skip-disconnected", action="store_true")
@@ -855,7 +879,7 @@ def main():
 
     out = os.path.abspath(args.out)
     os.makedirs(out, exist_ok=True)
-    steps, built = ensure_installed(args.skip_build, args.laplacian)
+    steps, built = ensure_installed(args.skip_build)
     ctx = Ctx()
     os.makedirs(os.path.join(out, "bin"), exist_ok=True)
     ctx.binary = os.path.join(out, "bin", "eigenpair")

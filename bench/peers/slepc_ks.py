@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """SLEPc peer: K largest eigenvalues of A_n = D^-1/2 G D^-1/2 with Krylov-Schur (EPS_HEP,
 EPS_LARGEST_REAL, nev = K, default ncv, relative convergence test, tol 1e-6), on P MPI ranks.
+With `--operator laplacian` (VICReg, issue 10): the K smallest eigenvalues of L = D - G on 1-perp,
+EPS_SMALLEST_REAL with nev = K + 1 on L itself (the first is the constant vector's 0 on a connected
+graph, dropped as SciPy's `scipy_laplacian.py` drops it), no spectral transformation.
 
 Every rank reads the whole edge list with NumPy (as every Eigenpair rank reads the file, though
 Eigenpair reads only its byte range), compacts the IDs, keeps the pairs whose row it owns (PETSc's
@@ -9,7 +12,7 @@ default split: contiguous blocks of n/P rows), builds its CSR rows of G, all-gat
 
 Matvecs: PETSc's MatMult event count on each rank (PETSc.Log), read before any residual check.
 
-run: mpirun --bind-to none -np P /usr/bin/python3 slepc_ks.py EDGES --k K [--tol 1e-6]
+run: mpirun --bind-to none -np P /usr/bin/python3 slepc_ks.py EDGES --k K [--tol 1e-6] [--operator laplacian]
      with PETSC_DIR and SLEPC_DIR set (Debian's petsc4py and slepc4py find their libraries only through them). Rank 0 prints `RESULT {json}`.
 """
 import argparse
@@ -26,6 +29,7 @@ def main():
     ap.add_argument("--k", type=int, required=True)
     ap.add_argument("--tol", type=float, default=1e-6)
     ap.add_argument("--max-it", type=int, default=100000)
+    ap.add_argument("--operator", choices=["normalized-adjacency", "laplacian"], default="normalized-adjacency")
     args, rest = ap.parse_known_args()
 
     import petsc4py
@@ -53,15 +57,26 @@ def main():
     local_deg = np.diff(indptr).astype(np.float64)
     deg = np.empty(n)
     mpi.Allgatherv(local_deg, [deg, counts])
-    s = inv_sqrt_degree(deg)
-    # Row i, column j of A_n: s_i * s_j (G is 0/1).
-    data = np.repeat(s[start:end], np.diff(indptr)) * s[indices]
-    A = PETSc.Mat().createAIJ(size=((end - start, n), (end - start, n)),
-                              csr=(indptr.astype(PETSc.IntType), indices.astype(PETSc.IntType), data),
+    laplacian = args.operator == "laplacian"
+    rows = end - start
+    if laplacian:
+        # Row i of L: d_i on the diagonal, -1 at each neighbour (G is 0/1), columns ascending.
+        r = np.concatenate([np.repeat(np.arange(rows), np.diff(indptr)), np.arange(rows)])
+        cols = np.concatenate([indices, np.arange(start, end)])
+        data = np.concatenate([-np.ones(len(indices)), deg[start:end]])
+        order = np.lexsort((cols, r))
+        cols, data = cols[order], data[order]
+        ptr = np.concatenate([[0], np.cumsum(np.diff(indptr) + 1)])
+    else:
+        s = inv_sqrt_degree(deg)
+        # Row i, column j of A_n: s_i * s_j (G is 0/1).
+        ptr, cols, data = indptr, indices, np.repeat(s[start:end], np.diff(indptr)) * s[indices]
+    A = PETSc.Mat().createAIJ(size=((rows, n), (rows, n)),
+                              csr=(ptr.astype(PETSc.IntType), cols.astype(PETSc.IntType), data),
                               comm=comm)
     A.assemble()
     nnz_local = int(len(indices))
-    del indptr, indices, data
+    del indptr, indices, ptr, cols, data
     mpi.Barrier()
     clock.mark("build")
 
@@ -69,8 +84,9 @@ def main():
     eps.setOperators(A)
     eps.setProblemType(SLEPc.EPS.ProblemType.HEP)
     eps.setType(SLEPc.EPS.Type.KRYLOVSCHUR)
-    eps.setWhichEigenpairs(SLEPc.EPS.Which.LARGEST_REAL)
-    eps.setDimensions(nev=args.k)
+    eps.setWhichEigenpairs(SLEPc.EPS.Which.SMALLEST_REAL if laplacian else SLEPc.EPS.Which.LARGEST_REAL)
+    nev = args.k + 1 if laplacian else args.k
+    eps.setDimensions(nev=nev)
     eps.setTolerances(tol=args.tol, max_it=args.max_it)
     eps.setConvergenceTest(SLEPc.EPS.Conv.REL)
     eps.setFromOptions()
@@ -82,13 +98,17 @@ def main():
     nconv = eps.getConverged()
     its = eps.getIterationNumber()
     ncv = eps.getDimensions()[1]
-    vals = [eps.getEigenvalue(i).real for i in range(min(nconv, args.k))]
-    errs = [eps.computeError(i, SLEPc.EPS.ErrorType.RELATIVE) for i in range(min(nconv, args.k))]
+    vals = [eps.getEigenvalue(i).real for i in range(min(nconv, nev))]
+    errs = [eps.computeError(i, SLEPc.EPS.ErrorType.RELATIVE) for i in range(min(nconv, nev))]
     per_rank = mpi.gather({"rank": rank, "rows": end - start, "nonzeros": nnz_local, "matmults": matmults,
                            "peak_rss_bytes": peak_rss_bytes()}, root=0)
     if rank == 0:
-        order = np.argsort(vals)[::-1]
-        emit({"tool": "slepc", "version": ".".join(map(str, SLEPc.Sys.getVersion())),
+        order = np.argsort(vals) if laplacian else np.argsort(vals)[::-1]
+        if laplacian:
+            # The constant vector's 0: its relative error is rounding over 0, not a residual.
+            order = order[1:]
+            errs = [errs[i] for i in order]
+        emit({"tool": "slepc-laplacian" if laplacian else "slepc", "version": ".".join(map(str, SLEPc.Sys.getVersion())),
               "ranks": size, "n": int(n), "eigenvalues": [vals[i] for i in order],
               "converged": int(nconv), "iterations": int(its), "ncv": int(ncv),
               "max_rel_residual": float(max(errs)) if errs else None,
