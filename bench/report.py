@@ -26,6 +26,11 @@ def mib(b):
     return "-" if b is None else f"{b / 2**20:,.0f}"
 
 
+def error_cell(summary):
+    """A tool's errors as one Markdown table cell: joined, cut to 300 characters, no pipes or newlines."""
+    return "; ".join(summary.get("errors", []))[:300].replace("|", "/").replace("\n", " ")
+
+
 def ratio(x):
     return "-" if x is None else f"{x:.2f}x"
 
@@ -370,7 +375,7 @@ def an_case_lines(c):
             w(f"| {NAMES.get(t, t)} | 0 | {c['skipped'].get(t, 'not run')} |" + " |" * 10)
             continue
         if not s.get("succeeded"):
-            err = "; ".join(s.get("errors", []))[:300].replace("|", "/").replace("\n", " ")
+            err = error_cell(s)
             rss = max((r.get("child_max_rss_bytes") or 0 for r in c["runs"][t]), default=0)
             walls = ", ".join(f"{r['process_wall_seconds']:.0f}" for r in c["runs"][t])
             w(f"| {NAMES.get(t, t)} | 0/{s['runs']} | failed: {err} (process wall {walls} s, max RSS "
@@ -643,7 +648,7 @@ def laplacian_section(R, args, extra=()):
                 w(f"| {tool_name(t)} | 0 | {c['skipped'].get(t, 'not run')} |" + " |" * 8)
                 continue
             if not s.get("succeeded"):
-                err = "; ".join(s.get("errors", []))[:300].replace("|", "/").replace("\n", " ")
+                err = error_cell(s)
                 w(f"| {tool_name(t)} | 0/{s['runs']} | failed: {err} |" + " |" * 8)
                 continue
             ok = [r for r in c["runs"][t] if r.get("eigenvalues") is not None]

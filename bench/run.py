@@ -509,9 +509,9 @@ LAPLACIAN_CASES = ["pp300k-k16", "sbm1m-k16", "aug1m-k16", "rmat16-k16", "rmat18
 
 def eigenpair_tool(tool):
     """(Laplacian method or None for the default, ranks) of an eigenpair tool name."""
-    head, ranks = tool.rsplit("-p", 1)
+    head = tool.rsplit("-p", 1)[0]
     method = head[len("eigenpair-"):] if head != "eigenpair" else None
-    return method, int(ranks)
+    return method, tool_ranks(tool)
 # Per-case default restrictions (not applied when --tools is given): (tools that run, why the others do not).
 RESTRICTED = {
     "rmat20-k64": (["eigenpair-p2", "slepc-p2"],

@@ -302,7 +302,7 @@ extension SpectrumSolver {
         vectors.withUnsafeBufferPointer { v in
             product.withUnsafeMutableBufferPointer { y in
                 guard count > 0 else { return }
-                // Block products at P > 1 (bit for bit the column-by-column ones, fewer halo exchanges).
+                // The columns' products: vector products unless blocks are asked for (`DistributedGraph.blocksByDefault`), the same bits either way.
                 base.apply(columns: v.baseAddress!, count: count, into: y.baseAddress!)
                 for j in 0..<count {
                     let x = v.baseAddress! + j * n, mx = y.baseAddress! + j * n
