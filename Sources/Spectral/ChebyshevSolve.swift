@@ -1,3 +1,4 @@
+import CLAPACKE
 import DenseAlgebra
 import Distributed
 import Foundation
@@ -33,6 +34,10 @@ public struct ChebyshevReport: Codable, Sendable {
     /// Times a returned Rayleigh quotient lay on the damped side of the cut and the cut was moved
     /// outward.
     public var cutRaises: Int = 0
+    /// L only: the probe's cut when the cut refinement moved it (nil when it did not run or found
+    /// no tighter cut), and the refinement's products (in report.matvecs; 0 when it did not run).
+    public var probeCut: Double? = nil
+    public var refinementMatvecs: Int = 0
 }
 
 extension SpectrumSolver {
@@ -46,6 +51,16 @@ extension SpectrumSolver {
     /// partition), while two restarts (94-108 products) already give a safe cut (docs/math.md 7.11).
     static let probeRestarts = 2
     static let probeTolerance = 1e-2
+
+    /// The cut refinement of L (docs/math.md 7.11) runs when the probe's (count+1)-th Ritz value lies
+    /// more than `refinementRatio` times beyond its first: the unfiltered probe then has not reached
+    /// the wanted end's neighbours, and its cut leaves the filter weak (aug1m: the probe's 1.14
+    /// against lambda_18 = 0.055, a ratio of 38; sbm1m 3.8 and the 300k planted partition 3.1, where
+    /// a tighter cut saved at most 11% of the products and the refinement cost more,
+    /// docs/benchmarks.md). One restart cycle of Lanczos on a filter of degree at most
+    /// `refinementDegree`, then Rayleigh-Ritz of B on its Krylov basis.
+    static let refinementRatio = 10.0
+    static let refinementDegree = 5
 
     /// The cost model of the filter's degree (docs/math.md 7.11), fitted to the probe timings of
     /// docs/benchmarks.md ("Filter degree: a model, not timings"): one step of ARPACK's own work costs
@@ -168,6 +183,40 @@ extension SpectrumSolver {
                                      probeMatvecs: probe.matvecs, secondsPerProduct: perProduct, secondsPerStep: perStep,
                                      stepToProduct: ratio,
                                      arpackTolerance: arpackTolerance)
+        // 3b. L: the cut refinement, where the probe's cut is far from the wanted end.
+        let lowest = -(probe.finalRitz.first ?? 0), next = probe.finalRitz.count > count ? -probe.finalRitz[count] : 0
+        if kind == .laplacian, misplacedCut == nil, lowest > 0, next > Self.refinementRatio * lowest {
+            // The stage's basis, kept for the Rayleigh-Ritz after the solver returns.
+            let storage = KrylovBasisStorage(count: n * ncv)
+            let stageDegree = min(Self.refinementDegree, degree)
+            let stage = ChebyshevFilter(base: base, degree: stageDegree, cut: cut, lower: lowerB)
+            var solver = LanczosSolver(settings: LanczosSettings(tolerance: arpackTolerance, maxRestarts: 1,
+                                                                 krylovDimension: settings.krylovDimension),
+                                       communicator: communicator) { state in
+                progress?("lanczos \(label), chebyshev cut refinement: \(state.summary(unit: "filter applications (degree \(stageDegree))"))")
+            }
+            solver.workspace = storage
+            let began = Date()
+            let (_, _, report) = try solver.largest(stage, count: count, globalDimension: block.size, start: begin)
+            // The solver kept its basis (ncv orthonormal columns) in `storage`.
+            let ritz = try rayleighRitz(base, basis: storage.pointer, columns: ncv, rows: n, wanted: count,
+                                        communicator: communicator)
+            filter.refinementMatvecs = report.matvecs * stageDegree + ncv
+            total.matvecs += filter.refinementMatvecs
+            total.restarts += report.restarts
+            total.seconds += Date().timeIntervalSince(began)
+            total.operatorSeconds += report.operatorSeconds
+            // lambda_count(B) >= theta_{count+1} (interlacing on the basis); p(lambda_count) >= 2 when
+            // the cut lies spread (acosh 2 / m)^2 / 4 below it (docs/math.md 7.11).
+            let refined = ritz.values[count] - spread * pow(acosh(2.0) / Double(degree), 2) / 4
+            if refined > cut {
+                filter.probeCut = sign * cut
+                cut = min(refined, topB - 1e-3 * spread)
+                filter.cut = sign * cut
+                begin = ritz.start
+                deflation.project(&begin)
+            }
+        }
         // 4. Lanczos on p(B), B's damped interval [lowerB, cutB].
         var cutB = cut
         while true {
@@ -202,6 +251,44 @@ extension SpectrumSolver {
             begin = (0..<n).map { t in (0..<values.count).reduce(0) { $0 + vectors[$1 * n + t] } }
             deflation.project(&begin)
         }
+    }
+
+    /// Collective over `communicator`. Rayleigh-Ritz of B on the `columns` orthonormal columns of
+    /// `basis` (this rank's `rows` rows, column-major): the Ritz values, descending, and the sum of
+    /// the `wanted` leading Ritz vectors (a start vector). The products run 8 columns at a time.
+    private func rayleighRitz(_ base: ComponentOperator, basis: UnsafeMutablePointer<Double>, columns m: Int,
+                              rows n: Int, wanted: Int, communicator: Communicator) throws
+        -> (values: [Double], start: [Double]) {
+        var h = [Double](repeating: 0, count: m * m)
+        let width = 8
+        var products = [Double](repeating: 0, count: max(n * width, 1))
+        var first = 0
+        while first < m {
+            let c = min(width, m - first)
+            products.withUnsafeMutableBufferPointer { y in
+                base.apply(columns: UnsafePointer(basis + first * n), count: c, into: y.baseAddress!)
+                // Columns first..<first+c of V' B V.
+                h.withUnsafeMutableBufferPointer { hp in
+                    if n > 0 {
+                        cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, Int32(m), Int32(c), Int32(n), 1, basis,
+                                    Int32(n), y.baseAddress, Int32(n), 0, hp.baseAddress! + first * m, Int32(m))
+                    }
+                }
+            }
+            first += c
+        }
+        communicator.allreduceSum(&h)
+        var projected = DenseMatrix(rows: m, columns: m)
+        for a in 0..<m { for b in 0..<m { projected[a, b] = 0.5 * (h[a + b * m] + h[b + a * m]) } }
+        let eig = try SymmetricEigen(projected)
+        // Ascending from LAPACK: the wanted leading ones are the last.
+        var s = [Double](repeating: 0, count: m)
+        for j in (m - wanted)..<m { for a in 0..<m { s[a] += eig.vectors[a, j] } }
+        var start = [Double](repeating: 0, count: max(n, 1))
+        if n > 0 {
+            cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(n), Int32(m), 1, basis, Int32(n), s, 1, 0, &start, 1)
+        }
+        return (Array(eig.values.reversed()), Array(start.prefix(n)))
     }
 
     /// Collective over `communicator`. The smallest eigenvalue of V' B V for the `count` orthonormal

@@ -112,8 +112,8 @@ extension SpectrumSolver {
             // No gap shown, none ruled out: converge B's top pair instead, from its Ritz vector.
             let s = Array(try SymmetricEigen(run.tridiagonal).vectors.column(run.steps - 1))
             var y = [Double](repeating: 0, count: max(n, 1))
-            run.basis.withUnsafeBufferPointer { b in
-                cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(n), Int32(s.count), 1, b.baseAddress, Int32(n), s, 1, 0, &y, 1)
+            withExtendedLifetime(run.storage) {
+                cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(n), Int32(s.count), 1, run.basis, Int32(n), s, 1, 0, &y, 1)
             }
             let settings = LanczosSettings(tolerance: tolerance, maxRestarts: self.settings.maxRestarts,
                                            krylovDimension: min(LanczosSettings.defaultKrylovDimension(1), dimension))
@@ -139,7 +139,7 @@ extension SpectrumSolver {
 /// coefficients (a Lanczos step adds the current vector's to alpha). Returns ||v||. A rank without
 /// rows still takes part in the reductions.
 @discardableResult
-func orthogonalise(_ v: UnsafeMutablePointer<Double>, rows n: Int, blocks: [(columns: [Double], count: Int)],
+func orthogonalise(_ v: UnsafeMutablePointer<Double>, rows n: Int, blocks: [(columns: UnsafePointer<Double>, count: Int)],
                    normBefore: Double = .infinity, communicator: Communicator,
                    corrected: ([Double]) -> Void = { _ in }) -> Double {
     var dots = [Double](repeating: 0, count: blocks.reduce(0) { $0 + $1.count })
@@ -148,13 +148,11 @@ func orthogonalise(_ v: UnsafeMutablePointer<Double>, rows n: Int, blocks: [(col
         dots.withUnsafeMutableBufferPointer { d in
             var offset = 0
             for (columns, count) in blocks {
-                columns.withUnsafeBufferPointer { b in
-                    if n > 0 && count > 0 {
-                        cblas_dgemv(CblasColMajor, CblasTrans, Int32(n), Int32(count), 1, b.baseAddress, Int32(n), v, 1, 0,
-                                    d.baseAddress! + offset, 1)
-                    } else {
-                        for j in 0..<count { d[offset + j] = 0 }
-                    }
+                if n > 0 && count > 0 {
+                    cblas_dgemv(CblasColMajor, CblasTrans, Int32(n), Int32(count), 1, columns, Int32(n), v, 1, 0,
+                                d.baseAddress! + offset, 1)
+                } else {
+                    for j in 0..<count { d[offset + j] = 0 }
                 }
                 offset += count
             }
@@ -164,11 +162,9 @@ func orthogonalise(_ v: UnsafeMutablePointer<Double>, rows n: Int, blocks: [(col
         if n > 0 {
             var offset = 0
             for (columns, count) in blocks where count > 0 {
-                columns.withUnsafeBufferPointer { b in
-                    dots.withUnsafeBufferPointer { d in
-                        cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(n), Int32(count), -1, b.baseAddress, Int32(n),
-                                    d.baseAddress! + offset, 1, 1, v, 1)
-                    }
+                dots.withUnsafeBufferPointer { d in
+                    cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(n), Int32(count), -1, columns, Int32(n),
+                                d.baseAddress! + offset, 1, 1, v, 1)
                 }
                 offset += count
             }
@@ -184,5 +180,18 @@ func orthogonalise(_ v: UnsafeMutablePointer<Double>, rows n: Int, blocks: [(col
 /// criterion): one pass loses orthogonality.
 func projectOut(_ v: UnsafeMutablePointer<Double>, rows n: Int, basis: [Double], count: Int,
                 communicator: Communicator) {
-    orthogonalise(v, rows: n, blocks: [(basis, count)], communicator: communicator)
+    _ = withBlockPointers([(basis, count)]) { orthogonalise(v, rows: n, blocks: $0, communicator: communicator) }
+}
+
+/// `body` with each array's storage as a pointer (an empty array gives a dangling but unread one:
+/// its count is 0). The pointers are valid only inside `body`.
+func withBlockPointers<R>(_ blocks: [(columns: [Double], count: Int)],
+                          _ body: ([(columns: UnsafePointer<Double>, count: Int)]) throws -> R) rethrows -> R {
+    func nest(_ i: Int, _ done: [(columns: UnsafePointer<Double>, count: Int)]) throws -> R {
+        guard i < blocks.count else { return try body(done) }
+        return try blocks[i].columns.withUnsafeBufferPointer { b in
+            try nest(i + 1, done + [(b.baseAddress ?? UnsafePointer(bitPattern: MemoryLayout<Double>.alignment)!, blocks[i].count)])
+        }
+    }
+    return try nest(0, [])
 }

@@ -13,6 +13,10 @@ public struct LanczosSolver {
     public var progress: ((LanczosProgress) -> Void)?
     /// Seconds between progress calls.
     public var progressInterval: Double = 1
+    /// Memory for the Krylov basis, used when it holds `localDimension x ncv` doubles (its contents
+    /// are overwritten); after `largest` its ncv columns span the last Krylov space (pdseupd rotates
+    /// them by an orthogonal matrix, which keeps the span).
+    var workspace: KrylovBasisStorage?
 
     public init(settings: LanczosSettings, communicator: Communicator, progress: ((LanczosProgress) -> Void)? = nil) {
         self.settings = settings
@@ -42,7 +46,7 @@ public struct LanczosSolver {
         var ido: Int32 = 0
         var info: Int32 = 1
         var resid = start
-        let basis = KrylovBasisStorage(count: n * ncv)
+        let basis = workspace.flatMap { $0.holds(n * ncv) ? $0 : nil } ?? KrylovBasisStorage(count: n * ncv)
         // ARC may free an object after its last use; ARPACK holds `v` until pdseupd returns.
         defer { withExtendedLifetime(basis) {} }
         let v = basis.pointer

@@ -11,8 +11,10 @@ import Distributed
 struct ShortLanczos {
     private(set) var alpha: [Double] = []
     private(set) var beta: [Double] = []
-    /// v_1 ... v_m, this rank's rows, column-major.
-    private(set) var basis: [Double] = []
+    /// v_1 ... v_m, this rank's rows, column-major (`steps` columns are used). Huge-page backed like
+    /// ARPACK's basis: on sbm1m (1M rows, 20 steps, 160 MB) first touching 4 KiB pages took
+    /// 0.44 s of the 1.3 s `auto` needs to decide (docs/benchmarks.md).
+    let storage: KrylovBasisStorage
     /// ||w|| after the last step (beta_m).
     var residualNorm: Double { beta.last ?? 0 }
     var steps: Int { alpha.count }
@@ -27,36 +29,35 @@ struct ShortLanczos {
         var v = start
         var w = [Double](repeating: 0, count: max(n, 1))
         var norm = communicator.allreduceSum(v.prefix(n).reduce(0) { $0 + $1 * $1 }).squareRoot()
-        basis.reserveCapacity(n * steps)
+        storage = KrylovBasisStorage(count: n * steps)
+        let basis = storage.pointer
         let k = fixed.reduce(0) { $0 + $1.count }
         while alpha.count < steps && norm > 0 {
             let j = alpha.count
             for i in 0..<n { v[i] /= norm }
-            basis.append(contentsOf: v.prefix(n))
+            let current = basis + j * n
+            for i in 0..<n { current[i] = v[i] }
             v.withUnsafeBufferPointer { x in w.withUnsafeMutableBufferPointer { product(x.baseAddress!, $0.baseAddress!) } }
             let a = communicator.allreduceSum((0..<n).reduce(0.0) { $0 + v[$1] * w[$1] })
             let previous = j > 0 ? beta[j - 1] : 0
             let before = w.withUnsafeMutableBufferPointer { wp -> Double in
-                basis.withUnsafeBufferPointer { f in
-                    guard n > 0 else { return 0 }
-                    let current = f.baseAddress! + j * n
-                    var local = 0.0
-                    for i in 0..<n {
-                        var t = wp[i] - a * current[i]
-                        if j > 0 { t -= previous * current[i - n] }
-                        wp[i] = t
-                        local += t * t
-                    }
-                    return local
+                var local = 0.0
+                for i in 0..<n {
+                    var t = wp[i] - a * current[i]
+                    if j > 0 { t -= previous * current[i - n] }
+                    wp[i] = t
+                    local += t * t
                 }
+                return local
             }
             alpha.append(a)
-            let stored = basis
             var corrections: [Double] = []
-            w.withUnsafeMutableBufferPointer {
-                norm = orthogonalise($0.baseAddress!, rows: n, blocks: fixed + [(stored, j + 1)],
-                                     normBefore: communicator.allreduceSum(before).squareRoot(),
-                                     communicator: communicator) { corrections.append($0[k + j]) }
+            w.withUnsafeMutableBufferPointer { wp in
+                withBlockPointers(fixed) { fixedBlocks in
+                    norm = orthogonalise(wp.baseAddress!, rows: n, blocks: fixedBlocks + [(UnsafePointer(basis), j + 1)],
+                                         normBefore: communicator.allreduceSum(before).squareRoot(),
+                                         communicator: communicator) { corrections.append($0[k + j]) }
+                }
             }
             for c in corrections { alpha[j] += c }
             beta.append(norm)
@@ -64,6 +65,9 @@ struct ShortLanczos {
             swap(&v, &w)
         }
     }
+
+    /// v_1 ... v_m, this rank's rows, column-major.
+    var basis: UnsafePointer<Double> { UnsafePointer(storage.pointer) }
 
     /// The Lanczos tridiagonal T_m of the run.
     var tridiagonal: DenseMatrix { .lanczosTridiagonal(alpha: alpha, beta: beta) }

@@ -20,6 +20,19 @@ private func expander(n: Int, seed: UInt64) throws -> SparseGraph {
     return try e.assemble()
 }
 
+/// A `length` x `width` grid, a long strip: L's smallest eigenvalues follow a path's (lambda_k
+/// grows as k^2), which an unfiltered Lanczos run resolves slowly.
+private func strip(length: Int, width: Int) throws -> SparseGraph {
+    var e = TestEdges(n: length * width)
+    for i in 0..<length {
+        for j in 0..<width {
+            if i + 1 < length { e.add(i * width + j, (i + 1) * width + j) }
+            if j + 1 < width { e.add(i * width + j, i * width + j + 1) }
+        }
+    }
+    return try e.assemble()
+}
+
 @Suite(.serialized) struct ChebyshevTests {
     /// The Chebyshev-filtered solve against dense LAPACK: values to 1e-9 relative, eigenspaces,
     /// certification; the filter's upper bound is at least the component's lambda_max and every
@@ -180,6 +193,41 @@ private func expander(n: Int, seed: UInt64) throws -> SparseGraph {
             }
             let wanted = kind == .laplacian ? values.allSatisfy { $0 < filter.cut } : values.allSatisfy { $0 > filter.cut }
             #expect(wanted, "\(kind.rawValue): \(values) vs cut \(filter.cut)")
+        }
+    }
+
+    /// The cut refinement: on a long strip the probe's (count+1)-th Ritz value lies far beyond
+    /// its first (lambda_k grows as k^2), so one filtered cycle and Rayleigh-Ritz on its basis move
+    /// the cut. The refined cut stays beyond the dense lambda_count (interlacing) and below the
+    /// probe's, and the pairs match dense LAPACK to 1e-9.
+    @Test func cutRefinementTightensASafeCut() throws {
+        let graph = try strip(length: 300, width: 4)
+        let count = 6
+        let reference = Array(try DenseReference.spectrum(graph, kind: .laplacian).values.prefix(count))
+        try withSolverLock {
+            let world = testMPI.world
+            let distributed = try graph.distributed(over: world)
+            let block = ComponentBlock(graph: distributed, component: 0)
+            let weights = KnownEigenvectors.weights(distributed, kind: .laplacian)
+            let volume = world.allreduceSum(block.rows.reduce(0) { $0 + weights[Int($1)] })
+            let deflation = Deflation(KnownEigenvectors.localIndicator(rows: block.rows, weights: weights, volume: volume),
+                                      active: true, communicator: world)
+            var start = block.rows.map { StartVector.entry(globalRow: block.firstRow + Int($0)) }
+            deflation.project(&start)
+            let solver = SpectrumSolver(settings: LanczosSettings(tolerance: 1e-10))
+            let (values, _, report, filter) = try solver.chebyshevSolve(
+                block: block, kind: .laplacian, deflation: deflation, start: start, count: count, tolerance: 1e-10,
+                bounds: nil, cap: block.andersonMorley(graph: distributed), operatorNorm: 2 * distributed.maxDegree,
+                label: "test", reporting: false, communicator: world)
+            let probeCut = try #require(filter.probeCut, "the refinement did not run or found no tighter cut")
+            #expect(filter.refinementMatvecs > 0 && report.matvecs > filter.refinementMatvecs)
+            #expect(filter.cut < probeCut, "refined \(filter.cut) vs probe's \(probeCut)")
+            #expect(filter.cut > reference[count - 1], "refined cut \(filter.cut) vs dense lambda_\(count) \(reference[count - 1])")
+            #expect(values.count == count)
+            let scale = 2 * distributed.maxDegree
+            for (v, r) in zip(values, reference) {
+                #expect(abs(v - r) <= 1e-9 * scale, "\(values) vs dense \(reference)")
+            }
         }
     }
 }
