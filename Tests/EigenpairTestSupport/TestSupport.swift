@@ -219,6 +219,18 @@ public enum TestGraphs {
         for i in 0..<n { e.add(i, (i + 1) % n) }
         return try e.assemble()
     }
+
+    /// A `rows` x `columns` grid graph (node i * columns + j), unit weights.
+    public static func grid(rows: Int, columns: Int) throws -> SparseGraph {
+        var e = TestEdges(n: rows * columns)
+        for i in 0..<rows {
+            for j in 0..<columns {
+                if i + 1 < rows { e.add(i * columns + j, (i + 1) * columns + j) }
+                if j + 1 < columns { e.add(i * columns + j, i * columns + j + 1) }
+            }
+        }
+        return try e.assemble()
+    }
 }
 
 // MARK: - Dense reference operators

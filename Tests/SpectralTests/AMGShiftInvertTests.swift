@@ -69,27 +69,16 @@ import Testing
     }
 }
 
-/// A 40 x 40 grid: no hubs, lambda_1 = 2 - 2 cos(pi / 40) = 6.2e-3 against the Anderson-Morley
-/// bound 16, where the spectral shift needs thousands of products; the short Lanczos run's
-/// lowest Ritz value overestimates lambda_1 enough that the treewidth prediction exceeds a
-/// 100-byte factor budget.
-private func grid(_ side: Int) throws -> SparseGraph {
-    var e = TestEdges(n: side * side)
-    for i in 0..<side {
-        for j in 0..<side {
-            if i + 1 < side { e.add(i * side + j, (i + 1) * side + j) }
-            if j + 1 < side { e.add(i * side + j, i * side + j + 1) }
-        }
-    }
-    return try e.assemble()
-}
-
 extension AMGShiftInvertTests {
     /// `auto` where the factor cannot fit (the budget is under the predicted factor) and the
     /// spectral shift is predicted slow: no analysis runs, AMG shift-invert is chosen with its
-    /// reason, and the pairs are the ones CHOLMOD shift-invert and dense LAPACK give.
+    /// reason, and the pairs are the ones CHOLMOD shift-invert and dense LAPACK give. On a 40 x 40
+    /// grid: no hubs, lambda_1 = 2 - 2 cos(pi / 40) = 6.2e-3 against the Anderson-Morley bound 16,
+    /// where the spectral shift needs thousands of products; the short Lanczos run's lowest Ritz
+    /// value overestimates lambda_1 enough that the treewidth prediction exceeds a 100-byte factor
+    /// budget.
     @Test func autoPicksAMGWhenTheFactorCannotFit() throws {
-        let graph = try grid(40)
+        let graph = try TestGraphs.grid(rows: 40, columns: 40)
         let count = 6
         let spectrum = try solveLaplacian(graph, count: count, method: .auto, factorBudgetBytes: 100, factorBudgetRatio: 0)
         let solve = try #require(spectrum.solves.first)

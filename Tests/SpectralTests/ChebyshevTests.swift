@@ -20,19 +20,6 @@ private func expander(n: Int, seed: UInt64) throws -> SparseGraph {
     return try e.assemble()
 }
 
-/// A `length` x `width` grid, a long strip: L's smallest eigenvalues follow a path's (lambda_k
-/// grows as k^2), which an unfiltered Lanczos run resolves slowly.
-private func strip(length: Int, width: Int) throws -> SparseGraph {
-    var e = TestEdges(n: length * width)
-    for i in 0..<length {
-        for j in 0..<width {
-            if i + 1 < length { e.add(i * width + j, (i + 1) * width + j) }
-            if j + 1 < width { e.add(i * width + j, i * width + j + 1) }
-        }
-    }
-    return try e.assemble()
-}
-
 @Suite(.serialized) struct ChebyshevTests {
     /// The Chebyshev-filtered solve against dense LAPACK: values to 1e-9 relative, eigenspaces,
     /// certification; the filter's upper bound is at least the component's lambda_max and every
@@ -196,12 +183,13 @@ private func strip(length: Int, width: Int) throws -> SparseGraph {
         }
     }
 
-    /// The cut refinement: on a long strip the probe's (count+1)-th Ritz value lies far beyond
-    /// its first (lambda_k grows as k^2), so one filtered cycle and Rayleigh-Ritz on its basis move
+    /// The cut refinement: on a long strip (a 300 x 4 grid, whose smallest eigenvalues of L follow a
+    /// path's, lambda_k growing as k^2) the probe's (count+1)-th Ritz value lies far beyond
+    /// its first, so one filtered cycle and Rayleigh-Ritz on its basis move
     /// the cut. The refined cut stays beyond the dense lambda_count (interlacing) and below the
     /// probe's, and the pairs match dense LAPACK to 1e-9.
     @Test func cutRefinementTightensASafeCut() throws {
-        let graph = try strip(length: 300, width: 4)
+        let graph = try TestGraphs.grid(rows: 300, columns: 4)
         let count = 6
         let reference = Array(try DenseReference.spectrum(graph, kind: .laplacian).values.prefix(count))
         try withSolverLock {
