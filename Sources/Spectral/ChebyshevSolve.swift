@@ -58,7 +58,9 @@ extension SpectrumSolver {
     /// against lambda_18 = 0.055, a ratio of 38; sbm1m 3.8 and the 300k planted partition 3.1, where
     /// a tighter cut saved at most 11% of the products and the refinement cost more,
     /// docs/benchmarks.md). One restart cycle of Lanczos on a filter of degree at most
-    /// `refinementDegree`, then Rayleigh-Ritz of B on its Krylov basis.
+    /// `refinementDegree`, then Rayleigh-Ritz of B on its Krylov basis. Only where sigma_AM over the
+    /// bounds' lowest Ritz value is at most `amgRatio`, the range where `auto` picks the filter: on a
+    /// 100k kNN graph far above it (lambda_1 = 8.8e-5) the refinement cost 439 products and saved none.
     static let refinementRatio = 10.0
     static let refinementDegree = 5
 
@@ -106,11 +108,12 @@ extension SpectrumSolver {
     ///    wanted end first. A quotient on the damped side of the cut moves the cut below the smallest
     ///    Ritz value of B on the returned vectors' span and the solve resumes from them, at most twice.
     /// `cap` bounds |M| (Anderson-Morley for L, d_max for G); `operatorNorm` is the certification's ||M||.
-    /// `misplacedCut` (tests only) replaces the probe's cut, on M's scale, to exercise the cut check.
+    /// `misplacedCut` (tests only) replaces the probe's cut, on M's scale, to exercise the cut check;
+    /// `looseCut` (tests only, L) replaces it with a loose one and runs the cut refinement on it.
     func chebyshevSolve(block: ComponentBlock, kind: RelationOperatorKind, deflation: Deflation, start: [Double],
                         count: Int, tolerance: Double, bounds known: SpectrumBounds?, cap: Double,
                         operatorNorm: Double, label: String, reporting: Bool, communicator: Communicator,
-                        misplacedCut: Double? = nil)
+                        misplacedCut: Double? = nil, looseCut: Double? = nil)
         throws -> (values: [Double], vectors: [Double], report: LanczosReport, filter: ChebyshevReport) {
         let base = ComponentOperator(block: block, kind: kind, shift: 0, deflation: deflation)
         // M = sign B: B's largest are wanted.
@@ -119,11 +122,11 @@ extension SpectrumSolver {
         var begin = start
         // 1. B's spectrum lies in [lowerB, topB].
         var lowerB = -1.0, topB = 1.0
-        var boundSteps = 0, boundSeconds = 0.0
+        var boundSteps = 0, boundSeconds = 0.0, boundLowest = 0.0
         if kind != .normalizedAdjacency {
             let b = try known ?? SpectrumBounds(base, sign: sign, start: start, steps: Self.predictionSteps,
                                                 globalDimension: block.size, cap: cap, communicator: communicator)
-            (boundSteps, boundSeconds) = (b.steps, b.seconds)
+            (boundSteps, boundSeconds, boundLowest) = (b.steps, b.seconds, b.ritz.first ?? 0)
             // L is positive semidefinite: -L lies in [-upper, 0].
             (lowerB, topB) = kind == .laplacian ? (-b.upper, 0) : (b.lower, b.upper)
         }
@@ -157,6 +160,7 @@ extension SpectrumSolver {
         let spread = topB - lowerB
         var cut = probe.finalRitz.count > count ? probe.finalRitz[count] - 0.01 * spread : lowerB + 0.5 * spread
         if let misplacedCut { cut = sign * misplacedCut }
+        if let looseCut { cut = sign * looseCut }
         cut = min(max(cut, lowerB + 1e-3 * spread), topB - 1e-3 * spread)
         // 3. The degree from the cost model: sizes only, so the same on every rank and in every run.
         // The probe's timings are reported beside it.
@@ -185,7 +189,9 @@ extension SpectrumSolver {
                                      arpackTolerance: arpackTolerance)
         // 3b. L: the cut refinement, where the probe's cut is far from the wanted end.
         let lowest = -(probe.finalRitz.first ?? 0), next = probe.finalRitz.count > count ? -probe.finalRitz[count] : 0
-        if kind == .laplacian, misplacedCut == nil, lowest > 0, next > Self.refinementRatio * lowest {
+        let refine = lowest > 0 && next > Self.refinementRatio * lowest && boundLowest > 0
+            && cap / boundLowest <= Self.amgRatio
+        if kind == .laplacian, misplacedCut == nil, refine || looseCut != nil {
             // The stage's basis, kept for the Rayleigh-Ritz after the solver returns.
             let storage = KrylovBasisStorage(count: n * ncv)
             let stageDegree = min(Self.refinementDegree, degree)

@@ -183,15 +183,16 @@ private func expander(n: Int, seed: UInt64) throws -> SparseGraph {
         }
     }
 
-    /// The cut refinement: on a long strip (a 300 x 4 grid, whose smallest eigenvalues of L follow a
-    /// path's, lambda_k growing as k^2) the probe's (count+1)-th Ritz value lies far beyond
-    /// its first, so one filtered cycle and Rayleigh-Ritz on its basis move
-    /// the cut. The refined cut stays beyond the dense lambda_count (interlacing) and below the
-    /// probe's, and the pairs match dense LAPACK to 1e-9.
+    /// The cut refinement, run on a cut placed halfway up L's spectrum (`looseCut`): a small graph's
+    /// probe converges, so its own cut leaves nothing to refine. One filtered cycle and Rayleigh-Ritz
+    /// on its basis must move the cut below the loose one yet beyond the dense lambda_count
+    /// (interlacing), and the pairs match dense LAPACK to 1e-9.
     @Test func cutRefinementTightensASafeCut() throws {
-        let graph = try TestGraphs.grid(rows: 300, columns: 4)
+        let graph = try SpectralFamily.sbm.graph()
         let count = 6
-        let reference = Array(try DenseReference.spectrum(graph, kind: .laplacian).values.prefix(count))
+        let all = try DenseReference.spectrum(graph, kind: .laplacian).values
+        let reference = Array(all.prefix(count))
+        let loose = 0.5 * all.max()!
         try withSolverLock {
             let world = testMPI.world
             let distributed = try graph.distributed(over: world)
@@ -206,8 +207,9 @@ private func expander(n: Int, seed: UInt64) throws -> SparseGraph {
             let (values, _, report, filter) = try solver.chebyshevSolve(
                 block: block, kind: .laplacian, deflation: deflation, start: start, count: count, tolerance: 1e-10,
                 bounds: nil, cap: block.andersonMorley(graph: distributed), operatorNorm: 2 * distributed.maxDegree,
-                label: "test", reporting: false, communicator: world)
+                label: "test", reporting: false, communicator: world, looseCut: loose)
             let probeCut = try #require(filter.probeCut, "the refinement did not run or found no tighter cut")
+            #expect(probeCut == loose)
             #expect(filter.refinementMatvecs > 0 && report.matvecs > filter.refinementMatvecs)
             #expect(filter.cut < probeCut, "refined \(filter.cut) vs probe's \(probeCut)")
             #expect(filter.cut > reference[count - 1], "refined cut \(filter.cut) vs dense lambda_\(count) \(reference[count - 1])")
