@@ -59,8 +59,7 @@ extension SpectrumSolver {
         let n = Double(block.size)
         let maxDegree = communicator.allreduceMax(block.degrees.max() ?? 0)
         let average = communicator.allreduceSum(block.degrees.reduce(0, +)) / max(n, 1)
-        let lambda = bounds.ritz.first ?? 0
-        let ratio = lambda > 0 ? andersonMorley / lambda : .infinity
+        let ratio = Self.inverseRatio(andersonMorley: andersonMorley, lowestRitz: bounds.ritz.first ?? 0)
         let inverse = ratio > Self.amgRatio
         let measure = String(format: "sigma_AM / lambda_1 about %.3g, %@ %.0f", ratio, inverse ? "above" : "at most",
                              Self.amgRatio)
@@ -77,6 +76,12 @@ extension SpectrumSolver {
 
     static let hubRatio = 30.0
     static let amgRatio = 200.0
+
+    /// Not collective. sigma_AM / theta_1, the ratio `amgChoice` weighs against `amgRatio`
+    /// (infinite when the short run's lowest Ritz value is not positive).
+    static func inverseRatio(andersonMorley: Double, lowestRitz: Double) -> Double {
+        lowestRitz > 0 ? andersonMorley / lowestRitz : .infinity
+    }
 }
 
 /// AMG shift-invert's solve, and what `auto` does when hypre fails (docs/math.md 7.13, "When hypre

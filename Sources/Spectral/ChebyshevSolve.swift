@@ -189,8 +189,8 @@ extension SpectrumSolver {
                                      arpackTolerance: arpackTolerance)
         // 3b. L: the cut refinement, where the probe's cut is far from the wanted end.
         let lowest = -(probe.finalRitz.first ?? 0), next = probe.finalRitz.count > count ? -probe.finalRitz[count] : 0
-        let refine = lowest > 0 && next > Self.refinementRatio * lowest && boundLowest > 0
-            && cap / boundLowest <= Self.amgRatio
+        let refine = lowest > 0 && next > Self.refinementRatio * lowest
+            && Self.inverseRatio(andersonMorley: cap, lowestRitz: boundLowest) <= Self.amgRatio
         if kind == .laplacian, misplacedCut == nil, refine || looseCut != nil {
             // The stage's basis, kept for the Rayleigh-Ritz after the solver returns.
             let storage = KrylovBasisStorage(count: n * ncv)
@@ -205,7 +205,7 @@ extension SpectrumSolver {
             let began = Date()
             let (_, _, report) = try solver.largest(stage, count: count, globalDimension: block.size, start: begin)
             // The solver kept its basis (ncv orthonormal columns) in `storage`.
-            let ritz = try rayleighRitz(base, basis: storage.pointer, columns: ncv, rows: n, wanted: count,
+            let ritz = try rayleighRitz(base, basis: UnsafePointer(storage.pointer), columns: ncv, rows: n, wanted: count,
                                         communicator: communicator)
             filter.refinementMatvecs = report.matvecs * stageDegree + ncv
             total.matvecs += filter.refinementMatvecs
@@ -259,20 +259,19 @@ extension SpectrumSolver {
         }
     }
 
-    /// Collective over `communicator`. Rayleigh-Ritz of B on the `columns` orthonormal columns of
-    /// `basis` (this rank's `rows` rows, column-major): the Ritz values, descending, and the sum of
-    /// the `wanted` leading Ritz vectors (a start vector). The products run 8 columns at a time.
-    private func rayleighRitz(_ base: ComponentOperator, basis: UnsafeMutablePointer<Double>, columns m: Int,
-                              rows n: Int, wanted: Int, communicator: Communicator) throws
-        -> (values: [Double], start: [Double]) {
+    /// Collective over `communicator`. V' B V for the `columns` orthonormal columns V of `basis` (this
+    /// rank's `rows` rows, column-major), symmetrised: B is symmetric, V' B V only up to rounding. The
+    /// products run 8 columns at a time.
+    private func projected(_ base: ComponentOperator, basis: UnsafePointer<Double>, columns m: Int, rows n: Int,
+                           communicator: Communicator) -> DenseMatrix {
         var h = [Double](repeating: 0, count: m * m)
         let width = 8
-        var products = [Double](repeating: 0, count: max(n * width, 1))
+        var products = [Double](repeating: 0, count: max(n * min(width, m), 1))
         var first = 0
         while first < m {
             let c = min(width, m - first)
             products.withUnsafeMutableBufferPointer { y in
-                base.apply(columns: UnsafePointer(basis + first * n), count: c, into: y.baseAddress!)
+                base.apply(columns: basis + first * n, count: c, into: y.baseAddress!)
                 // Columns first..<first+c of V' B V.
                 h.withUnsafeMutableBufferPointer { hp in
                     if n > 0 {
@@ -284,9 +283,18 @@ extension SpectrumSolver {
             first += c
         }
         communicator.allreduceSum(&h)
-        var projected = DenseMatrix(rows: m, columns: m)
-        for a in 0..<m { for b in 0..<m { projected[a, b] = 0.5 * (h[a + b * m] + h[b + a * m]) } }
-        let eig = try SymmetricEigen(projected)
+        var matrix = DenseMatrix(rows: m, columns: m)
+        for a in 0..<m { for b in 0..<m { matrix[a, b] = 0.5 * (h[a + b * m] + h[b + a * m]) } }
+        return matrix
+    }
+
+    /// Collective over `communicator`. Rayleigh-Ritz of B on the `columns` orthonormal columns of
+    /// `basis` (this rank's `rows` rows, column-major): the Ritz values, descending, and the sum of
+    /// the `wanted` leading Ritz vectors (a start vector).
+    private func rayleighRitz(_ base: ComponentOperator, basis: UnsafePointer<Double>, columns m: Int,
+                              rows n: Int, wanted: Int, communicator: Communicator) throws
+        -> (values: [Double], start: [Double]) {
+        let eig = try SymmetricEigen(projected(base, basis: basis, columns: m, rows: n, communicator: communicator))
         // Ascending from LAPACK: the wanted leading ones are the last.
         var s = [Double](repeating: 0, count: m)
         for j in (m - wanted)..<m { for a in 0..<m { s[a] += eig.vectors[a, j] } }
@@ -302,25 +310,9 @@ extension SpectrumSolver {
     /// eigenvalue of B.
     private func smallestRitzValue(_ base: ComponentOperator, vectors: [Double], count: Int,
                                    communicator: Communicator) throws -> Double {
-        let n = base.localDimension
-        var products = [Double](repeating: 0, count: max(n * count, 1))
-        vectors.withUnsafeBufferPointer { v in
-            products.withUnsafeMutableBufferPointer { y in
-                for j in 0..<count { base.apply(v.baseAddress! + j * n, into: y.baseAddress! + j * n) }
-            }
+        let h = vectors.withUnsafeBufferPointer { v in
+            projected(base, basis: v.baseAddress!, columns: count, rows: base.localDimension, communicator: communicator)
         }
-        var entries = [Double](repeating: 0, count: count * count)
-        for a in 0..<count {
-            for b in 0..<count {
-                var dot = 0.0
-                for i in 0..<n { dot += vectors[a * n + i] * products[b * n + i] }
-                entries[a * count + b] = dot
-            }
-        }
-        communicator.allreduceSum(&entries)
-        var h = DenseMatrix(rows: count, columns: count)
-        // Symmetrised: B is symmetric, V' B V only up to rounding.
-        for a in 0..<count { for b in 0..<count { h[a, b] = 0.5 * (entries[a * count + b] + entries[b * count + a]) } }
         return try SymmetricEigen(h, vectors: false).values.first ?? 0
     }
 }

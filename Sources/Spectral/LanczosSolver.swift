@@ -13,8 +13,8 @@ public struct LanczosSolver {
     public var progress: ((LanczosProgress) -> Void)?
     /// Seconds between progress calls.
     public var progressInterval: Double = 1
-    /// Memory for the Krylov basis, used when it holds `localDimension x ncv` doubles (its contents
-    /// are overwritten); after `largest` its ncv columns span the last Krylov space (pdseupd rotates
+    /// Memory for the Krylov basis, at least `localDimension x ncv` doubles (its contents are
+    /// overwritten); after `largest` its ncv columns span the last Krylov space (pdseupd rotates
     /// them by an orthogonal matrix, which keeps the span).
     var workspace: KrylovBasisStorage?
 
@@ -46,7 +46,9 @@ public struct LanczosSolver {
         var ido: Int32 = 0
         var info: Int32 = 1
         var resid = start
-        let basis = workspace.flatMap { $0.holds(n * ncv) ? $0 : nil } ?? KrylovBasisStorage(count: n * ncv)
+        // A caller that gives a workspace reads the basis from it afterwards: it must fit.
+        precondition(workspace?.holds(n * ncv) ?? true, "the workspace holds fewer than \(n) x \(ncv) doubles")
+        let basis = workspace ?? KrylovBasisStorage(count: n * ncv)
         // ARC may free an object after its last use; ARPACK holds `v` until pdseupd returns.
         defer { withExtendedLifetime(basis) {} }
         let v = basis.pointer
