@@ -28,8 +28,6 @@ let package = Package(
         .systemLibrary(name: "CLAPACKE", providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]),
         // zlib: gzip inputs and the deflated members of SciPy .npz files.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        // The compiler's prefetch hint for the local sparse product (header only, nothing to link).
-        .systemLibrary(name: "CPrefetch"),
         // hypre (BoomerAMG, PCG; apt libhypre-dev): a C target, since hypre has no .pc file and its
         // headers need a forwarding HYPRE_config.h on the include path (Sources/CHypre/include).
         .target(name: "CHypre", dependencies: ["CMPI"], linkerSettings: [.linkedLibrary("HYPRE")]),
@@ -37,7 +35,7 @@ let package = Package(
         .target(name: "Distributed", dependencies: ["CMPI"]),
         .target(name: "NpyFormat"),
         .target(name: "DenseAlgebra", dependencies: ["CLAPACKE"]),
-        .target(name: "PairGraph", dependencies: ["Distributed", "NpyFormat", "DenseAlgebra", "CZlib", "CPrefetch"]),
+        .target(name: "PairGraph", dependencies: ["Distributed", "NpyFormat", "DenseAlgebra", "CZlib"]),
         // Seeded pair graphs (augmentation, SBM, R-MAT, kNN) and the edge-list writer of `generate`.
         .target(name: "Generators", dependencies: ["Distributed", "NpyFormat", "DenseAlgebra", "PairGraph"]),
         .target(name: "Spectral", dependencies: ["Distributed", "PairGraph", "DenseAlgebra", "CPARPACK", "CCHOLMOD", "CHypre"]),

@@ -38,19 +38,6 @@ import Testing
         }
     }
 
-    /// The prefetch reads the column indices of the entries `prefetchDistance` ahead: for every group
-    /// of four a row can start (q + 4 <= count), the four indices it reads stay inside the block,
-    /// including the last groups of the block and blocks shorter than the distance.
-    @Test func prefetchStaysInsideTheBlock() {
-        for count in [4, 5, 7, RowSums.prefetchDistance, RowSums.prefetchDistance + 3, 1000] {
-            for q in 0...(count - 4) {
-                let p = RowSums.prefetchIndex(q, count: count)
-                #expect(p >= 0 && p + 3 < count, "q \(q) of \(count) prefetches entries \(p)...\(p + 3)")
-            }
-        }
-        #expect(RowSums.prefetchIndex(0, count: 1000) == RowSums.prefetchDistance)
-    }
-
     @Test(arguments: [(1.0, nil), (1.0, 2.5), (0.5, nil), (1.0, 1.0)] as [(Double, Double?)])
     func patternKernelOnlyForUnitValuesAndExact(value: Double, odd: Double?) {
         let b = Self.block(rows: 300, width: 420, value: value, odd: odd, seed: 7)

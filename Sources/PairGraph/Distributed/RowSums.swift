@@ -1,5 +1,3 @@
-import CPrefetch
-
 /// The inner loop of every local sparse product: one row's sum over its stored entries.
 ///
 /// One running sum makes the loop wait on the previous addition (the latency of one addition per
@@ -8,33 +6,13 @@ import CPrefetch
 /// after the last full group of four to sums 0, 1, 2 in order, and the row's value is
 /// (s0 + s1) + (s2 + s3). The order depends only on the row's entries in stored order, so every
 /// partition of the rows (every rank count) rounds a row the same way.
-///
-/// The gathers of x, not the bytes, bound the product: x outgrows the L2 and each gather waits on
-/// the L3. Each group of four entries therefore asks for the x entries `prefetchDistance` stored
-/// entries ahead (the same or a later row), which the hardware cannot predict from the indices:
-/// 1.4-1.5x on the product in a C measurement (docs/hardware-limit.md, "Software prefetch"). A
-/// hint only; the sums are unchanged bit for bit.
 public enum RowSums {
-    /// Stored entries between an entry's prefetch and its gather: 24-32 were best on sbm1m and the
-    /// 300k planted partition, 8 too close, 64 and more too far (docs/hardware-limit.md).
-    public static let prefetchDistance = 32
-
-    /// The index whose x entry a group starting at stored entry q prefetches, clamped so the four
-    /// indices read stay inside the `count` stored entries (a group exists only when count >= 4).
     @inlinable @inline(__always)
-    static func prefetchIndex(_ q: Int, count: Int) -> Int { min(q + prefetchDistance, count - 4) }
-
-    @inlinable @inline(__always)
-    public static func pattern(_ x: UnsafePointer<Double>, columns col: UnsafePointer<Int32>, count: Int,
+    public static func pattern(_ x: UnsafePointer<Double>, columns col: UnsafePointer<Int32>,
                                from lo: Int, to hi: Int) -> Double {
         var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
         var q = lo
         while q + 4 <= hi {
-            let p = prefetchIndex(q, count: count)
-            cprefetch_read(x + Int(col[p]))
-            cprefetch_read(x + Int(col[p + 1]))
-            cprefetch_read(x + Int(col[p + 2]))
-            cprefetch_read(x + Int(col[p + 3]))
             s0 += x[Int(col[q])]
             s1 += x[Int(col[q + 1])]
             s2 += x[Int(col[q + 2])]
@@ -48,16 +26,11 @@ public enum RowSums {
     }
 
     @inlinable @inline(__always)
-    public static func weighted(_ x: UnsafePointer<Double>, columns col: UnsafePointer<Int32>, count: Int,
+    public static func weighted(_ x: UnsafePointer<Double>, columns col: UnsafePointer<Int32>,
                                 values w: UnsafePointer<Double>, from lo: Int, to hi: Int) -> Double {
         var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
         var q = lo
         while q + 4 <= hi {
-            let p = prefetchIndex(q, count: count)
-            cprefetch_read(x + Int(col[p]))
-            cprefetch_read(x + Int(col[p + 1]))
-            cprefetch_read(x + Int(col[p + 2]))
-            cprefetch_read(x + Int(col[p + 3]))
             s0 += w[q] * x[Int(col[q])]
             s1 += w[q + 1] * x[Int(col[q + 1])]
             s2 += w[q + 2] * x[Int(col[q + 2])]
@@ -85,12 +58,12 @@ public enum RowSums {
         if let v = values?.baseAddress {
             for t in 0..<count {
                 let r = row(t)
-                y[r.slot] = weighted(x, columns: c, count: columns.count, values: v, from: r.lo, to: r.hi)
+                y[r.slot] = weighted(x, columns: c, values: v, from: r.lo, to: r.hi)
             }
         } else {
             for t in 0..<count {
                 let r = row(t)
-                y[r.slot] = pattern(x, columns: c, count: columns.count, from: r.lo, to: r.hi)
+                y[r.slot] = pattern(x, columns: c, from: r.lo, to: r.hi)
             }
         }
     }
