@@ -28,7 +28,8 @@ final class KrylovBasisStorage {
         mapping = raw
         let aligned = raw + (huge - Int(bitPattern: raw) % huge) % huge
         #if canImport(Glibc)
-        _ = madvise(aligned, bytes, 14 /* MADV_HUGEPAGE */)
+        // Not below one huge page: a small basis's first write would zero a whole 2 MiB page.
+        if self.count * MemoryLayout<Double>.stride >= huge { _ = madvise(aligned, bytes, 14 /* MADV_HUGEPAGE */) }
         #endif
         // Anonymous pages read as zero: the memory is initialised without touching it.
         pointer = aligned.bindMemory(to: Double.self, capacity: self.count)
