@@ -19,12 +19,15 @@ public struct ChebyshevReport: Codable, Sendable {
     public var boundSteps: Int
     public var boundSeconds: Double
     /// The wanted-end Ritz value of the unfiltered probe (an estimate of lambda_1 of L, or of the
-    /// largest eigenvalue of G or A_n on the deflated space).
+    /// largest eigenvalue of G or A_n on the deflated space); without a probe, the bounds run's
+    /// lowest Ritz value of L.
     public var lowestRitz: Double
-    /// Products of the unfiltered probe that gave the cut and the start vector (in report.matvecs).
+    /// Products of the unfiltered probe that gave the cut and the start vector (in report.matvecs;
+    /// 0 when the low-degree bound gave the cut).
     public var probeMatvecs: Int
     /// The probe's seconds per product and ARPACK's own seconds per step, as measured (a check on
-    /// the cost model; the degree does not depend on them, see `stepToProduct`).
+    /// the cost model; the degree does not depend on them, see `stepToProduct`); without a probe,
+    /// those of the first filtered solve.
     public var secondsPerProduct: Double
     public var secondsPerStep: Double
     /// The cost model's step of ARPACK's own work, in products, that gave the degree.
@@ -38,6 +41,9 @@ public struct ChebyshevReport: Codable, Sendable {
     /// no tighter cut), and the refinement's products (in report.matvecs; 0 when it did not run).
     public var probeCut: Double? = nil
     public var refinementMatvecs: Int = 0
+    /// L only: the low-degree bound on lambda_{count+1} (`LowDegreeBound`) when it gave the cut in
+    /// place of the probe; nil when the probe ran.
+    public var lowDegreeBound: Double? = nil
 }
 
 extension SpectrumSolver {
@@ -103,7 +109,9 @@ extension SpectrumSolver {
     /// 1. bounds of B's spectrum: [-1, 1] for A_n; a short Lanczos run's theta +- |beta s| for G
     ///    and L (`bounds`, when given, is that run for L);
     /// 2. an unfiltered probe to `probeTolerance`: the cut is its (count+1)-th Ritz value, by Cauchy
-    ///    interlacing on the safe side of lambda_{count+1}, and the sum of its Ritz vectors starts (3);
+    ///    interlacing on the safe side of lambda_{count+1}, and the sum of its Ritz vectors starts (3).
+    ///    For L, where it applies, the `LowDegreeBound` on lambda_{count+1} gives the cut instead (no
+    ///    products) and `start` starts (3);
     /// 3. Lanczos on p(B) with the degree from the cost model (`stepToProduct`); values are Rayleigh quotients on M,
     ///    wanted end first. A quotient on the damped side of the cut moves the cut below the smallest
     ///    Ritz value of B on the returned vectors' span and the solve resumes from them, at most twice.
@@ -130,7 +138,15 @@ extension SpectrumSolver {
             // L is positive semidefinite: -L lies in [-upper, 0].
             (lowerB, topB) = kind == .laplacian ? (-b.upper, 0) : (b.lower, b.upper)
         }
-        // 2. The probe.
+        // 2. The cut and the start: for L, from the lowest-degree rows where that bound lies near the
+        // bottom of the spectrum or the cut refinement (3b) will tighten it; otherwise the probe.
+        var lowDegree: LowDegreeBound? = nil
+        if kind == .laplacian, boundLowest > 0, let bound = try LowDegreeBound(block: block, count: count,
+                                                                               communicator: communicator) {
+            let near = bound.values[count] <= Self.refinementRatio * boundLowest
+            let refinable = Self.inverseRatio(andersonMorley: cap, lowestRitz: boundLowest) <= Self.amgRatio
+            if near || refinable { lowDegree = bound }
+        }
         let probeSettings = LanczosSettings(tolerance: Self.probeTolerance, maxRestarts: Self.probeRestarts,
                                             krylovDimension: settings.krylovDimension)
         let probeSolver = LanczosSolver(settings: probeSettings,
@@ -142,8 +158,11 @@ extension SpectrumSolver {
         let probeShift = kind == .laplacian ? cap : 0
         let probeOperator = kind == .laplacian
             ? ComponentOperator(block: block, kind: kind, shift: probeShift, deflation: deflation) : base
-        let (shifted, probeVectors, shiftedReport) = try probeSolver.largest(probeOperator, count: count,
-                                                                             globalDimension: block.size, start: start)
+        let ncv = settings.krylovDimension(nev: count, dimension: block.size)
+        let (shifted, probeVectors, shiftedReport) = lowDegree == nil
+            ? try probeSolver.largest(probeOperator, count: count, globalDimension: block.size, start: start)
+            : ([], [], LanczosReport(requested: count, converged: 0, restarts: 0, matvecs: 0, krylovDimension: ncv,
+                                     dimension: block.size, seconds: lowDegree?.seconds ?? 0, info: .normal))
         let probeValues = shifted.map { $0 - probeShift }
         var probe = shiftedReport
         probe.finalRitz = probe.finalRitz.map { $0 - probeShift }
@@ -159,6 +178,7 @@ extension SpectrumSolver {
         // pair would mix with damped ones. Never at or past the bounds.
         let spread = topB - lowerB
         var cut = probe.finalRitz.count > count ? probe.finalRitz[count] - 0.01 * spread : lowerB + 0.5 * spread
+        if let lowDegree { cut = -lowDegree.values[count] - 0.01 * spread }
         if let misplacedCut { cut = sign * misplacedCut }
         if let looseCut { cut = sign * looseCut }
         cut = min(max(cut, lowerB + 1e-3 * spread), topB - 1e-3 * spread)
@@ -169,7 +189,6 @@ extension SpectrumSolver {
         let steps = Double(max(probe.matvecs, 1))
         let perProduct = times[0] / steps, perStep = max(times[1], 0) / steps
         let nonzeros = communicator.allreduceSum(block.nonzeros)
-        let ncv = settings.krylovDimension(nev: count, dimension: block.size)
         let ratio = Self.stepToProduct(rows: block.size, nonzeros: nonzeros, krylovDimension: ncv)
         let range = acosh((2 * topB - cut - lowerB) / (cut - lowerB))
         // Rounding of u T_m(t(top)) relative stays 100 times below the tolerance (at least 1e2).
@@ -177,18 +196,23 @@ extension SpectrumSolver {
         let degree = Self.filterDegree(stepToProduct: ratio, rangeFactor: range, maxRange: maxRange)
         // The wanted end's magnitude, not below the certification's floor (docs/math.md 7.10).
         let floor = Certification.roundingFloor * operatorNorm / max(tolerance, Double.ulpOfOne)
-        let magnitude = max(probeValues.map(abs).min() ?? abs(topB), floor)
+        // Without a probe, the bounds run's lowest Ritz value (at least lambda_1; the certification
+        // judges the pairs either way).
+        let magnitude = max(lowDegree != nil ? boundLowest : probeValues.map(abs).min() ?? abs(topB), floor)
         // ARPACK's test on p(B) bounds the residual on M by about tol times the spread of B's
         // spectrum: aim at tol times the wanted eigenvalues' magnitude.
         let arpackTolerance = max(Self.tightestTolerance, min(tolerance, 0.5 * tolerance * magnitude / spread))
         var filter = ChebyshevReport(degree: degree, cut: sign * cut, upper: sign > 0 ? topB : -lowerB,
                                      lower: sign > 0 ? lowerB : -topB, boundSteps: boundSteps,
-                                     boundSeconds: boundSeconds, lowestRitz: sign * (probe.finalRitz.first ?? 0),
+                                     boundSeconds: boundSeconds,
+                                     lowestRitz: lowDegree != nil ? boundLowest : sign * (probe.finalRitz.first ?? 0),
                                      probeMatvecs: probe.matvecs, secondsPerProduct: perProduct, secondsPerStep: perStep,
                                      stepToProduct: ratio,
                                      arpackTolerance: arpackTolerance)
+        filter.lowDegreeBound = lowDegree?.values[count]
         // 3b. L: the cut refinement, where the probe's cut is far from the wanted end.
-        let lowest = -(probe.finalRitz.first ?? 0), next = probe.finalRitz.count > count ? -probe.finalRitz[count] : 0
+        let lowest = lowDegree != nil ? boundLowest : -(probe.finalRitz.first ?? 0)
+        let next = lowDegree?.values[count] ?? (probe.finalRitz.count > count ? -probe.finalRitz[count] : 0)
         let refine = lowest > 0 && next > Self.refinementRatio * lowest
             && Self.inverseRatio(andersonMorley: cap, lowestRitz: boundLowest) <= Self.amgRatio
         if kind == .laplacian, misplacedCut == nil, refine || looseCut != nil {
@@ -243,6 +267,13 @@ extension SpectrumSolver {
             total.operatorSeconds += report.operatorSeconds
             total.converged = report.converged
             total.info = report.info
+            if lowDegree != nil && filter.cutRaises == 0 {
+                var times = [report.operatorSeconds, report.seconds - report.operatorSeconds]
+                communicator.allreduceMax(&times)
+                let steps = Double(max(report.matvecs, 1))
+                (filter.secondsPerProduct, filter.secondsPerStep) = (times[0] / (steps * Double(filter.degree)),
+                                                                     max(times[1], 0) / steps)
+            }
             // The quotient nearest the damped side, on B's scale.
             let inner = values.map { sign * $0 }.min() ?? 0
             guard inner <= cutB, filter.cutRaises < 2, !values.isEmpty else {

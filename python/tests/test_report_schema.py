@@ -38,7 +38,7 @@ def reports(small_graph, lanczos_graph) -> dict:
 def test_every_kind_names_its_command_and_schema_version(reports):
     for name, report in reports.items():
         assert report["command"] == name.split("-")[0], name
-        assert report["schema_version"] == "1.1", name
+        assert report["schema_version"] == "1.2", name
         assert isinstance(report["arguments"], list) and report["arguments"][1] == report["command"], name
         assert_valid(report, name)
     assert "labels" in reports["embed"] and "labels" in reports["sweep"] and "labels" in reports["compare"]

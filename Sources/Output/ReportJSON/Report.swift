@@ -53,5 +53,5 @@ public enum EigenpairVersion {
 /// older MINOR still works); MAJOR grows, and MINOR restarts at 0, when a key is renamed or
 /// removed or a value changes type or meaning. docs/architecture.md lists the changes.
 public enum ReportSchema {
-    public static let version = "1.1"
+    public static let version = "1.2"
 }
