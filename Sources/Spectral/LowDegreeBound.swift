@@ -29,7 +29,7 @@ struct LowDegreeBound {
         let m = Self.rowsPerWanted * (count + 1)
         guard 2 * m <= block.size else { return nil }
         // This rank's m lowest (degree, global row); then the component's, identically on every rank.
-        let local = block.rows.indices.sorted { (block.degrees[$0], $0) < (block.degrees[$1], $1) }.prefix(m)
+        let local = Self.lowest(m, of: block.degrees)
         let (degrees, _) = communicator.allgatherv(double: local.map { block.degrees[$0] })
         let (globals, _) = communicator.allgatherv(int64: local.map { Int64(block.firstRow + Int(block.rows[$0])) })
         let chosen = degrees.indices.sorted { (degrees[$0], globals[$0]) < (degrees[$1], globals[$1]) }.prefix(m)
@@ -52,5 +52,25 @@ struct LowDegreeBound {
         values = theta.map { max($0, 0) / gram }
         rows = m
         seconds = Date().timeIntervalSince(began)
+    }
+
+    /// Not collective. Indices of the `m` least values, ascending by (value, index): one pass that
+    /// keeps a sorted list of at most m (a full sort of a million degrees would cost more than the
+    /// rest of the bound).
+    static func lowest(_ m: Int, of values: [Double]) -> [Int] {
+        var kept: [Int] = []
+        kept.reserveCapacity(m + 1)
+        for i in values.indices {
+            if kept.count == m, let last = kept.last, values[i] >= values[last] { continue }
+            // i is larger than every kept index, so among equal values it goes last.
+            var lo = 0, hi = kept.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if values[kept[mid]] <= values[i] { lo = mid + 1 } else { hi = mid }
+            }
+            kept.insert(i, at: lo)
+            if kept.count > m { kept.removeLast() }
+        }
+        return kept
     }
 }

@@ -57,6 +57,16 @@ func expectLowDegreeBoundMatchesDense(_ graph: SparseGraph, count: Int, communic
         }
     }
 
+    /// The one-pass selection against a full sort by (value, index), with many ties.
+    @Test func lowestMatchesAFullSort() {
+        var rng = SeededRNG(seed: 5)
+        let values = (0..<5000).map { _ in Double(rng.index(40)) }
+        for m in [1, 7, 72, 5000] {
+            let sorted = values.indices.sorted { (values[$0], $0) < (values[$1], $1) }
+            #expect(LowDegreeBound.lowest(m, of: values) == Array(sorted.prefix(m)), "m = \(m)")
+        }
+    }
+
     /// A component under 2m rows has no bound: the probe gives the cut there.
     @Test func smallComponentHasNoBound() throws {
         try withSolverLock {
