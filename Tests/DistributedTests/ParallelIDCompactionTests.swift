@@ -231,7 +231,38 @@ enum DistributedInputs {
         [("huge IDs", DistributedInputs.hugeIDEdges(nodes: 1500, edges: 4000, seed: 7)),
          ("R-MAT 10", try DistributedInputs.rmatEdges(seed: 3)),
          ("declared", DistributedInputs.declaredEdges(n: 700, edges: 500, seed: 5)),
-         ("one edge", EdgeList(sources: [UInt64.max], targets: [12]))]
+         ("one edge", EdgeList(sources: [UInt64.max], targets: [12])),
+         ("dense IDs", Self.denseEdges(n: 400, missing: nil)),
+         ("dense IDs but one", Self.denseEdges(n: 400, missing: 137))]
+    }
+
+    /// IDs 0..<n (a cycle through all of them, plus chords), or all but `missing`.
+    static func denseEdges(n: Int, missing: Int?) -> EdgeList {
+        var rng = SplitMix64(seed: 21)
+        let ids = (0..<n).filter { $0 != missing }.map(UInt64.init)
+        var e = EdgeList()
+        for k in ids.indices { e.append(ids[k], ids[(k + 1) % ids.count]) }
+        for _ in 0..<(2 * n) { e.append(ids[Int(rng.next() % UInt64(ids.count))], ids[Int(rng.next() % UInt64(ids.count))]) }
+        return e
+    }
+
+    /// IDs exactly 0..<N take row = ID without the sort (no shards) at every rank count and split
+    /// (the numbering itself is checked against `IDCompaction` in
+    /// `numberingEqualsIDCompactionForAnySplit`); one missing ID sends them through the sort.
+    @Test(arguments: 1...4)
+    func denseIDsSkipTheSort(ranks: Int) throws {
+        for (missing, dense) in [(nil, true), (137, false)] as [(Int?, Bool)] {
+            let edges = Self.denseEdges(n: 400, missing: missing)
+            for lastOnly in [false, true] {
+                let slices = DistributedInputs.split(edges, ranks: ranks, seed: 3, lastOnly: lastOnly)
+                let results = try SimulatedWorld.run(ranks: ranks) { group in
+                    try ParallelIDCompaction.compact(slices[group.rank], file: "dense", group: group)
+                }
+                #expect(results.allSatisfy { $0.declared == dense && $0.nodeCount == (dense ? 400 : 399) },
+                        "missing \(String(describing: missing)), P = \(ranks), last only \(lastOnly)")
+                #expect(dense == results.allSatisfy(\.shardIDs.isEmpty))
+            }
+        }
     }
 
     /// Every property of one job's results against the one-process reference; returns failures.

@@ -24,7 +24,8 @@ public struct LocalCompaction: Sendable, Equatable {
     /// P - 1 (or fewer, when there are no IDs) ascending splitters: an ID x lives on the shard of
     /// rank `shardOwner(of: x)`, the number of splitters <= x. The same on every rank.
     public let splitters: [UInt64]
-    /// Whether the node count was declared (Matrix Market): row = ID, and there are no shards.
+    /// Whether row = ID, with no shards: the node count was declared (Matrix Market), or the IDs
+    /// are exactly 0..<N.
     public let declared: Bool
     public let rank: Int
     public let rankCount: Int
@@ -103,7 +104,10 @@ public struct LocalCompaction: Sendable, Equatable {
 /// the numbering does not depend on them. Its time and shard balance on R-MAT 20 are in
 /// docs/benchmarks.md, "Measurements behind code choices".
 ///
-/// Matrix Market (a declared node count n, IDs 0..<n) is the trivial case: row = ID.
+/// Matrix Market (a declared node count n, IDs 0..<n) is the trivial case: row = ID. So are IDs that
+/// are exactly 0..<N (what `eigenpair generate`, NumPy and NetworkX write), found by one reduction of
+/// per-ID flags where N is at most twice this rank's endpoints (the flags then cost less memory than
+/// the sort's hash table); the numbering is the same as the sort's.
 public enum ParallelIDCompaction {
     /// Collective. Compacts the IDs of every rank's `edges` (this rank's slice of the input: any
     /// split, slices may be empty). `file` names the input in errors.
@@ -121,6 +125,14 @@ public enum ParallelIDCompaction {
             guard n <= Int(Int32.max) else { throw InputError(file: file, reason: "more than 2^31-1 nodes are not supported") }
             return LocalCompaction(
                 nodeCount: n, first: edges.sources.map { Int32(truncatingIfNeeded: $0) },
+                second: edges.targets.map { Int32(truncatingIfNeeded: $0) }, shardIDs: [], shardFirstRow: 0,
+                splitters: [], declared: true, rank: me, rankCount: p)
+        }
+
+        if let dense = denseRows(edges, group: group) {
+            guard dense <= Int(Int32.max) else { throw InputError(file: file, reason: "more than 2^31-1 nodes are not supported") }
+            return LocalCompaction(
+                nodeCount: dense, first: edges.sources.map { Int32(truncatingIfNeeded: $0) },
                 second: edges.targets.map { Int32(truncatingIfNeeded: $0) }, shardIDs: [], shardFirstRow: 0,
                 splitters: [], declared: true, rank: me, rankCount: p)
         }
@@ -159,6 +171,21 @@ public enum ParallelIDCompaction {
         let second = slotOfTarget.map { rowOfSlot[Int($0)] }
         return LocalCompaction(nodeCount: n, first: first, second: second, shardIDs: shard, shardFirstRow: firstRow,
                                splitters: splitters, declared: false, rank: me, rankCount: p)
+    }
+
+    /// Collective. N when the IDs over all ranks are exactly 0..<N, else nil (also when N exceeds
+    /// twice the endpoints per rank, where the flags would outweigh the sort's hash table).
+    static func denseRows(_ edges: EdgeList, group: some CollectiveGroup) -> Int? {
+        let localMax = max(edges.sources.max() ?? 0, edges.targets.max() ?? 0)
+        let top = group.allreduceMax(localMax < UInt64(Int32.max) ? Int(localMax) : Int.max)
+        let endpoints = group.allreduceSum(2 * edges.count)
+        // The same values on every rank, so every rank takes the same branch.
+        guard endpoints > 0, top < Int(Int32.max), top + 1 <= 2 * endpoints / group.size else { return nil }
+        var flags = [Int64](repeating: 0, count: top + 1)
+        for id in edges.sources { flags[Int(id)] = 1 }
+        for id in edges.targets { flags[Int(id)] = 1 }
+        group.allreduceSum(&flags)
+        return flags.contains(0) ? nil : top + 1
     }
 
     /// Collective. The MPI version: `compact(_:file:group:)` on the communicator's ranks.
