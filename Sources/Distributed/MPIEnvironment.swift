@@ -17,7 +17,7 @@ public final class MPIEnvironment {
         var initialized: Int32 = 0
         MPI_Initialized(&initialized)
         if initialized == 0 {
-            Self.configureSingleton()
+            Self.configureStartup()
             MPI_Init(nil, nil)
         }
         world = Communicator(cmpi_comm_world())
@@ -28,7 +28,7 @@ public final class MPIEnvironment {
 
     /// Not collective. Sets the Open MPI start-up variables of `startupSettings` that the user has
     /// not set, before MPI_Init reads them; other MPI libraries ignore them.
-    static func configureSingleton() {
+    static func configureStartup() {
         for (name, value) in startupSettings(ProcessInfo.processInfo.environment) { setenv(name, value, 0) }
     }
 

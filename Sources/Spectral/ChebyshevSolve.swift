@@ -103,6 +103,16 @@ extension SpectrumSolver {
         return clamped % 2 == 1 ? clamped : clamped - 1
     }
 
+    /// Collective over `communicator`. Seconds per product and ARPACK's own seconds per step of a
+    /// solve whose steps each apply `productsPerStep` products (the slowest rank's), as reported.
+    static func measuredCosts(_ report: LanczosReport, productsPerStep: Int,
+                              communicator: Communicator) -> (product: Double, step: Double) {
+        var times = [report.operatorSeconds, report.seconds - report.operatorSeconds]
+        communicator.allreduceMax(&times)
+        let steps = Double(max(report.matvecs, 1))
+        return (times[0] / (steps * Double(productsPerStep)), max(times[1], 0) / steps)
+    }
+
     /// Collective over `communicator` (the ranks holding the component). The `count` wanted
     /// eigenpairs of M (the smallest of L, the largest of G or A_n) by Lanczos on p(B), the Chebyshev
     /// filter of B = -L, G or A_n (deflated) over the damped [lower, cut] (docs/math.md 7.11):
@@ -184,10 +194,7 @@ extension SpectrumSolver {
         cut = min(max(cut, lowerB + 1e-3 * spread), topB - 1e-3 * spread)
         // 3. The degree from the cost model: sizes only, so the same on every rank and in every run.
         // The probe's timings are reported beside it.
-        var times = [probe.operatorSeconds, probe.seconds - probe.operatorSeconds]
-        communicator.allreduceMax(&times)
-        let steps = Double(max(probe.matvecs, 1))
-        let perProduct = times[0] / steps, perStep = max(times[1], 0) / steps
+        let (perProduct, perStep) = Self.measuredCosts(probe, productsPerStep: 1, communicator: communicator)
         let nonzeros = communicator.allreduceSum(block.nonzeros)
         let ratio = Self.stepToProduct(rows: block.size, nonzeros: nonzeros, krylovDimension: ncv)
         let range = acosh((2 * topB - cut - lowerB) / (cut - lowerB))
@@ -268,11 +275,8 @@ extension SpectrumSolver {
             total.converged = report.converged
             total.info = report.info
             if lowDegree != nil && filter.cutRaises == 0 {
-                var times = [report.operatorSeconds, report.seconds - report.operatorSeconds]
-                communicator.allreduceMax(&times)
-                let steps = Double(max(report.matvecs, 1))
-                (filter.secondsPerProduct, filter.secondsPerStep) = (times[0] / (steps * Double(filter.degree)),
-                                                                     max(times[1], 0) / steps)
+                (filter.secondsPerProduct, filter.secondsPerStep) =
+                    Self.measuredCosts(report, productsPerStep: filter.degree, communicator: communicator)
             }
             // The quotient nearest the damped side, on B's scale.
             let inner = values.map { sign * $0 }.min() ?? 0

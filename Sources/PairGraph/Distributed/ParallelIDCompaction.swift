@@ -120,19 +120,11 @@ public enum ParallelIDCompaction {
         guard declaredHigh == declaredLow else {
             throw InputError(file: file, reason: "the ranks disagree on the declared node count")
         }
-        if declaredHigh >= 0 {
-            let n = declaredHigh
+        // Row = ID: a declared count, or IDs that are exactly 0..<N (the same answer on every rank).
+        if let n = declaredHigh >= 0 ? declaredHigh : denseRows(edges, group: group) {
             guard n <= Int(Int32.max) else { throw InputError(file: file, reason: "more than 2^31-1 nodes are not supported") }
             return LocalCompaction(
                 nodeCount: n, first: edges.sources.map { Int32(truncatingIfNeeded: $0) },
-                second: edges.targets.map { Int32(truncatingIfNeeded: $0) }, shardIDs: [], shardFirstRow: 0,
-                splitters: [], declared: true, rank: me, rankCount: p)
-        }
-
-        if let dense = denseRows(edges, group: group) {
-            guard dense <= Int(Int32.max) else { throw InputError(file: file, reason: "more than 2^31-1 nodes are not supported") }
-            return LocalCompaction(
-                nodeCount: dense, first: edges.sources.map { Int32(truncatingIfNeeded: $0) },
                 second: edges.targets.map { Int32(truncatingIfNeeded: $0) }, shardIDs: [], shardFirstRow: 0,
                 splitters: [], declared: true, rank: me, rankCount: p)
         }
