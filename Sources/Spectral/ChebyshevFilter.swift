@@ -28,7 +28,8 @@ final class ChebyshevFilter: LinearOperator {
         self.cut = cut
         self.lower = lower
         localDimension = base.localDimension
-        let size = max(localDimension, 1)
+        // Where the base can multiply in place, the recurrence's vectors carry the ghost tail.
+        let size = max(localDimension, base.inPlaceWidth ?? 1, 1)
         previous = .allocate(capacity: size)
         current = .allocate(capacity: size)
         product = .allocate(capacity: size)
@@ -47,22 +48,22 @@ final class ChebyshevFilter: LinearOperator {
         let n = localDimension
         let c = cut + lower, w = cut - lower
         let a = 4 / w, b = 2 * c / w
-        let prev = previous, cur = current, q = product
+        var prev = previous, cur = current
+        let q = product
+        let inPlace = base.inPlaceWidth != nil
         // T_0 = P x (the deflated vector, an extreme eigenvector of B, would be amplified most);
         // T_1 = t T_0. The products skip the deflation: B keeps P x's complement, and the one
         // projection at the end removes what rounding put into the deflated direction (amplified
         // at most by the filter's range, `maxRange` in `chebyshevSolve`).
         prev.update(from: x, count: n)
         base.project(prev)
-        base.apply(prev, into: q, deflating: false)
+        if inPlace { base.applyInPlace(prev, into: q) } else { base.apply(prev, into: q, deflating: false) }
         for i in 0..<n { cur[i] = (2 * q[i] - c * prev[i]) / w }
         for _ in 1..<degree {
-            base.apply(cur, into: q, deflating: false)
-            for i in 0..<n {
-                let next = a * q[i] - b * cur[i] - prev[i]
-                prev[i] = cur[i]
-                cur[i] = next
-            }
+            if inPlace { base.applyInPlace(cur, into: q) } else { base.apply(cur, into: q, deflating: false) }
+            // T_{k+1} over T_{k-1}'s buffer, then the two buffers trade roles.
+            for i in 0..<n { prev[i] = a * q[i] - b * cur[i] - prev[i] }
+            swap(&prev, &cur)
         }
         y.update(from: cur, count: n)
         base.project(y)

@@ -198,6 +198,27 @@ final class ComponentOperator: LinearOperator {
         if deflating { deflation.project(y) }
     }
 
+    /// Entries of a vector buffer that `applyInPlace` can multiply: the block's width (owned rows,
+    /// then the ghost tail) where the component is this rank's whole block (its rows are the
+    /// block's rows in order) and nothing scales the input; nil otherwise.
+    var inPlaceWidth: Int? { scale == nil && block.wholeGraph != nil ? max(block.width, 1) : nil }
+
+    /// Collective like `apply`. M x without the projections (as `apply(_:into:deflating: false)`),
+    /// for x held in the first `localDimension` entries of a buffer of `inPlaceWidth` entries: the
+    /// halo exchange fills the buffer's ghost tail, so no copy into `extended` comes first (one pass
+    /// over the vector per product, which the Chebyshev filter pays m times per step).
+    func applyInPlace(_ x: UnsafeMutablePointer<Double>, into y: UnsafeMutablePointer<Double>) {
+        guard let graph = block.wholeGraph, scale == nil else {
+            preconditionFailure("applyInPlace needs the whole block and no scaling (inPlaceWidth)")
+        }
+        let t0 = MatvecClock.now()
+        if !readsInPlace { block.exchange.exchange(x) }
+        let t1 = MatvecClock.now()
+        graph.localProduct(x: x, y: y)
+        block.clock.record(halo: t1 - t0, spmv: MatvecClock.now() - t1)
+        if let diagonal { for i in 0..<localDimension { y[i] += diagonal[i] * x[i] } }
+    }
+
     /// Collective like `apply`. Y = M X for `count` columns (`localDimension` x count,
     /// column-major, in and out): `apply` on each column, with the halo exchange and the pass over
     /// the rows shared by up to `DistributedGraph.blockProductWidth` columns (one exchange carrying

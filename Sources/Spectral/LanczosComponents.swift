@@ -298,19 +298,22 @@ extension SpectrumSolver {
         let sign: Double = kind == .laplacian ? -1 : 1
         let base = ComponentOperator(block: block, kind: kind, shift: 0, deflation: deflation)
         var sums = [Double](repeating: 0, count: 2 * count)
-        var product = [Double](repeating: 0, count: max(n * count, 1))
+        // One product buffer reused from column to column (a vector product each, as
+        // `apply(columns:)` does by default): an n x count block of products was a first touch of
+        // fresh pages. Each sum runs over the rows in order, as before.
+        let product = UnsafeMutablePointer<Double>.allocate(capacity: max(n, 1))
+        defer { product.deallocate() }
         vectors.withUnsafeBufferPointer { v in
-            product.withUnsafeMutableBufferPointer { y in
-                guard count > 0 else { return }
-                // The columns' products: vector products unless blocks are asked for (`DistributedGraph.blocksByDefault`), the same bits either way.
-                base.apply(columns: v.baseAddress!, count: count, into: y.baseAddress!)
-                for j in 0..<count {
-                    let x = v.baseAddress! + j * n, mx = y.baseAddress! + j * n
-                    for i in 0..<n {
-                        sums[2 * j] += sign * x[i] * mx[i]
-                        sums[2 * j + 1] += x[i] * x[i]
-                    }
+            for j in 0..<count {
+                let x = v.baseAddress.map { $0 + j * n } ?? UnsafePointer(product)
+                base.apply(x, into: product)
+                var quotient = 0.0, norm = 0.0
+                for i in 0..<n {
+                    quotient += sign * x[i] * product[i]
+                    norm += x[i] * x[i]
                 }
+                sums[2 * j] = quotient
+                sums[2 * j + 1] = norm
             }
         }
         communicator.allreduceSum(&sums)
@@ -319,6 +322,7 @@ extension SpectrumSolver {
         let order = (0..<count).sorted {
             quotients[$0] != quotients[$1] ? sign * quotients[$0] > sign * quotients[$1] : $0 < $1
         }
+        if order == Array(0..<count) { return (quotients, vectors) }
         var sorted: [Double] = []
         sorted.reserveCapacity(n * count)
         for j in order { sorted.append(contentsOf: vectors[(j * n)..<((j + 1) * n)]) }
