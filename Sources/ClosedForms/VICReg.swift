@@ -18,7 +18,17 @@ public enum VICRegClosedForm {
         precondition(spectrum.kind == .laplacian && spectrum.values.count >= k)
         let lambdas = Array(spectrum.values.prefix(k))
         let t = lambdas.map { max(0, 1 - hyper.gamma * $0 / hyper.beta) }
-        let z = Double(n).squareRoot() * spectrum.vectors.columns(0..<k).scalingColumns(by: t.map { $0.squareRoot() })
+        // sqrt(N) U_K T^{1/2} in one pass into one new matrix (each n x K temporary is a first touch
+        // of fresh pages, which cost more than the arithmetic: docs/benchmarks.md); each entry is
+        // rounded as (u sqrt(t_k)) sqrt(N).
+        let root = Double(n).squareRoot(), factors = t.map { $0.squareRoot() }, rows = spectrum.vectors.rows
+        let entries = [Double](unsafeUninitializedCapacity: rows * k) { out, count in
+            spectrum.vectors.storage.withUnsafeBufferPointer { u in
+                for j in 0..<k { for i in 0..<rows { out[j * rows + i] = u[j * rows + i] * factors[j] * root } }
+            }
+            count = rows * k
+        }
+        let z = DenseMatrix(rows: rows, columns: k, columnMajor: entries)
         var minLoss = 0.0
         for (tk, lk) in zip(t, lambdas) { minLoss += hyper.beta * (1 - tk) * (1 - tk) + 2 * hyper.gamma * tk * lk }
         var notes: [String] = []
