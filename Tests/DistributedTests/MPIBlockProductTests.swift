@@ -124,4 +124,31 @@ import Testing
             }
         }
     }
+
+    /// The certification's residuals ||M v_j - lambda_j v_j|| (one vector product per column into
+    /// reused buffers) against the dense operator's, on both partitions (a rank with no rows too).
+    @Test func residualsMatchTheReference() throws {
+        let world = testMPI.world
+        let k = 6
+        let values = (0..<k).map { 0.25 + 0.5 * Double($0) }
+        for (name, whole) in try Self.graphs() {
+            for graph in [try whole.distributed(over: world), Self.withEmptyFirstRank(whole, communicator: world)] {
+                let full = Self.block(rows: whole.nodeCount, columns: k)
+                let v = rowsOf(full, Array(graph.ownedRows))
+                for kind in RelationOperatorKind.allCases {
+                    let got = RelationOperator(kind, graph: graph).residuals(values: values, vectors: v)
+                    let mv = DenseReference.operatorMatrix(whole, kind: kind) * full
+                    for j in 0..<k {
+                        var square = 0.0
+                        for i in 0..<whole.nodeCount {
+                            let r = mv[i, j] - values[j] * full[i, j]
+                            square += r * r
+                        }
+                        let want = square.squareRoot()
+                        #expect(abs(got[j] - want) <= 1e-12 * max(1, want), "\(name), \(kind), column \(j): \(got[j]) vs \(want)")
+                    }
+                }
+            }
+        }
+    }
 }
