@@ -53,11 +53,11 @@ public struct RelationOperator {
     /// Collective. ||M v_j - values[j] v_j|| of each column, with the squares summed over ranks.
     /// One vector product per column into buffers reused from column to column, the residual summed
     /// as it is formed: the block form (`apply`, then the residual) allocated three n x k matrices,
-    /// and at 300k rows cost three times its products (docs/benchmarks.md). Each entry is rounded as
+    /// and at 300k rows cost almost four times its products (docs/benchmarks.md). Each entry is rounded as
     /// in `apply`, and each square summed in row order, so the values are those of the block form.
     public func residuals(values: [Double], vectors: DenseMatrix) -> [Double] {
         let n = graph.localRowCount, k = values.count
-        precondition(vectors.rows == n && vectors.columns == k, "\(vectors.rows) x \(vectors.columns) vectors for \(k) values")
+        precondition(vectors.rows == n && vectors.columns >= k, "\(vectors.rows) x \(vectors.columns) vectors for \(k) values")
         let inverseRoot = kind == .normalizedAdjacency ? graph.degrees.map { $0 > 0 ? 1 / $0.squareRoot() : 0 } : []
         let scratch = UnsafeMutablePointer<Double>.allocate(capacity: max(graph.block.columnCount, 1))
         let scaled = UnsafeMutablePointer<Double>.allocate(capacity: max(n, 1))
