@@ -111,9 +111,14 @@ public struct LanczosSolver {
         if converged > 0 {
             var select = [Int32](repeating: 1, count: ncv)
             var d = [Double](repeating: 0, count: count)
-            var z = [Double](repeating: 0, count: max(n * count, 1))
+            // The Ritz vectors go into the basis itself, which pdseupd allows ("Z may be set equal to
+            // the first NEV columns of V"), unless the caller reads the basis afterwards: no n x count
+            // array to zero and touch first (docs/benchmarks.md, "First touches").
+            let separate = workspace == nil ? nil : UnsafeMutablePointer<Double>.allocate(capacity: max(n * count, 1))
+            defer { separate?.deallocate() }
+            let z = separate ?? v
             var einfo: Int32 = 0
-            pdseupd_c(comm, 1, "A", &select, &d, &z, Int32(max(n, 1)), 0, "I", Int32(n), "LA", Int32(count),
+            pdseupd_c(comm, 1, "A", &select, &d, z, Int32(max(n, 1)), 0, "I", Int32(n), "LA", Int32(count),
                       settings.tolerance, &resid, Int32(ncv), v, Int32(max(n, 1)), &iparam, &ipntr, &workd,
                       &workl, Int32(lworkl), &einfo)
             if einfo != 0 { throw EigensolverError.arpack(routine: "pdseupd", info: ArpackInfo(code: Int(einfo))) }
@@ -121,7 +126,7 @@ public struct LanczosSolver {
             let order = (0..<got).sorted { d[$0] > d[$1] }
             values = order.map { d[$0] }
             vectors.reserveCapacity(n * got)
-            for j in order { vectors.append(contentsOf: z[(j * n)..<((j + 1) * n)]) }
+            for j in order { vectors.append(contentsOf: UnsafeBufferPointer(start: z + j * n, count: n)) }
         }
         var report = LanczosReport(requested: count, converged: values.count, restarts: Int(iparam[2]),
                                    matvecs: matvecs, krylovDimension: ncv, dimension: globalDimension,
