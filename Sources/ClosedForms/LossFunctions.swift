@@ -70,25 +70,6 @@ public struct LossFunction: Sendable {
         return sums
     }
 
-    /// L Z = D Z - G Z from G Z, in one new matrix (entries rounded as (z d) - (G z)).
-    private func laplacianProduct(_ z: DenseMatrix, adjacencyProduct gz: DenseMatrix) -> DenseMatrix {
-        let rows = z.rows, count = z.rows * z.columns
-        let entries = [Double](unsafeUninitializedCapacity: count) { out, initialized in
-            z.storage.withUnsafeBufferPointer { zs in
-                gz.storage.withUnsafeBufferPointer { g in
-                    graph.degrees.withUnsafeBufferPointer { d in
-                        for j in 0..<z.columns {
-                            let first = j * rows
-                            for i in 0..<rows { out[first + i] = zs[first + i] * d[i] - g[first + i] }
-                        }
-                    }
-                }
-            }
-            initialized = count
-        }
-        return DenseMatrix(rows: rows, columns: z.columns, columnMajor: entries)
-    }
-
     /// A^T B summed over ranks, plus `extra` scalars reduced in the same call.
     private func reducedTransposeTimes(_ a: DenseMatrix, _ b: DenseMatrix, extra: [Double] = []) -> (DenseMatrix, [Double]) {
         let local = a.transposeTimes(b)
@@ -104,7 +85,8 @@ public struct LossFunction: Sendable {
         let mean = columnSums(z).map { $0 / n }
         var hz = z
         for j in 0..<z.columns { for i in 0..<z.rows { hz[i, j] -= mean[j] } }
-        let lz = gz.map { laplacianProduct(z, adjacencyProduct: $0) } ?? OperatorProducts.apply(graph, kind: .laplacian, to: z)
+        let lz = gz.map { RelationOperator(.laplacian, graph: graph).laplacian(z, adjacencyProduct: $0) }
+            ?? OperatorProducts.apply(graph, kind: .laplacian, to: z)
         let (gram, extra) = reducedTransposeTimes(hz, hz, extra: [z.transposeTimes(lz).trace])
         let cov = (1 / n) * gram
         let deviation = cov - DenseMatrix.identity(z.columns)

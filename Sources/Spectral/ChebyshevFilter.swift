@@ -19,6 +19,8 @@ final class ChebyshevFilter: LinearOperator {
     private let previous: UnsafeMutablePointer<Double>
     private let current: UnsafeMutablePointer<Double>
     private let product: UnsafeMutablePointer<Double>
+    /// Whether the base multiplies the recurrence's vectors where they are (`inPlaceWidth`).
+    private let inPlace: Bool
 
     init(base: ComponentOperator, degree: Int, cut: Double, lower: Double) {
         precondition(degree >= 1 && degree % 2 == 1, "the filter degree must be odd")
@@ -29,6 +31,7 @@ final class ChebyshevFilter: LinearOperator {
         self.lower = lower
         localDimension = base.localDimension
         // Where the base can multiply in place, the recurrence's vectors carry the ghost tail.
+        inPlace = base.inPlaceWidth != nil
         let size = max(localDimension, base.inPlaceWidth ?? 1, 1)
         previous = .allocate(capacity: size)
         current = .allocate(capacity: size)
@@ -50,22 +53,26 @@ final class ChebyshevFilter: LinearOperator {
         let a = 4 / w, b = 2 * c / w
         var prev = previous, cur = current
         let q = product
-        let inPlace = base.inPlaceWidth != nil
         // T_0 = P x (the deflated vector, an extreme eigenvector of B, would be amplified most);
         // T_1 = t T_0. The products skip the deflation: B keeps P x's complement, and the one
         // projection at the end removes what rounding put into the deflated direction (amplified
         // at most by the filter's range, `maxRange` in `chebyshevSolve`).
         prev.update(from: x, count: n)
         base.project(prev)
-        if inPlace { base.applyInPlace(prev, into: q) } else { base.apply(prev, into: q, deflating: false) }
+        multiply(prev, into: q)
         for i in 0..<n { cur[i] = (2 * q[i] - c * prev[i]) / w }
         for _ in 1..<degree {
-            if inPlace { base.applyInPlace(cur, into: q) } else { base.apply(cur, into: q, deflating: false) }
+            multiply(cur, into: q)
             // T_{k+1} over T_{k-1}'s buffer, then the two buffers trade roles.
             for i in 0..<n { prev[i] = a * q[i] - b * cur[i] - prev[i] }
             swap(&prev, &cur)
         }
         y.update(from: cur, count: n)
         base.project(y)
+    }
+
+    /// B v without the projections, in place where the base allows it.
+    private func multiply(_ v: UnsafeMutablePointer<Double>, into q: UnsafeMutablePointer<Double>) {
+        if inPlace { base.applyInPlace(v, into: q) } else { base.apply(v, into: q, deflating: false) }
     }
 }

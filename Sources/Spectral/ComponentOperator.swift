@@ -168,13 +168,10 @@ final class ComponentOperator: LinearOperator {
         } else {
             input = x
         }
-        let t0: Double, t1: Double
-        if readsInPlace, let graph = block.wholeGraph {
+        if readsInPlace {
             // One rank, the component its whole block, no scaling: the product reads x where it is,
             // without the copy into the extended vector (a pass of 20 bytes per row) or an exchange.
-            t0 = MatvecClock.now()
-            t1 = t0
-            graph.localProduct(x: input, y: y)
+            localProduct(UnsafeMutablePointer(mutating: input), exchanging: false, into: y)
         } else {
             block.rows.withUnsafeBufferPointer { rows in
                 if let scale {
@@ -183,16 +180,8 @@ final class ComponentOperator: LinearOperator {
                     for t in 0..<n { extended[Int(rows[t])] = input[t] }
                 }
             }
-            t0 = MatvecClock.now()
-            block.exchange.exchange(extended)
-            t1 = MatvecClock.now()
-            if let graph = block.wholeGraph {
-                graph.localProduct(x: extended, y: y)
-            } else {
-                rowProducts(y)
-            }
+            localProduct(extended, exchanging: true, into: y)
         }
-        block.clock.record(halo: t1 - t0, spmv: MatvecClock.now() - t1)
         if let scale { for i in 0..<n { y[i] *= scale[i] } }
         if let diagonal { for i in 0..<n { y[i] += diagonal[i] * input[i] } }
         if deflating { deflation.project(y) }
@@ -208,15 +197,24 @@ final class ComponentOperator: LinearOperator {
     /// halo exchange fills the buffer's ghost tail, so no copy into `extended` comes first (one pass
     /// over the vector per product, which the Chebyshev filter pays m times per step).
     func applyInPlace(_ x: UnsafeMutablePointer<Double>, into y: UnsafeMutablePointer<Double>) {
-        guard let graph = block.wholeGraph, scale == nil else {
-            preconditionFailure("applyInPlace needs the whole block and no scaling (inPlaceWidth)")
-        }
-        let t0 = MatvecClock.now()
-        if !readsInPlace { block.exchange.exchange(x) }
-        let t1 = MatvecClock.now()
-        graph.localProduct(x: x, y: y)
-        block.clock.record(halo: t1 - t0, spmv: MatvecClock.now() - t1)
+        precondition(inPlaceWidth != nil, "applyInPlace needs the whole block and no scaling (inPlaceWidth)")
+        localProduct(x, exchanging: !readsInPlace, into: y)
         if let diagonal { for i in 0..<localDimension { y[i] += diagonal[i] * x[i] } }
+    }
+
+    /// Collective when `exchanging` (the halo exchange). The local product of x, whose owned
+    /// entries lead its local vector (the graph's layout, or `extended`'s), with the halo exchange
+    /// filling its ghost tail first when `exchanging`; timed into the graph's matvec clock.
+    private func localProduct(_ x: UnsafeMutablePointer<Double>, exchanging: Bool, into y: UnsafeMutablePointer<Double>) {
+        let t0 = MatvecClock.now()
+        if exchanging { block.exchange.exchange(x) }
+        let t1 = MatvecClock.now()
+        if let graph = block.wholeGraph {
+            graph.localProduct(x: x, y: y)
+        } else {
+            rowProducts(x, into: y)
+        }
+        block.clock.record(halo: t1 - t0, spmv: MatvecClock.now() - t1)
     }
 
     /// Collective like `apply`. Y = M X for `count` columns (`localDimension` x count,
@@ -290,14 +288,14 @@ final class ComponentOperator: LinearOperator {
         }
     }
 
-    /// The component's rows of the local product, from `extended`.
-    private func rowProducts(_ y: UnsafeMutablePointer<Double>) {
+    /// The component's rows of the local product, from x (`extended`'s layout).
+    private func rowProducts(_ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>) {
         let n = localDimension
         block.rowStart.withUnsafeBufferPointer { start in
             block.rowEnd.withUnsafeBufferPointer { end in
                 block.columns.withUnsafeBufferPointer { col in
                     block.weights.withUnsafeBufferPointer { w in
-                        RowSums.products(rows: n, x: extended, columns: col, values: block.hasUnitWeights ? nil : w,
+                        RowSums.products(rows: n, x: x, columns: col, values: block.hasUnitWeights ? nil : w,
                                          into: y) { t in (t, start[t], end[t]) }
                     }
                 }

@@ -322,7 +322,7 @@ extension SpectrumSolver {
         let order = (0..<count).sorted {
             quotients[$0] != quotients[$1] ? sign * quotients[$0] > sign * quotients[$1] : $0 < $1
         }
-        if order == Array(0..<count) { return (quotients, vectors) }
+        if order.elementsEqual(0..<count) { return (quotients, vectors) }
         var sorted: [Double] = []
         sorted.reserveCapacity(n * count)
         for j in order { sorted.append(contentsOf: vectors[(j * n)..<((j + 1) * n)]) }

@@ -16,26 +16,56 @@ public struct RelationOperator {
     }
 
     /// Collective over `graph.communicator`. M V on this rank's rows, for V given by its owned rows
-    /// (`graph.localRowCount` x k, column-major): G V by `DistributedGraph.multiply(_:)` (block
-    /// products at P > 1, one halo exchange per 16 columns; each column's sums are bit for bit
-    /// those of a vector product either way).
+    /// (`graph.localRowCount` x k, column-major): G V by `DistributedGraph.multiply(_:)` (one vector
+    /// product per column by default), then `finish` column by column in place.
     public func apply(_ v: DenseMatrix) -> DenseMatrix {
         let n = graph.localRowCount
         precondition(v.rows == n, "\(v.rows) rows given for a block of \(n)")
+        let inverseRoot = kind == .normalizedAdjacency ? Self.inverseRoots(graph.degrees) : []
+        var out = graph.multiply(kind == .normalizedAdjacency ? v.scalingRows(by: inverseRoot) : v)
+        finish(v, product: &out, inverseRoot: inverseRoot)
+        return out
+    }
+
+    /// Not collective. L V = D V - G V from G V on this rank's rows (`kind` must be `.laplacian`):
+    /// for a caller that already holds G V.
+    public func laplacian(_ v: DenseMatrix, adjacencyProduct gv: DenseMatrix) -> DenseMatrix {
+        precondition(kind == .laplacian, "laplacian(_:adjacencyProduct:) on \(kind)")
+        precondition(v.rows == gv.rows && v.columns == gv.columns, "V and G V must have the same shape")
+        var out = gv
+        finish(v, product: &out, inverseRoot: [])
+        return out
+    }
+
+    /// d^{-1/2} of each degree (0 for an isolated row).
+    private static func inverseRoots(_ degrees: [Double]) -> [Double] { degrees.map { $0 > 0 ? 1 / $0.squareRoot() : 0 } }
+
+    /// Not collective. The products of G (with the columns of V scaled by d^{-1/2} first, for A_n)
+    /// made into M V in place: A_n's d^{-1/2} G d^{-1/2} v, L's (v d) - G v. The one place each
+    /// operator's algebra is written; `apply` and `residuals` both end here.
+    private func finish(_ v: DenseMatrix, product out: inout DenseMatrix, inverseRoot: [Double]) {
+        v.storage.withUnsafeBufferPointer { x in
+            out.storage.withUnsafeMutableBufferPointer { y in
+                guard let xb = x.baseAddress, let yb = y.baseAddress else { return }
+                for j in 0..<v.columns {
+                    finish(xb + j * v.rows, product: yb + j * v.rows, rows: v.rows, inverseRoot: inverseRoot)
+                }
+            }
+        }
+    }
+
+    /// One column of `finish(_:product:inverseRoot:)`.
+    private func finish(_ x: UnsafePointer<Double>, product y: UnsafeMutablePointer<Double>, rows n: Int,
+                        inverseRoot: [Double]) {
         switch kind {
         case .adjacency:
-            return graph.multiply(v)
+            return
         case .normalizedAdjacency:
-            let inverseRoot = graph.degrees.map { $0 > 0 ? 1 / $0.squareRoot() : 0 }
-            var out = graph.multiply(v.scalingRows(by: inverseRoot))
-            for j in 0..<out.columns { for i in 0..<n { out[i, j] *= inverseRoot[i] } }
-            return out
+            for i in 0..<n { y[i] *= inverseRoot[i] }
         case .laplacian:
-            // D V - G V in place of G V: no n x k temporaries (each a first touch of fresh pages).
-            var out = graph.multiply(v)
-            let d = graph.degrees
-            for j in 0..<out.columns { for i in 0..<n { out[i, j] = v[i, j] * d[i] - out[i, j] } }
-            return out
+            graph.degrees.withUnsafeBufferPointer { d in
+                for i in 0..<n { y[i] = x[i] * d[i] - y[i] }
+            }
         }
     }
 
@@ -58,7 +88,7 @@ public struct RelationOperator {
     public func residuals(values: [Double], vectors: DenseMatrix) -> [Double] {
         let n = graph.localRowCount, k = values.count
         precondition(vectors.rows == n && vectors.columns >= k, "\(vectors.rows) x \(vectors.columns) vectors for \(k) values")
-        let inverseRoot = kind == .normalizedAdjacency ? graph.degrees.map { $0 > 0 ? 1 / $0.squareRoot() : 0 } : []
+        let inverseRoot = kind == .normalizedAdjacency ? Self.inverseRoots(graph.degrees) : []
         let scratch = UnsafeMutablePointer<Double>.allocate(capacity: max(graph.block.columnCount, 1))
         let scaled = UnsafeMutablePointer<Double>.allocate(capacity: max(n, 1))
         let product = UnsafeMutablePointer<Double>.allocate(capacity: max(n, 1))
@@ -69,35 +99,22 @@ public struct RelationOperator {
         }
         var squares = [Double](repeating: 0, count: k)
         vectors.storage.withUnsafeBufferPointer { storage in
-            graph.degrees.withUnsafeBufferPointer { d in
-                for j in 0..<k {
-                    // Without rows (n = 0) the rank still takes part in the exchanges.
-                    let x = storage.baseAddress.map { $0 + j * n } ?? UnsafePointer(scaled)
-                    let lambda = values[j]
-                    var sum = 0.0
-                    switch kind {
-                    case .adjacency:
-                        graph.multiply(x, into: product, scratch: scratch)
-                        for i in 0..<n {
-                            let r = product[i] - lambda * x[i]
-                            sum += r * r
-                        }
-                    case .normalizedAdjacency:
-                        for i in 0..<n { scaled[i] = x[i] * inverseRoot[i] }
-                        graph.multiply(scaled, into: product, scratch: scratch)
-                        for i in 0..<n {
-                            let r = product[i] * inverseRoot[i] - lambda * x[i]
-                            sum += r * r
-                        }
-                    case .laplacian:
-                        graph.multiply(x, into: product, scratch: scratch)
-                        for i in 0..<n {
-                            let r = (x[i] * d[i] - product[i]) - lambda * x[i]
-                            sum += r * r
-                        }
-                    }
-                    squares[j] = sum
+            for j in 0..<k {
+                // Without rows (n = 0) the rank still takes part in the exchanges.
+                let x = storage.baseAddress.map { $0 + j * n } ?? UnsafePointer(scaled)
+                if kind == .normalizedAdjacency {
+                    for i in 0..<n { scaled[i] = x[i] * inverseRoot[i] }
+                    graph.multiply(scaled, into: product, scratch: scratch)
+                } else {
+                    graph.multiply(x, into: product, scratch: scratch)
                 }
+                finish(x, product: product, rows: n, inverseRoot: inverseRoot)
+                var sum = 0.0
+                for i in 0..<n {
+                    let r = product[i] - values[j] * x[i]
+                    sum += r * r
+                }
+                squares[j] = sum
             }
         }
         graph.communicator.allreduceSum(&squares)
